@@ -1,0 +1,71 @@
+"""boto3 clients from the standard credential chain, with retries that say when they give up."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from guard.errors import AwsAccessError, InputError
+
+DEFAULT_MAX_ATTEMPTS = 8
+
+
+class Clients:
+    """One boto3 session; clients cached per (service, region), safe to share across threads.
+
+    Credentials and endpoints come from the standard chain (profiles, environment,
+    roles, `AWS_ENDPOINT_URL`), nothing of our own.
+    """
+
+    def __init__(
+        self,
+        session: boto3.Session | None = None,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        max_pool_connections: int = 32,
+    ) -> None:
+        self.session = session or boto3.Session()
+        self.config = Config(
+            retries={"mode": "adaptive", "max_attempts": max_attempts},
+            max_pool_connections=max_pool_connections,
+            user_agent_extra="change-guard",
+        )
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self.session.client(service, region_name=region, config=self.config)
+            return self._clients[key]
+
+    def default_region(self) -> str | None:
+        return self.session.region_name
+
+    def account_id(self, region: str) -> str:
+        """The account the credentials belong to; fails the run clearly when there are none."""
+        try:
+            return str(self.client("sts", region).get_caller_identity()["Account"])
+        except NoCredentialsError:
+            raise InputError(
+                "AWS credentials",
+                "none found",
+                "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on a role",
+            ) from None
+        except (ClientError, BotoCoreError) as exc:
+            raise AwsAccessError(f"cannot tell which AWS account this is: {short_error(exc)}") from None
+
+
+def short_error(exc: BaseException) -> str:
+    """One line about an AWS failure, never the request (which may carry secrets)."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "Error")
+        message = error.get("Message", "")
+        return f"{code}: {message}" if message else str(code)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"

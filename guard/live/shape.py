@@ -1,0 +1,67 @@
+"""Small converters shared by declarations: AWS API shapes to Terraform attribute shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guard.model import AwsCall, Change, Resource
+
+
+def tags(item: dict[str, Any], key: str = "Tags") -> dict[str, str]:
+    """AWS tag list to Terraform's map; `aws:` tags belong to AWS and Terraform never sees them."""
+    return {
+        tag["Key"]: tag.get("Value", "") for tag in item.get(key) or [] if not tag["Key"].startswith("aws:")
+    }
+
+
+def declared_tags(attrs: dict[str, Any]) -> dict[str, str]:
+    """What AWS should hold: `tags_all` adds the provider's default_tags to `tags`."""
+    value = attrs.get("tags_all")
+    if value is None:
+        value = attrs.get("tags")
+    return dict(value or {})
+
+
+def first_block(attrs: dict[str, Any], name: str) -> dict[str, Any]:
+    """A block limited to one item is a list of one object in Terraform state."""
+    value = attrs.get(name)
+    if isinstance(value, list):
+        return dict(value[0]) if value else {}
+    return dict(value or {})
+
+
+def ec2_tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
+    """Put EC2 tags back: re-create changed or deleted tags, delete added ones."""
+    restore: dict[str, str] = {}
+    remove: list[str] = []
+    for change in changes:
+        if not change.path.startswith("tags."):
+            continue
+        key = change.path[len("tags.") :]
+        if change.expected is None:
+            remove.append(key)
+        else:
+            restore[key] = change.expected
+    calls = []
+    if restore:
+        calls.append(
+            AwsCall(
+                "ec2",
+                "create_tags",
+                {
+                    "Resources": [resource.id],
+                    "Tags": [{"Key": k, "Value": v} for k, v in restore.items()],
+                },
+                resource.region,
+            )
+        )
+    if remove:
+        calls.append(
+            AwsCall(
+                "ec2",
+                "delete_tags",
+                {"Resources": [resource.id], "Tags": [{"Key": k} for k in remove]},
+                resource.region,
+            )
+        )
+    return calls

@@ -1,0 +1,116 @@
+"""The canonical model: plain frozen data passed from stage to stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class DriftKind(str, Enum):
+    CHANGED = "changed"  # declared and live, but an attribute differs
+    MISSING = "missing"  # declared, gone from AWS
+    UNMANAGED = "unmanaged"  # live, declared in no state
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource in the Terraform attribute shape, from state (desired) or AWS (live)."""
+
+    type: str
+    id: str
+    attrs: dict[str, Any]
+    address: str = ""  # Terraform address or Pulumi URN; empty for live-only resources
+    account: str | None = None
+    region: str | None = None
+    source: str = ""  # state file or stack it came from, or "aws" for live
+    sensitive: frozenset[str] = frozenset()  # top-level attribute names never to print
+    dependencies: tuple[str, ...] = ()
+    declared_type: str = ""  # the state's type when it differs from `type` (an expanded rule)
+    owned_elsewhere: bool = False  # AWS's own default, or launched by another service
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    expected: Any
+    actual: Any
+
+
+@dataclass(frozen=True)
+class AwsCall:
+    """One boto3 operation, executable and printable as an `aws` CLI line."""
+
+    service: str
+    operation: str  # boto3 method name, e.g. authorize_security_group_ingress
+    params: dict[str, Any]
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class RollbackStep:
+    kind: str  # "aws" (direct reversal), "iac" (terraform/pulumi), "import", "delete", "manual"
+    description: str
+    cli: str | None = None
+    iac: str | None = None
+    call: AwsCall | None = None
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    """A type or region that could not be read: the run is incomplete."""
+
+    type: str
+    region: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Drift:
+    kind: DriftKind
+    type: str
+    id: str
+    address: str
+    account: str | None
+    region: str | None
+    title: str  # one sentence a person understands
+    changes: tuple[Change, ...] = ()
+    expected: Resource | None = None
+    actual: Resource | None = None
+    source: str = ""
+    severity: Severity = Severity.MEDIUM
+    rule_ids: tuple[str, ...] = ()
+    impact: tuple[str, ...] = ()
+    rollback: tuple[RollbackStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    account: str | None
+    regions: tuple[str, ...]
+    sources: tuple[str, ...]
+    findings: tuple[Drift, ...]
+    not_checked: tuple[NotChecked, ...] = ()
+    checked_types: tuple[str, ...] = ()
+    unsupported_types: dict[str, int] = field(default_factory=dict)
+    managed_total: int = 0
+    managed_checked: int = 0
+    out_of_scope: int = 0  # declared resources in regions or accounts not scanned
+    started_at: str = ""
+    duration_seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_checked

@@ -1,0 +1,65 @@
+"""One scan, left to right: declared state, live AWS, reconcile, rollback plans, a Report."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from guard.aws import Clients
+from guard.errors import InputError
+from guard.live import REGISTRY
+from guard.live.collector import collect
+from guard.live.types import Registry
+from guard.model import Report, Resource
+from guard.reconcile import reconcile
+from guard.rollback import rollback_plan
+from guard.state import load_states
+
+
+def scan(
+    state_paths: Sequence[str],
+    regions: Sequence[str],
+    clients: Clients,
+    registry: Registry = REGISTRY,
+) -> Report:
+    started = time.monotonic()
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    declared = load_states(state_paths)
+    scanned_regions = tuple(regions) or regions_to_scan(declared, clients, state_paths)
+    account = clients.account_id(scanned_regions[0])
+    live = collect(clients, account, scanned_regions, registry.types.values())
+    result = reconcile(declared, live, registry)
+    findings = tuple(replace(drift, rollback=rollback_plan(drift, registry)) for drift in result.findings)
+    return Report(
+        account=account,
+        regions=scanned_regions,
+        sources=tuple(state_paths),
+        findings=findings,
+        not_checked=tuple(sorted(live.not_checked, key=lambda n: (n.region, n.type))),
+        checked_types=tuple(sorted(registry.types)),
+        unsupported_types=dict(sorted(result.unsupported_types.items())),
+        managed_total=result.managed_total,
+        managed_checked=result.managed_checked,
+        out_of_scope=result.out_of_scope,
+        started_at=started_at,
+        duration_seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def regions_to_scan(
+    declared: Sequence[Resource], clients: Clients, state_paths: Sequence[str]
+) -> tuple[str, ...]:
+    """Without --region: the regions the state's resources live in, else the default region."""
+    found = sorted({resource.region for resource in declared if resource.region})
+    if found:
+        return tuple(found)
+    default = clients.default_region()
+    if default:
+        return (default,)
+    raise InputError(
+        "--region",
+        f"no region given and none can be read from {', '.join(state_paths) or 'the state'}",
+        "pass --region or set AWS_REGION",
+    )
