@@ -57,9 +57,9 @@ def collect(
             )
             calls.setdefault(key, []).append(declaration)
             if declaration.companion_call:
-                extra = _ListCall(declaration.service, declaration.companion_call[0], (), region)
-                companions[(declaration.name, region)] = extra
-                calls.setdefault(extra, [])
+                side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
+                companions[(declaration.name, region)] = side
+                calls.setdefault(side, [])
 
     inventory = LiveInventory(account=account, regions=tuple(regions))
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(calls)))) as pool:
