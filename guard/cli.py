@@ -133,8 +133,13 @@ def demo(workdir: str | None) -> int:
 
 
 def main() -> None:
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(args: list[str]) -> int:
+    """Run one command and return its exit code; every failure is one line on stderr."""
     try:
-        code = cli.main(standalone_mode=False)
+        code = cli.main(args=args, prog_name="guard", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("guard: aborted", err=True)
         code = EXIT_ERROR
@@ -156,4 +161,4 @@ def main() -> None:
             err=True,
         )
         code = EXIT_ERROR
-    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+    return code if isinstance(code, int) else EXIT_CLEAN
