@@ -203,7 +203,8 @@ def test_one_of_several_sources_deleted(guard, aws, estate, tmp_path):
     )
     _, report = scan(guard, estate.state, tmp_path)
     assert [f["title"] for f in report["findings"]] == [
-        "module.app.aws_security_group_rule.ssh: ingress tcp/22 from 192.168.0.0/16 was deleted outside Terraform"
+        "module.app.aws_security_group_rule.ssh: ingress tcp/22 from 192.168.0.0/16"
+        " was deleted outside Terraform"
     ]
 
 
