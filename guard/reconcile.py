@@ -142,6 +142,8 @@ def _same(expected: Any, actual: Any) -> bool:
 def attribute_changes(want: Resource, have: Resource, names: Iterable[str]) -> tuple[Change, ...]:
     changes: list[Change] = []
     for name in names:
+        if name not in want.attrs:
+            continue  # the state does not hold it (an older provider): nothing to compare
         expected, actual = _empty(want.attrs.get(name)), _empty(have.attrs.get(name))
         if isinstance(expected, dict) or isinstance(actual, dict):
             expected, actual = expected or {}, actual or {}

@@ -17,7 +17,8 @@ _OWNED_ELSEWHERE_TAGS = (
 
 
 def _with_tags(attrs: Attrs, names: tuple[str, ...]) -> Attrs:
-    shaped = {name: attrs.get(name) for name in names}
+    """The compared attributes the state holds (one it lacks is not compared), and tags."""
+    shaped = {name: attrs[name] for name in names if name in attrs}
     shaped["tags"] = declared_tags(attrs)
     return shaped
 
@@ -145,16 +146,16 @@ def _instance_attrs(item: dict[str, Any]) -> Attrs:
 
 
 def _instance_desired(attrs: Attrs) -> Attrs:
-    metadata = first_block(attrs, "metadata_options")
     shaped = _with_tags(attrs, ("instance_type", "ami", "subnet_id", "key_name", "iam_instance_profile"))
     shaped.update(
         vpc_security_group_ids=sorted(attrs.get("vpc_security_group_ids") or []),
         monitoring=bool(attrs.get("monitoring")),
         source_dest_check=attrs.get("source_dest_check", True) is not False,
         ebs_optimized=bool(attrs.get("ebs_optimized")),
-        http_tokens=metadata.get("http_tokens"),
-        http_endpoint=metadata.get("http_endpoint"),
     )
+    # States from before metadata_options existed say nothing about it: compare nothing.
+    metadata = first_block(attrs, "metadata_options")
+    shaped.update({name: metadata[name] for name in ("http_tokens", "http_endpoint") if name in metadata})
     return shaped
 
 
