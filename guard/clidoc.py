@@ -30,12 +30,23 @@ def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]
     return found
 
 
+def _context(command: click.Command, path: str) -> click.Context:
+    # The same settings a real invocation gets (click caches the help option per command).
+    return click.Context(
+        command,
+        info_name=path,
+        terminal_width=88,
+        max_content_width=88,
+        help_option_names=["-h", "--help"],
+    )
+
+
 def cli_reference() -> str:
     parts = [HEADER]
-    root = click.Context(cli, info_name="guard", terminal_width=88, max_content_width=88)
+    root = _context(cli, "guard")
     parts.append(f"## guard\n\n```text\n{cli.get_help(root)}\n```\n")
     for path, command in _commands(cli, "guard"):
-        context = click.Context(command, info_name=path, terminal_width=88, max_content_width=88)
+        context = _context(command, path)
         parts.append(f"## {path}\n\n```text\n{command.get_help(context)}\n```\n")
     return "\n".join(parts)
 
