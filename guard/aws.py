@@ -35,12 +35,19 @@ class Clients:
         )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self.requests_sent = 0  # HTTP round trips to AWS, retries included
+
+    def _count(self, **_: Any) -> None:
+        with self._lock:
+            self.requests_sent += 1
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self.session.client(service, region_name=region, config=self.config)
+                client = self.session.client(service, region_name=region, config=self.config)
+                client.meta.events.register("before-send.*", self._count)
+                self._clients[key] = client
             return self._clients[key]
 
     def default_region(self) -> str | None:

@@ -110,6 +110,7 @@ class Report:
     out_of_scope: int = 0  # declared resources in regions or accounts not scanned
     started_at: str = ""
     duration_seconds: float = 0.0
+    api_calls: int = 0  # HTTP requests sent to AWS, retries included
 
     @property
     def complete(self) -> bool:

@@ -45,6 +45,7 @@ def scan(
         out_of_scope=result.out_of_scope,
         started_at=started_at,
         duration_seconds=round(time.monotonic() - started, 3),
+        api_calls=clients.requests_sent,
     )
 
 

@@ -20,6 +20,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "change-guard", "version": __version__},
         "started_at": report.started_at,
         "duration_seconds": report.duration_seconds,
+        "api_calls": report.api_calls,
         "account": report.account,
         "regions": list(report.regions),
         "sources": list(report.sources),
