@@ -354,10 +354,12 @@ def main() -> None:
                 f"{outcome['guard']['calls']:>4} calls {outcome['guard']['rss_mb']:6.0f} MB | "
                 f"floor {outcome['floor']['seconds']:6.2f}s {outcome['floor']['calls']:>4} calls | "
                 f"refresh {outcome['refresh']['seconds']:7.2f}s {outcome['refresh']['calls']:>6} calls | "
-                f"guard/floor {outcome['guard_over_floor']:.2f} refresh/guard {outcome['refresh_over_guard']:.1f} | "
+                f"guard/floor {outcome['guard_over_floor']:.2f} "
+                f"refresh/guard {outcome['refresh_over_guard']:.1f} | "
                 f"reconcile cpu {outcome['reconcile']['cpu_seconds']:.3f}s "
                 f"({outcome['reconcile_share_of_scan']:.1%} of scan) | "
-                f"{outcome['resources_per_call']:.0f} resources per call | findings {outcome['guard']['findings']}",
+                f"{outcome['resources_per_call']:.0f} resources per call | "
+                f"findings {outcome['guard']['findings']}",
                 flush=True,
             )
         parsed = measure_parse(parse_size, folder)
