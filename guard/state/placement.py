@@ -16,7 +16,8 @@ def placement(attrs: dict[str, Any]) -> tuple[str | None, str | None]:
     failing that, the availability zone and the `owner_id`.
     """
     account: str | None = None
-    region: str | None = attrs.get("region") or None
+    region = attrs.get("region") if isinstance(attrs.get("region"), str) else None
+    region = region or None
     arn = attrs.get("arn")
     if isinstance(arn, str) and (match := _ARN.match(arn)):
         account = match.group("account") or None

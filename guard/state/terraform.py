@@ -116,10 +116,18 @@ def _resource_instances(block: Any, where: str, source: str) -> list[Resource]:
                 region=region,
                 source=source,
                 sensitive=_sensitive_names(instance.get("sensitive_attributes"), spot),
-                dependencies=tuple(instance.get("dependencies") or ()),
+                dependencies=_dependencies(instance.get("dependencies"), spot),
             )
         )
     return out
+
+
+def _dependencies(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InputError(where, "has `dependencies` that is not a list of addresses", _FIX)
+    return tuple(value)
 
 
 def _index_suffix(key: Any, where: str) -> str:
