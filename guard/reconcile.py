@@ -81,6 +81,7 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
         if not have.owned_elsewhere and _parent_declared(have, registry, declared_ids)
     ]
     missing, unmanaged = _pair_edits_in_place(result, registry, missing, unmanaged)
+    missing = _without_children_of(missing, registry)
 
     result.findings.extend(_missing(want, registry) for want in missing)
     result.findings.extend(_unmanaged(have, registry, by_id) for have in unmanaged)
@@ -185,6 +186,17 @@ def _pair_edits_in_place(
     return missing, unmanaged
 
 
+def _without_children_of(missing: list[Resource], registry: Registry) -> list[Resource]:
+    """A deleted group's rules went with it: the group's finding says it once."""
+    gone = {resource.id for resource in missing if resource.id}
+    kept = []
+    for resource in missing:
+        parent = registry.get(resource.type).parent
+        if parent is None or resource.attrs.get(parent[0]) not in gone:
+            kept.append(resource)
+    return kept
+
+
 def _unique_by(key_of: Callable[[Resource], str | None], resources: list[Resource]) -> dict[str, Resource]:
     groups: dict[str, list[Resource]] = defaultdict(list)
     for resource in resources:
@@ -247,7 +259,8 @@ def _unmanaged(have: Resource, registry: Registry, by_id: dict[str, Resource]) -
         owner = parent.address if parent else ""
         title = f"{owner}: {what} was added outside Terraform"
         return _drift(DriftKind.UNMANAGED, None, have, have.id, title, address=owner)
-    title = f"{what} ({have.type} {have.id}) exists in AWS but in no state"
+    named = f"{what} ({have.type} {have.id})" if declaration.describe else f"{have.type} {have.id}"
+    title = f"{named} exists in AWS but in no state"
     return _drift(DriftKind.UNMANAGED, None, have, have.id, title)
 
 

@@ -251,3 +251,16 @@ def test_unreadable_service_makes_the_scan_incomplete(guard, aws, estate, tmp_pa
     )
     assert console.code == 3
     assert "INCOMPLETE" in console.out and "No drift" not in console.out
+
+
+def test_deleted_group_is_one_finding_not_one_per_rule(guard, aws, estate, tmp_path):
+    ec2 = aws.client("ec2", region_name=REGION)
+    for instance_id in estate.instance_ids:
+        ec2.terminate_instances(InstanceIds=[instance_id])
+    ec2.delete_security_group(GroupId=estate.app_group_id)
+    _, report = scan(guard, estate.state, tmp_path)
+    assert sorted((f["kind"], f["address"]) for f in report["findings"]) == [
+        ("missing", 'module.app.aws_instance.web["a"]'),
+        ("missing", 'module.app.aws_instance.web["b"]'),
+        ("missing", "module.app.aws_security_group.app"),
+    ]
