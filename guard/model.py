@@ -97,6 +97,23 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class Violation:
+    """A resource that breaks a rule: on live state, in a planned after-state, or in a plan's change."""
+
+    rule_id: str
+    severity: Severity
+    title: str  # the rule's title
+    message: str  # what is wrong with this resource, in one sentence
+    type: str
+    address: str
+    id: str = ""
+    account: str | None = None
+    region: str | None = None
+    source: str = ""
+    remediation: str = ""
+
+
+@dataclass(frozen=True)
 class Report:
     account: str | None
     regions: tuple[str, ...]
@@ -110,6 +127,7 @@ class Report:
     out_of_scope: int = 0  # declared resources in regions or accounts not scanned
     started_at: str = ""
     duration_seconds: float = 0.0
+    violations: tuple[Violation, ...] = ()  # rule violations on live state (`guard scan --rules`)
 
     @property
     def complete(self) -> bool:
