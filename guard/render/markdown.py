@@ -45,7 +45,14 @@ def render_markdown(report: PlanReport) -> str:
             f"`{_cell(f.violation.address)}` | {_cell(f.violation.title)} |"
             for f in report.findings
         ]
-        out += rows
+        table_budget = _BUDGET // 2  # the rest is for the details
+        used = len("\n".join(out))
+        for position, row in enumerate(rows):
+            if used + len(row) + 1 > table_budget:
+                out.append(f"| | | | | _{len(rows) - position} more findings not shown_ |")
+                break
+            out.append(row)
+            used += len(row) + 1
         out.append("")
     text = "\n".join(out)
     omitted = 0
