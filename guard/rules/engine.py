@@ -171,6 +171,8 @@ def subjects_from_resources(
     subjects = []
     for resource in resources:
         doc: dict[str, Any] = dict(resource.attrs)
+        if resource.id and not doc.get("id"):
+            doc["id"] = resource.id  # live attributes leave the id out; relations match on it
         if resource.type == "aws_security_group":
             for direction in ("ingress", "egress"):
                 rules = list(standalone.get(resource.id, {}).get(direction, []))
