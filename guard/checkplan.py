@@ -152,7 +152,7 @@ def _change_doc(change: PlannedChange, protect: Sequence[str], reverts: list[Rev
 def _show(value: Any) -> str:
     if value is None:
         return "(not set)"
-    if value == MASK or value == UNKNOWN or value == "(destroyed)":
+    if value in (MASK, UNKNOWN, "(destroyed)"):
         return str(value)
     return repr(value) if isinstance(value, str) else str(value)
 
@@ -230,7 +230,9 @@ def check_plan(
     findings.sort(key=lambda f: (not f.blocking, -f.violation.severity.rank, f.violation.address))
     notes = []
     if not plan.complete:
-        notes.append("The plan is not complete (some changes were deferred); run check-plan on the next plan too.")
+        notes.append(
+            "The plan is not complete (some changes were deferred); run check-plan on the next plan too."
+        )
     return PlanReport(
         source=plan.source,
         terraform_version=plan.terraform_version,

@@ -298,7 +298,9 @@ def rules_show(rule_id: str, rule_dirs: tuple[str, ...]) -> int:
         raise InputError(rule_id, "no such rule", "run `guard rules list` for the ids")
     click.echo(f"{rule.id}: {rule.title}")
     click.echo(f"severity: {rule.severity.value}")
-    click.echo(f"checks: {'plan changes of ' if rule.subject == 'change' else ''}{', '.join(rule.resource_types)}")
+    click.echo(
+        f"checks: {'plan changes of ' if rule.subject == 'change' else ''}{', '.join(rule.resource_types)}"
+    )
     if rule.description:
         click.echo(f"why: {rule.description.strip()}")
     if rule.remediation:

@@ -20,11 +20,15 @@ def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) ->
     touched = {c.address: c for c in plan.changes if c.touches and c.actions != ("create",)}
     desired = [r for r in plan.prior if r.address in touched and registry.handles(r.type)]
     comparison = LiveComparison()
-    unsupported = sorted({r.type for r in plan.prior if r.address in touched and not registry.handles(r.type)})
+    unsupported = sorted(
+        {r.type for r in plan.prior if r.address in touched and not registry.handles(r.type)}
+    )
     comparison.not_checked += [f"{name} (guard does not read this type yet)" for name in unsupported]
     if not desired:
         return comparison
-    regions = tuple(sorted({r.region for r in desired if r.region})) or (clients.default_region() or "us-east-1",)
+    regions = tuple(sorted({r.region for r in desired if r.region})) or (
+        clients.default_region() or "us-east-1",
+    )
     account = clients.account_id(regions[0])
     live = collect(clients, account, regions, registry.types.values())
     comparison.not_checked += [f"{n.type} in {n.region}: {n.reason}" for n in live.not_checked]
@@ -33,9 +37,13 @@ def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) ->
         if change is None:
             continue
         planned_after = masked(change.after, change.after_sensitive)
-        if drift.kind is DriftKind.CHANGED and drift.changes and not registry.get(
-            (drift.expected or drift.actual).type  # type: ignore[union-attr]
-        ).parent:
+        if (
+            drift.kind is DriftKind.CHANGED
+            and drift.changes
+            and not registry.get(
+                (drift.expected or drift.actual).type  # type: ignore[union-attr]
+            ).parent
+        ):
             found = [
                 Revert(
                     c.path,
@@ -47,7 +55,9 @@ def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) ->
             ]
         else:
             what = drift.title.split(": ", 1)[-1]
-            kind = {DriftKind.MISSING: "declared", DriftKind.UNMANAGED: "not declared"}.get(drift.kind, "declared")
+            kind = {DriftKind.MISSING: "declared", DriftKind.UNMANAGED: "not declared"}.get(
+                drift.kind, "declared"
+            )
             found = [Revert(what, "live AWS differs", f"back to {kind} state", seen_by="live")]
         comparison.reverts.setdefault(drift.address, []).extend(found)
     return comparison

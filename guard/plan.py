@@ -165,7 +165,9 @@ def parse_plan(text: str, source: str) -> Plan:
         raise InputError(source, "is JSON but not a Terraform plan object", _FIX)
     version = document.get("format_version")
     if version is None:
-        hint = " (it looks like a state file: pass it to `guard scan --state`)" if "version" in document else ""
+        hint = (
+            " (it looks like a state file: pass it to `guard scan --state`)" if "version" in document else ""
+        )
         raise InputError(source, f"has no `format_version`, so it is not a plan{hint}", _FIX)
     if not isinstance(version, str) or version.split(".")[0] != "1":
         raise InputError(
@@ -220,7 +222,9 @@ def _changes(entries: Any, source: str, field: str) -> tuple[PlannedChange, ...]
                 before_sensitive=change.get("before_sensitive"),
                 after_sensitive=change.get("after_sensitive"),
                 action_reason=str(entry.get("action_reason") or ""),
-                replace_paths=tuple(tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)),
+                replace_paths=tuple(
+                    tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)
+                ),
                 module_address=str(entry.get("module_address") or ""),
                 mode=str(entry.get("mode") or "managed"),
                 index=entry.get("index"),
@@ -236,7 +240,8 @@ def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
     for entry in module.get("resources") or []:
         if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed":
             continue
-        values = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+        found = entry.get("values")
+        values: dict[str, Any] = found if isinstance(found, dict) else {}
         account, region = placement(values)
         out.append(
             Resource(

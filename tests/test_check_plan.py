@@ -88,7 +88,9 @@ def test_protected_replacements_in_both_orders_and_reverts(guard) -> None:  # ty
 
 
 def test_protect_adds_types_and_address_globs(guard) -> None:  # type: ignore[no-untyped-def]
-    result = guard("check-plan", PLANS / "every-change.json", "--format", "json", "--protect", "aws_security_grou*")
+    result = guard(
+        "check-plan", PLANS / "every-change.json", "--format", "json", "--protect", "aws_security_grou*"
+    )
     assert ("GUARD-PLAN-001", "aws_security_group.cache") in {
         (f["rule_id"], f["address"]) for f in result.json()["findings"]
     }
@@ -129,13 +131,18 @@ def test_sarif_is_valid_sarif_2_1_0(guard) -> None:  # type: ignore[no-untyped-d
     blocked = guard("check-plan", PLANS / "deleted-443.json", "--format", "sarif").json()
     [item] = blocked["runs"][0]["results"]
     assert item["ruleId"] == "GUARD-NET-001" and item["level"] == "error"
-    assert item["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "module.edge.aws_security_group.lb"
+    assert (
+        item["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+        == "module.edge.aws_security_group.lb"
+    )
 
 
 def _many_open_groups(count: int) -> dict[str, Any]:
     """The harmless plan plus COUNT new groups open to the world on SSH and RDP."""
     document = json.loads((PLANS / "harmless.json").read_text())
-    template = next(c for c in document["resource_changes"] if c["address"] == "module.app.aws_security_group.app")
+    template = next(
+        c for c in document["resource_changes"] if c["address"] == "module.app.aws_security_group.app"
+    )
     for index in range(count):
         change = copy.deepcopy(template)
         change["address"] = f'module.app.aws_security_group.open["{index}"]'
@@ -158,7 +165,9 @@ def _many_open_groups(count: int) -> dict[str, Any]:
     return document
 
 
-def test_github_annotations_are_capped_and_the_rest_go_to_the_summary(guard, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_github_annotations_are_capped_and_the_rest_go_to_the_summary(
+    guard, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_many_open_groups(12)))
     summary = tmp_path / "summary.md"
@@ -199,9 +208,15 @@ def test_a_plan_of_another_format_version_is_one_clear_error(guard, tmp_path: Pa
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ('{"version": 4, "resources": []}', "has no `format_version`, so it is not a plan (it looks like a state"),
+        (
+            '{"version": 4, "resources": []}',
+            "has no `format_version`, so it is not a plan (it looks like a state",
+        ),
         ("not json", "is not valid JSON (line 1, column 1)"),
-        ('{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}', "resource_changes[0]: has no `change`"),
+        (
+            '{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}',
+            "resource_changes[0]: has no `change`",
+        ),
     ],
 )
 def test_bad_plans_are_input_errors(guard, tmp_path: Path, text: str, problem: str) -> None:  # type: ignore[no-untyped-def]

@@ -40,7 +40,9 @@ def test_a_fixture_that_expects_the_wrong_thing_fails(tmp_path: Path) -> None:
 
     folder = tmp_path / "GUARD-ELB-001"
     shutil.copytree(FIXTURES / "GUARD-ELB-001", folder)
-    (folder / "expected.json").write_text(json.dumps({"rule": "GUARD-ELB-001", "violations": ["aws_lb.prod"]}))
+    (folder / "expected.json").write_text(
+        json.dumps({"rule": "GUARD-ELB-001", "violations": ["aws_lb.prod"]})
+    )
     result = run_fixture(folder, RULES)
     assert not result.passed
     assert "expected a violation on aws_lb.prod, got none" in result.problems
@@ -54,8 +56,8 @@ def test_uneven_spread_names_the_short_zone() -> None:
     resources = read_state_file(FIXTURES / "GUARD-ELB-002" / "input.tfstate")
     outcome = evaluate([RULES.get("GUARD-ELB-002")], subjects_from_resources(resources))  # type: ignore[list-item]
     assert [v.message for v in outcome.violations] == [
-        "aws_lb_target_group.uneven: Instances behind a load balancer are spread unevenly across availability "
-        "zones (us-east-1b is short (us-east-1a: 3, us-east-1b: 2))"
+        "aws_lb_target_group.uneven: Instances behind a load balancer are spread unevenly across "
+        "availability zones (us-east-1b is short (us-east-1a: 3, us-east-1b: 2))"
     ]
 
 
@@ -133,6 +135,13 @@ def test_a_user_rule_runs_with_the_pack(tmp_path: Path, guard) -> None:  # type:
     )
     result = guard("rules", "list", "--rules", tmp_path)
     assert result.code == 0 and "ACME-TAG-001" in result.out
-    report = guard("check-plan", Path(__file__).parent / "plans" / "harmless.json", "--rules", tmp_path, "--format", "json")
+    report = guard(
+        "check-plan",
+        Path(__file__).parent / "plans" / "harmless.json",
+        "--rules",
+        tmp_path,
+        "--format",
+        "json",
+    )
     assert report.code == 0  # a low finding does not block at the default --fail-on high
     assert [f["rule_id"] for f in report.json()["findings"]] == []  # web["a"] gains a Team tag

@@ -40,7 +40,9 @@ def _with_load_balancer(estate: Any) -> None:
     )
 
 
-def test_scan_with_rules_ranks_the_deleted_443_rule_critical(aws: boto3.Session, guard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_scan_with_rules_ranks_the_deleted_443_rule_critical(
+    aws: boto3.Session, guard, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     estate = build_web_estate(aws, REGION)
     _with_load_balancer(estate)
     state = estate.state.write(tmp_path / "terraform.tfstate")
@@ -75,7 +77,11 @@ def _plan_touching(state: dict[str, Any], address: str) -> dict[str, Any]:
             suffix = "" if "index_key" not in instance else f"[{json.dumps(instance['index_key'])}]"
             full = f"{module + '.' if module else ''}{block['type']}.{block['name']}{suffix}"
             values = instance["attributes"]
-            after = dict(values, tags={**(values.get("tags") or {}), "Owner": "web"}) if full == address else values
+            after = (
+                dict(values, tags={**(values.get("tags") or {}), "Owner": "web"})
+                if full == address
+                else values
+            )
             entry = {
                 "address": full,
                 **({"module_address": module} if module else {}),
@@ -119,7 +125,9 @@ def _plan_touching(state: dict[str, Any], address: str) -> dict[str, Any]:
     }
 
 
-def test_check_plan_live_warns_about_an_out_of_band_change_the_apply_undoes(aws: boto3.Session, guard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_plan_live_warns_about_an_out_of_band_change_the_apply_undoes(
+    aws: boto3.Session, guard, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     estate = build_web_estate(aws, REGION)
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_plan_touching(estate.state.document(), "module.edge.aws_security_group.lb")))

@@ -35,7 +35,9 @@ def render_console(report: PlanReport, console: Console) -> None:
         v = finding.violation
         colour = _COLOUR[v.severity]
         flag = "BLOCK" if finding.blocking else "WARN "
-        console.print(f"[{colour}]{flag} {v.severity.value:<8}[/] [bold]{escape(v.rule_id)}[/] {escape(v.message)}")
+        console.print(
+            f"[{colour}]{flag} {v.severity.value:<8}[/] [bold]{escape(v.rule_id)}[/] {escape(v.message)}"
+        )
         for line in finding.details:
             console.print(f"      {escape(line)}")
         if v.remediation:
@@ -57,7 +59,8 @@ def summary_lines(report: PlanReport) -> list[str]:
         )
     if report.undecided:
         lines.append(
-            f"{len(report.undecided)} rule check(s) depend on values known only after apply and were not decided: "
+            f"{len(report.undecided)} rule check(s) depend on values known only after apply "
+            "and were not decided: "
             + ", ".join(f"{rule} on {address}" for rule, address in report.undecided[:10])
         )
     for item in report.not_checked:
@@ -129,7 +132,10 @@ def render_annotations(report: PlanReport) -> str:
         v = finding.violation
         text = v.message + "".join(f"\n{line}" for line in finding.details)
         title = f"{v.rule_id} ({v.severity.value})"
-        lines.append(f"::{level} file={_escape_property(report.source)},title={_escape_property(title)}::{_escape_data(text)}")
+        lines.append(
+            f"::{level} file={_escape_property(report.source)},"
+            f"title={_escape_property(title)}::{_escape_data(text)}"
+        )
     if hidden["error"] or hidden["warning"]:
         lines.append(
             f"::notice title=change-guard::{hidden['error']} more error(s) and {hidden['warning']} more "

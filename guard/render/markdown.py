@@ -16,8 +16,11 @@ def _cell(text: str) -> str:
 
 def _finding_block(finding: PlanFinding) -> str:
     v = finding.violation
-    lines = [f"<details><summary>{_ICON[v.severity.value]} <b>{v.rule_id}</b> <code>{_html(v.address)}</code>: "
-             f"{_html(v.title)}</summary>", ""]
+    lines = [
+        f"<details><summary>{_ICON[v.severity.value]} <b>{v.rule_id}</b> <code>{_html(v.address)}</code>: "
+        f"{_html(v.title)}</summary>",
+        "",
+    ]
     lines += [f"- {_code(line)}" for line in finding.details]
     if v.remediation:
         lines += ["", f"**Fix:** {v.remediation.strip()}"]
@@ -35,7 +38,12 @@ def _code(text: str) -> str:
 
 def render_markdown(report: PlanReport) -> str:
     icon = "🛑" if report.blocked else ("⚠️" if not report.complete else "✅")
-    out = [f"## {icon} change-guard: {verdict(report)}", "", f"Plan `{report.source}`: {counts_text(report)}.", ""]
+    out = [
+        f"## {icon} change-guard: {verdict(report)}",
+        "",
+        f"Plan `{report.source}`: {counts_text(report)}.",
+        "",
+    ]
     blocking = [f for f in report.findings if f.blocking]
     warnings = [f for f in report.findings if not f.blocking]
     if report.findings:
@@ -71,7 +79,10 @@ def render_markdown(report: PlanReport) -> str:
                 continue
             text += block
     if omitted:
-        text += f"\n_{omitted} finding details left out to stay under GitHub's comment limit; run with `--format json` for all._\n"
+        text += (
+            f"\n_{omitted} finding details left out to stay under GitHub's comment limit; "
+            "run with `--format json` for all._\n"
+        )
     extra = summary_lines(report)
     if extra:
         text += "\n" + "\n".join(f"- {line}" for line in extra) + "\n"

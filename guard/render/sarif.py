@@ -20,7 +20,13 @@ _LEVEL = {
     Severity.INFO: "note",
 }
 # GitHub reads `security-severity` (0.0-10.0) to rank security findings.
-_SCORE = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0", Severity.INFO: "0.0"}
+_SCORE = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
 
 
 def _rule(rule: Rule) -> dict[str, Any]:

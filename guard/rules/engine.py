@@ -22,7 +22,7 @@ from jmespath.parser import ParsedResult
 
 from guard.live.sg_rules import EGRESS, INGRESS, rule_attrs
 from guard.model import Resource, Violation
-from guard.rules.model import Condition, Group, Leaf, Relation, Rule
+from guard.rules.model import Condition, Leaf, Relation, Rule
 from guard.rules.operators import OPERATORS
 
 _STANDALONE_RULES = ("aws_security_group_rule", INGRESS, EGRESS)
@@ -254,7 +254,9 @@ def _candidates(relation: Relation, by_type: Mapping[str, list[Subject]]) -> lis
     ]
 
 
-def check(condition: Condition, doc: Mapping[str, Any], unknown: frozenset[str]) -> tuple[bool | None, list[str]]:
+def check(
+    condition: Condition, doc: Mapping[str, Any], unknown: frozenset[str]
+) -> tuple[bool | None, list[str]]:
     """True, False, or None (depends on a value known only after apply); with details."""
     if isinstance(condition, Leaf):
         if unknown and fields_of(condition.path) & unknown:

@@ -71,7 +71,9 @@ def load_rules(folders: Iterable[str | Path] = (), builtin: bool = True) -> Rule
         if rule is None:
             continue
         if rule.id in seen:
-            problems.append(f"{path}: rule id {rule.id} is already used by {seen[rule.id]}; ids must be unique")
+            problems.append(
+                f"{path}: rule id {rule.id} is already used by {seen[rule.id]}; ids must be unique"
+            )
             continue
         seen[rule.id] = str(path)
         rules.append(rule)
@@ -195,7 +197,9 @@ class _Checker:
                     self.problem(value, f"relation `{name}` has no `{required}`")
             through = self.text(fields["through"][1], "`through`") if "through" in fields else ""
             if through and through not in {r.name for r in out}:
-                self.problem(fields["through"][1], f"`through: {through}` names no relation declared above it")
+                self.problem(
+                    fields["through"][1], f"`through: {through}` names no relation declared above it"
+                )
             out.append(
                 Relation(
                     name=name,
@@ -237,7 +241,8 @@ def _load_file(path: Path, builtin: bool, problems: list[str]) -> Rule | None:
         else None
     )
     rule_id, title, severity = "", "", Severity.MEDIUM
-    description, remediation, references = "", "", ()
+    description, remediation = "", ""
+    references: tuple[str, ...] = ()
     if meta is not None:
         for required in ("id", "title", "severity"):
             if required not in meta:
@@ -245,7 +250,10 @@ def _load_file(path: Path, builtin: bool, problems: list[str]) -> Rule | None:
         if "id" in meta:
             rule_id = check.text(meta["id"][1], "`id`")
             if rule_id and not RULE_ID.match(rule_id):
-                check.problem(meta["id"][1], f"rule id `{rule_id}` must look like GUARD-NET-001 (capitals, digits, dashes)")
+                check.problem(
+                    meta["id"][1],
+                    f"rule id `{rule_id}` must look like GUARD-NET-001 (capitals, digits, dashes)",
+                )
         if "title" in meta:
             title = check.text(meta["title"][1], "`title`")
         if "severity" in meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from guard.model import Severity
 
@@ -26,7 +26,7 @@ class Group:
     children: tuple[Condition, ...]
 
 
-Condition = Union[Leaf, Group]
+Condition = Leaf | Group
 
 
 @dataclass(frozen=True)
