@@ -6,15 +6,19 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
 from guard import __version__
 from guard.aws import DEFAULT_MAX_ATTEMPTS, Clients
-from guard.errors import GuardError
-from guard.model import Report
+from guard.errors import GuardError, InputError
+from guard.model import Report, Severity
+
+if TYPE_CHECKING:
+    from guard.checkplan import PlanReport
+    from guard.rules.loader import RuleSet
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_DRIFT, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -23,7 +27,7 @@ def exit_code(report: Report) -> int:
     """Incomplete outranks drift: a partial read must never pass for a full one."""
     if not report.complete:
         return EXIT_INCOMPLETE
-    return EXIT_DRIFT if report.findings else EXIT_CLEAN
+    return EXIT_DRIFT if report.findings or report.violations else EXIT_CLEAN
 
 
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,6 +103,13 @@ def cli(debug: bool) -> None:
     envvar="GUARD_MAX_ATTEMPTS",
     help="Attempts per AWS call before a throttled or failing call marks the scan incomplete.",
 )
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    help="Also run rules on live state: the built-in pack plus this folder of YAML rules "
+    "(`builtin` for the pack alone). Repeat for several folders.",
+)
 @output_options
 def scan(
     states: tuple[str, ...],
@@ -106,6 +117,7 @@ def scan(
     max_attempts: int,
     output_format: str,
     output: str | None,
+    rule_dirs: tuple[str, ...] = (),
 ) -> int:
     """Compare live AWS with Terraform state and report every out-of-band edit.
 
@@ -114,7 +126,8 @@ def scan(
     """
     from guard.scan import scan as run_scan
 
-    report = run_scan(states, regions, Clients(max_attempts=max_attempts))
+    rules = load_rule_options(rule_dirs) if rule_dirs else None
+    report = run_scan(states, regions, Clients(max_attempts=max_attempts), rules=rules)
     emit(report, output_format, output)
     return exit_code(report)
 
@@ -130,6 +143,196 @@ def demo(workdir: str | None) -> int:
     from guard.demo import run_demo
 
     return run_demo(Console(highlight=False), workdir)
+
+
+def load_rule_options(rule_dirs: tuple[str, ...]) -> RuleSet:
+    """`--rules DIR` (repeatable): the built-in pack plus each folder; `builtin` names the pack."""
+    from guard.rules.loader import load_rules
+
+    return load_rules([folder for folder in rule_dirs if folder != "builtin"])
+
+
+def rules_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--rules",
+        "rule_dirs",
+        multiple=True,
+        type=click.Path(exists=True),
+        help="A folder of YAML rules to add to the built-in pack. Repeat for several.",
+    )(command)
+
+
+@cli.command("check-plan")
+@click.argument("plan_json", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["console", "json", "markdown", "sarif", "github"]),
+    default="console",
+    show_default=True,
+    help="console; json; markdown (PR comment, step summary); sarif (2.1.0); github (annotations, "
+    "plus the Markdown summary appended to $GITHUB_STEP_SUMMARY when it is set).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default="high",
+    show_default=True,
+    help="Block the plan (exit 2) on a finding of this severity or higher.",
+)
+@rules_option
+@click.option(
+    "--protect",
+    multiple=True,
+    metavar="TYPE_OR_GLOB",
+    help="Also protect this resource type or address glob from delete and replace "
+    "(e.g. aws_efs_file_system, 'module.data.*'). Repeat for several.",
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Also read the resources the plan touches from AWS (read-only) and warn about "
+    "out-of-band changes the apply would undo.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    default=DEFAULT_MAX_ATTEMPTS,
+    show_default=True,
+    envvar="GUARD_MAX_ATTEMPTS",
+    help="With --live: attempts per AWS call.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file."
+)
+def check_plan(
+    plan_json: str,
+    output_format: str,
+    fail_on: str,
+    rule_dirs: tuple[str, ...],
+    protect: tuple[str, ...],
+    live: bool,
+    max_attempts: int,
+    output: str | None,
+) -> int:
+    """Check a Terraform plan (`terraform show -json tfplan`) before it is applied.
+
+    Blocks rule violations in planned after-states, deletes and replacements of protected
+    resources, and warns when the apply reverts a change made outside Terraform. Exit
+    codes: 0 pass, 2 blocked, 1 bad input, 3 incomplete (--live could not read something).
+    """
+    from guard.checkplan import check_plan as run_check
+    from guard.live_plan import compare_live
+    from guard.plan import read_plan
+
+    plan = read_plan(plan_json)
+    rules = load_rule_options(rule_dirs)
+    comparison = compare_live(plan, Clients(max_attempts=max_attempts)) if live else None
+    report = run_check(plan, rules, Severity(fail_on), protect, comparison)
+    write_plan_report(report, output_format, output)
+    if report.blocked:
+        return EXIT_DRIFT
+    return EXIT_CLEAN if report.complete else EXIT_INCOMPLETE
+
+
+def write_plan_report(report: PlanReport, output_format: str, output: str | None) -> None:
+    from guard.render import checkplan as plan_render
+    from guard.render.markdown import render_markdown
+    from guard.render.sarif import render_sarif
+
+    if output_format == "console":
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                plan_render.render_console(report, Console(file=handle, width=120, color_system=None))
+        else:
+            plan_render.render_console(report, Console(highlight=False, soft_wrap=True))
+        return
+    if output_format == "github":
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(render_markdown(report))
+        text = plan_render.render_annotations(report)
+    else:
+        render = {
+            "json": plan_render.render_json,
+            "markdown": render_markdown,
+            "sarif": render_sarif,
+        }[output_format]
+        text = render(report)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.group()
+def rules() -> None:
+    """List, show and test the rules (the built-in pack and your own YAML folders)."""
+
+
+@rules.command("list")
+@rules_option
+def rules_list(rule_dirs: tuple[str, ...]) -> int:
+    """List every rule: id, severity, resource types, title. Checks the rule files on the way."""
+    rule_set = load_rule_options(rule_dirs)
+    for rule in rule_set:
+        origin = "" if rule.builtin else f"  ({rule.source})"
+        types = ", ".join(rule.resource_types)
+        if rule.subject == "change":
+            types = f"plan changes: {types}"
+        click.echo(f"{rule.id:<16} {rule.severity.value:<9} {rule.title} [{types}]{origin}")
+    click.echo(f"{len(rule_set)} rules")
+    return EXIT_CLEAN
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@rules_option
+def rules_show(rule_id: str, rule_dirs: tuple[str, ...]) -> int:
+    """Show one rule: what it checks, why, how to fix it, and its YAML file."""
+    rule_set = load_rule_options(rule_dirs)
+    rule = rule_set.get(rule_id.upper())
+    if rule is None:
+        raise InputError(rule_id, "no such rule", "run `guard rules list` for the ids")
+    click.echo(f"{rule.id}: {rule.title}")
+    click.echo(f"severity: {rule.severity.value}")
+    click.echo(
+        f"checks: {'plan changes of ' if rule.subject == 'change' else ''}{', '.join(rule.resource_types)}"
+    )
+    if rule.description:
+        click.echo(f"why: {rule.description.strip()}")
+    if rule.remediation:
+        click.echo(f"fix: {rule.remediation.strip()}")
+    for reference in rule.references:
+        click.echo(f"see: {reference}")
+    click.echo(f"file: {rule.source}")
+    return EXIT_CLEAN
+
+
+@rules.command("test")
+@click.argument("fixtures", type=click.Path(exists=True, file_okay=False))
+@rules_option
+def rules_test(fixtures: str, rule_dirs: tuple[str, ...]) -> int:
+    """Run rules on fixture folders (input + expected.json) and print pass or fail for each.
+
+    FIXTURES is one fixture folder or a folder of them. Exit codes: 0 all pass,
+    2 a fixture failed, 1 bad input.
+    """
+    from guard.rules.fixtures import find_fixtures, run_fixture
+
+    rule_set = load_rule_options(rule_dirs)
+    folders = find_fixtures(fixtures)
+    failed = 0
+    for folder in folders:
+        result = run_fixture(folder, rule_set)
+        click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.rule_id:<16} {folder}")
+        for line in result.problems:
+            click.echo(f"      {line}")
+        failed += not result.passed
+    click.echo(f"{len(folders) - failed} passed, {failed} failed")
+    return EXIT_DRIFT if failed else EXIT_CLEAN
 
 
 def main() -> None:

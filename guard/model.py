@@ -97,6 +97,23 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class Violation:
+    """A resource that breaks a rule: on live state, in a planned after-state, or in a plan's change."""
+
+    rule_id: str
+    severity: Severity
+    title: str  # the rule's title
+    message: str  # what is wrong with this resource, in one sentence
+    type: str
+    address: str
+    id: str = ""
+    account: str | None = None
+    region: str | None = None
+    source: str = ""
+    remediation: str = ""
+
+
+@dataclass(frozen=True)
 class Report:
     account: str | None
     regions: tuple[str, ...]
@@ -111,6 +128,7 @@ class Report:
     started_at: str = ""
     duration_seconds: float = 0.0
     api_calls: int = 0  # HTTP requests sent to AWS, retries included
+    violations: tuple[Violation, ...] = ()  # rule violations on live state (`guard scan --rules`)
 
     @property
     def complete(self) -> bool:

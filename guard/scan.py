@@ -12,9 +12,11 @@ from guard.errors import InputError
 from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
-from guard.model import Report, Resource
+from guard.model import Report, Resource, Violation
 from guard.reconcile import reconcile
 from guard.rollback import rollback_plan
+from guard.rules.findings import apply_to_scan
+from guard.rules.loader import RuleSet
 from guard.state import load_states
 
 
@@ -23,6 +25,7 @@ def scan(
     regions: Sequence[str],
     clients: Clients,
     registry: Registry = REGISTRY,
+    rules: RuleSet | None = None,
 ) -> Report:
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -32,6 +35,9 @@ def scan(
     live = collect(clients, account, scanned_regions, registry.types.values())
     result = reconcile(declared, live, registry)
     findings = tuple(replace(drift, rollback=rollback_plan(drift, registry)) for drift in result.findings)
+    violations: tuple[Violation, ...] = ()
+    if rules is not None:  # rules on live state; they also rank the drift they explain
+        findings, violations = apply_to_scan(rules, declared, live.resources, findings, registry)
     return Report(
         account=account,
         regions=scanned_regions,
@@ -46,6 +52,7 @@ def scan(
         started_at=started_at,
         duration_seconds=round(time.monotonic() - started, 3),
         api_calls=clients.requests_sent,
+        violations=violations,
     )
 
 

@@ -29,6 +29,8 @@ def render_console(report: Report, console: Console) -> None:
         for drift in findings:
             _finding(drift, console)
         console.print()
+    if report.violations:
+        _violations(report, console)
     _summary(report, console)
 
 
@@ -84,3 +86,15 @@ def _summary(report: Report, console: Console) -> None:
         console.print("[bold red]INCOMPLETE:[/] these could not be read, so they were not checked:")
         for item in report.not_checked:
             console.print(f"  {escape(item.type)} in {escape(item.region)}: {escape(item.reason)}")
+
+
+def _violations(report: Report, console: Console) -> None:
+    """Rule violations in live state (`guard scan --rules`)."""
+    console.print(f"[bold]Rule violations in live state ({len(report.violations)})[/]")
+    for violation in report.violations:
+        colour = _COLOUR[violation.severity]
+        console.print(
+            f"  [{colour}]{violation.severity.value:<8}[/] [bold]{escape(violation.rule_id)}[/] "
+            f"{escape(violation.message)}"
+        )
+    console.print()

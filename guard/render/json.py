@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from guard import __version__
-from guard.model import Drift, DriftKind, Report, RollbackStep, Severity
+from guard.model import Drift, DriftKind, Report, RollbackStep, Severity, Violation
 
 SCHEMA_VERSION = 1
 
@@ -38,6 +38,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "checked_types": list(report.checked_types),
         },
         "findings": [finding_to_dict(drift) for drift in report.findings],
+        **({"violations": [violation_to_dict(v) for v in report.violations]} if report.violations else {}),
     }
 
 
@@ -56,6 +57,21 @@ def finding_to_dict(drift: Drift) -> dict[str, Any]:
         "changes": [{"path": c.path, "expected": c.expected, "actual": c.actual} for c in drift.changes],
         "impact": list(drift.impact),
         "rollback": [_step(step) for step in drift.rollback],
+    }
+
+
+def violation_to_dict(violation: Violation) -> dict[str, Any]:
+    return {
+        "rule_id": violation.rule_id,
+        "severity": violation.severity.value,
+        "title": violation.title,
+        "message": violation.message,
+        "type": violation.type,
+        "id": violation.id,
+        "address": violation.address,
+        "account": violation.account,
+        "region": violation.region,
+        "remediation": violation.remediation,
     }
 
 

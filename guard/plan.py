@@ -1,0 +1,261 @@
+"""A Terraform plan as `terraform show -json tfplan` prints it (format_version 1.x).
+
+Read: `resource_changes` (actions, action_reason, replace_paths, after_unknown,
+before/after_sensitive), `resource_drift` (what Terraform's refresh saw changed outside
+it) and `prior_state`. Values marked sensitive are printed in clear by Terraform; here
+every value meant for a person goes through `masked` first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guard.errors import InputError
+from guard.model import Resource
+from guard.state.placement import placement
+
+MASK = "(sensitive)"
+UNKNOWN = "(known after apply)"
+_FIX = "pass the output of `terraform show -json tfplan > plan.json`"
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One entry of `resource_changes` or `resource_drift`."""
+
+    address: str
+    type: str
+    name: str
+    actions: tuple[str, ...]
+    before: Any = None
+    after: Any = None
+    after_unknown: Any = None
+    before_sensitive: Any = None
+    after_sensitive: Any = None
+    action_reason: str = ""
+    replace_paths: tuple[tuple[Any, ...], ...] = ()
+    module_address: str = ""
+    mode: str = "managed"
+    index: Any = None
+    previous_address: str = ""
+    provider_name: str = ""
+
+    @property
+    def deletes(self) -> bool:
+        return "delete" in self.actions
+
+    @property
+    def replaces(self) -> bool:
+        return "delete" in self.actions and "create" in self.actions
+
+    @property
+    def touches(self) -> bool:
+        """The apply does something to the real object (not a no-op or a read)."""
+        return bool(set(self.actions) & {"create", "update", "delete"})
+
+    @property
+    def action_text(self) -> str:
+        if self.actions == ("delete", "create"):
+            return "replace (destroy, then create)"
+        if self.actions == ("create", "delete"):
+            return "replace (create before destroy)"
+        return "/".join(self.actions)
+
+    def unknown_names(self) -> frozenset[str]:
+        """Top-level attributes whose planned value is known only after apply."""
+        if not isinstance(self.after_unknown, dict):
+            return frozenset()
+        return frozenset(name for name, flag in self.after_unknown.items() if _any_true(flag))
+
+
+@dataclass(frozen=True)
+class Plan:
+    source: str
+    format_version: str
+    terraform_version: str
+    changes: tuple[PlannedChange, ...]
+    drift: tuple[PlannedChange, ...]
+    prior: tuple[Resource, ...]
+    complete: bool = True
+    errored: bool = False
+
+    def after_states(self) -> list[Resource]:
+        """Every managed resource as it will be after the apply (deleted ones left out)."""
+        out = []
+        for change in self.changes:
+            if change.mode != "managed" or not isinstance(change.after, dict):
+                continue
+            attrs = dict(change.after)
+            before = change.before if isinstance(change.before, dict) else {}
+            resource_id = attrs.get("id") or ("" if change.replaces else before.get("id")) or ""
+            account, region = placement(attrs)
+            out.append(
+                Resource(
+                    type=change.type,
+                    id=str(resource_id),
+                    attrs=attrs,
+                    address=change.address,
+                    account=account,
+                    region=region,
+                    source=self.source,
+                    sensitive=_sensitive_names(change.after_sensitive),
+                )
+            )
+        return out
+
+    def unknown(self) -> dict[str, frozenset[str]]:
+        return {change.address: change.unknown_names() for change in self.changes}
+
+
+def _any_true(flags: Any) -> bool:
+    if flags is True:
+        return True
+    if isinstance(flags, dict):
+        return any(_any_true(v) for v in flags.values())
+    if isinstance(flags, list):
+        return any(_any_true(v) for v in flags)
+    return False
+
+
+def _sensitive_names(flags: Any) -> frozenset[str]:
+    if not isinstance(flags, dict):
+        return frozenset()
+    return frozenset(name for name, flag in flags.items() if _any_true(flag))
+
+
+def masked(value: Any, sensitive: Any) -> Any:
+    """The value with every part marked in a `*_sensitive` structure replaced by a mask."""
+    if sensitive is True:
+        return None if value is None else MASK
+    if isinstance(value, dict) and isinstance(sensitive, dict):
+        return {key: masked(item, sensitive.get(key)) for key, item in value.items()}
+    if isinstance(value, list) and isinstance(sensitive, list):
+        return [masked(item, sensitive[i] if i < len(sensitive) else None) for i, item in enumerate(value)]
+    return value
+
+
+def read_plan(path: str | Path) -> Plan:
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(name, "no such file", _FIX) from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory, not a plan file", _FIX) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            name, "is not UTF-8 text (a binary tfplan?)", "run `terraform show -json tfplan > plan.json`"
+        ) from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})", "check permissions") from None
+    return parse_plan(text, name)
+
+
+def parse_plan(text: str, source: str) -> Plan:
+    if text.startswith("PK"):
+        raise InputError(source, "is a binary plan file", "run `terraform show -json tfplan > plan.json`")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"is not valid JSON (line {exc.lineno}, column {exc.colno})", _FIX) from None
+    if not isinstance(document, dict):
+        raise InputError(source, "is JSON but not a Terraform plan object", _FIX)
+    version = document.get("format_version")
+    if version is None:
+        hint = (
+            " (it looks like a state file: pass it to `guard scan --state`)" if "version" in document else ""
+        )
+        raise InputError(source, f"has no `format_version`, so it is not a plan{hint}", _FIX)
+    if not isinstance(version, str) or version.split(".")[0] != "1":
+        raise InputError(
+            source,
+            f"is plan format version {version!r}; guard reads format version 1.x",
+            "use Terraform 1.x to write it, or upgrade change-guard",
+        )
+    changes = _changes(document.get("resource_changes"), source, "resource_changes")
+    drift = _changes(document.get("resource_drift"), source, "resource_drift")
+    prior_values = ((document.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+    prior = tuple(_module_resources(prior_values, source))
+    return Plan(
+        source=source,
+        format_version=version,
+        terraform_version=str(document.get("terraform_version") or ""),
+        changes=changes,
+        drift=drift,
+        prior=prior,
+        complete=document.get("complete", True) is not False,
+        errored=bool(document.get("errored")),
+    )
+
+
+def _changes(entries: Any, source: str, field: str) -> tuple[PlannedChange, ...]:
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        raise InputError(source, f"has a `{field}` that is not a list", _FIX)
+    out = []
+    for position, entry in enumerate(entries):
+        where = f"{source}: {field}[{position}]"
+        if not isinstance(entry, dict):
+            raise InputError(where, "is not an object", _FIX)
+        change = entry.get("change")
+        if not isinstance(change, dict):
+            raise InputError(where, "has no `change` object", _FIX)
+        actions = change.get("actions")
+        if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
+            raise InputError(where, "has no `change.actions` list", _FIX)
+        for required in ("address", "type"):
+            if not isinstance(entry.get(required), str):
+                raise InputError(where, f"has no `{required}`", _FIX)
+        out.append(
+            PlannedChange(
+                address=entry["address"],
+                type=entry["type"],
+                name=str(entry.get("name") or ""),
+                actions=tuple(actions),
+                before=change.get("before"),
+                after=change.get("after"),
+                after_unknown=change.get("after_unknown"),
+                before_sensitive=change.get("before_sensitive"),
+                after_sensitive=change.get("after_sensitive"),
+                action_reason=str(entry.get("action_reason") or ""),
+                replace_paths=tuple(
+                    tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)
+                ),
+                module_address=str(entry.get("module_address") or ""),
+                mode=str(entry.get("mode") or "managed"),
+                index=entry.get("index"),
+                previous_address=str(entry.get("previous_address") or ""),
+                provider_name=str(entry.get("provider_name") or ""),
+            )
+        )
+    return tuple(out)
+
+
+def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
+    out = []
+    for entry in module.get("resources") or []:
+        if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed":
+            continue
+        found = entry.get("values")
+        values: dict[str, Any] = found if isinstance(found, dict) else {}
+        account, region = placement(values)
+        out.append(
+            Resource(
+                type=str(entry.get("type")),
+                id=str(values.get("id") or ""),
+                attrs=values,
+                address=str(entry.get("address")),
+                account=account,
+                region=region,
+                source=source,
+                sensitive=_sensitive_names(entry.get("sensitive_values")),
+            )
+        )
+    for child in module.get("child_modules") or []:
+        if isinstance(child, dict):
+            out.extend(_module_resources(child, source))
+    return out

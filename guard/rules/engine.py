@@ -1,0 +1,326 @@
+"""Run rules over resources: live state, a state file, a plan's after-states or its changes.
+
+Each resource becomes a document: its attributes, plus facts derived from the whole
+input (`_ingress`/`_egress`: the group's effective rules from all three Terraform forms;
+`_policy`: a JSON policy string parsed and normalised), plus `_related`, the resources a
+rule's relations found. Conditions are three-valued: a value Terraform knows only after
+apply makes a condition unknown, never a violation.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+from jmespath.parser import ParsedResult
+
+from guard.live.sg_rules import EGRESS, INGRESS, rule_attrs
+from guard.model import Resource, Violation
+from guard.rules.model import Condition, Leaf, Relation, Rule
+from guard.rules.operators import OPERATORS
+
+_STANDALONE_RULES = ("aws_security_group_rule", INGRESS, EGRESS)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One thing a rule is checked on: a resource's document, or a plan change's."""
+
+    type: str
+    address: str
+    doc: dict[str, Any]
+    id: str = ""
+    unknown: frozenset[str] = frozenset()  # top-level names only known after apply
+    account: str | None = None
+    region: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Outcome:
+    violations: list[Violation] = field(default_factory=list)
+    undecided: list[tuple[str, str]] = field(default_factory=list)  # (rule id, address)
+
+
+@lru_cache(maxsize=2048)
+def compiled(expression: str) -> ParsedResult:
+    return jmespath.compile(expression)
+
+
+def search(expression: str, doc: Any) -> Any:
+    """A runtime type error (contains() on a number) reads as "no value", not a crash."""
+    try:
+        return compiled(expression).search(doc)
+    except JMESPathError:
+        return None
+
+
+def _fields(node: Mapping[str, Any]) -> set[str]:
+    found = {str(node["value"])} if node.get("type") == "field" else set()
+    for child in node.get("children") or []:
+        if isinstance(child, Mapping):
+            found |= _fields(child)
+    return found
+
+
+@lru_cache(maxsize=2048)
+def fields_of(expression: str) -> frozenset[str]:
+    return frozenset(_fields(compiled(expression).parsed))
+
+
+# -- derived facts -----------------------------------------------------------------
+
+
+def _sources(block: Mapping[str, Any], group_id: str) -> list[tuple[str, str]]:
+    sources = [("cidr_ipv4", c) for c in block.get("cidr_blocks") or []]
+    sources += [("cidr_ipv6", c) for c in block.get("ipv6_cidr_blocks") or []]
+    sources += [("prefix_list_id", p) for p in block.get("prefix_list_ids") or []]
+    sources += [("referenced_security_group_id", g) for g in block.get("security_groups") or []]
+    if block.get("source_security_group_id"):
+        sources.append(("referenced_security_group_id", block["source_security_group_id"]))
+    if block.get("self"):
+        sources.append(("referenced_security_group_id", group_id))
+    for name in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"):
+        if block.get(name):
+            sources.append((name, block[name]))
+    return sources
+
+
+def _rules_of_block(block: Mapping[str, Any], group_id: str) -> list[dict[str, Any]]:
+    proto = block.get("ip_protocol", block.get("protocol"))
+    return [
+        rule_attrs(
+            group_id,
+            proto,
+            block.get("from_port"),
+            block.get("to_port"),
+            block.get("description"),
+            **{kind: value},
+        )
+        for kind, value in _sources(block, group_id)
+    ]
+
+
+def _standalone(resource: Resource) -> tuple[str, str, list[dict[str, Any]]] | None:
+    """(group id, direction, rules) of a rule declared as its own resource."""
+    attrs = resource.attrs
+    group_id = attrs.get("security_group_id")
+    if not isinstance(group_id, str) or not group_id:
+        return None
+    if resource.type == "aws_security_group_rule":
+        direction = "egress" if attrs.get("type") == "egress" else "ingress"
+    else:
+        direction = "egress" if resource.type == EGRESS else "ingress"
+    return group_id, direction, _rules_of_block(attrs, group_id)
+
+
+def _policy(text: Any) -> dict[str, Any] | None:
+    """A policy document with every Statement a list, and Action/Resource/Principal values lists."""
+    if isinstance(text, dict):
+        document = text
+    elif isinstance(text, str) and text.strip().startswith("{"):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError:
+            return None
+    else:
+        return None
+    statements = document.get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    normal = []
+    for statement in statements:
+        if not isinstance(statement, dict):
+            continue
+        item = dict(statement)
+        for key in ("Action", "NotAction", "Resource", "NotResource"):
+            if key in item and not isinstance(item[key], list):
+                item[key] = [item[key]]
+        for key in ("Principal", "NotPrincipal"):
+            principal = item.get(key)
+            if principal == "*":
+                item[key] = {"*": ["*"]}
+            elif isinstance(principal, dict):
+                item[key] = {k: v if isinstance(v, list) else [v] for k, v in principal.items()}
+        normal.append(item)
+    return {**document, "Statement": normal}
+
+
+def subjects_from_resources(
+    resources: Sequence[Resource],
+    unknown: Mapping[str, frozenset[str]] | None = None,
+    context: Sequence[Resource] = (),
+) -> list[Subject]:
+    """Documents for every resource. `context`: more resources that only tell facts (the
+    prior state of a plan: a group whose rules were standalone resources before)."""
+    standalone: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    grouped_elsewhere: set[str] = set()
+    for resource in [*resources, *context]:
+        if resource.type in _STANDALONE_RULES and (found := _standalone(resource)):
+            grouped_elsewhere.add(found[0])
+    for resource in resources:
+        if resource.type in _STANDALONE_RULES and (found := _standalone(resource)):
+            group_id, direction, rules = found
+            standalone.setdefault(group_id, {}).setdefault(direction, []).extend(rules)
+    subjects = []
+    for resource in resources:
+        doc: dict[str, Any] = dict(resource.attrs)
+        if resource.id and not doc.get("id"):
+            doc["id"] = resource.id  # live attributes leave the id out; relations match on it
+        if resource.type == "aws_security_group":
+            for direction in ("ingress", "egress"):
+                rules = list(standalone.get(resource.id, {}).get(direction, []))
+                # With standalone rules about, a group's inline list is only refreshed state.
+                if resource.id not in grouped_elsewhere:
+                    for block in resource.attrs.get(direction) or []:
+                        rules += _rules_of_block(block, resource.id)
+                doc[f"_{direction}"] = _unique(rules)
+        policy = _policy(resource.attrs.get("policy"))
+        if policy is not None:
+            doc["_policy"] = policy
+        doc["_type"] = resource.type
+        doc["_address"] = resource.address
+        subjects.append(
+            Subject(
+                type=resource.type,
+                address=resource.address or f"{resource.type}.{resource.id}",
+                doc=doc,
+                id=resource.id,
+                unknown=(unknown or {}).get(resource.address, frozenset()),
+                account=resource.account,
+                region=resource.region,
+                source=resource.source,
+            )
+        )
+    return subjects
+
+
+def _unique(rules: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        key = json.dumps({k: v for k, v in rule.items() if k != "description"}, sort_keys=True)
+        seen.setdefault(key, rule)
+    return list(seen.values())
+
+
+# -- evaluation ----------------------------------------------------------------------
+
+
+def applies_to(rule: Rule, type_name: str) -> bool:
+    return any(fnmatch.fnmatchcase(type_name, pattern) for pattern in rule.resource_types)
+
+
+def _flat(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [item for element in value for item in _flat(element)]
+    return [value]
+
+
+def _hashable(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value
+
+
+def _related(
+    rule: Rule, subject: Subject, by_type: Mapping[str, list[Subject]]
+) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for relation in rule.relations:
+        base = found.get(relation.through, []) if relation.through else [subject.doc]
+        ours = {_hashable(v) for doc in base for v in _flat(search(relation.ours, doc))}
+        found[relation.name] = [
+            other.doc
+            for other in _candidates(relation, by_type)
+            if other is not subject
+            and ours & {_hashable(v) for v in _flat(search(relation.their, other.doc))}
+            and (not relation.where or bool(search(relation.where, other.doc)))
+        ]
+    return found
+
+
+def _candidates(relation: Relation, by_type: Mapping[str, list[Subject]]) -> list[Subject]:
+    return [
+        subject
+        for type_name, subjects in by_type.items()
+        if any(fnmatch.fnmatchcase(type_name, pattern) for pattern in relation.types)
+        for subject in subjects
+    ]
+
+
+def check(
+    condition: Condition, doc: Mapping[str, Any], unknown: frozenset[str]
+) -> tuple[bool | None, list[str]]:
+    """True, False, or None (depends on a value known only after apply); with details."""
+    if isinstance(condition, Leaf):
+        if unknown and fields_of(condition.path) & unknown:
+            return None, []
+        holds, detail = OPERATORS[condition.operator](search(condition.path, doc), condition.value)
+        return holds, [detail] if detail and not holds else []
+    results = [check(child, doc, unknown) for child in condition.children]
+    details = [d for _, found in results for d in found]
+    values = [value for value, _ in results]
+    if condition.kind == "not":
+        value = values[0]
+        return (None if value is None else not value), []
+    if condition.kind == "and":
+        if False in values:
+            return False, [d for (v, found) in results if v is False for d in found]
+        return (None if None in values else True), details
+    if True in values:
+        return True, []
+    return (None if None in values else False), details
+
+
+def evaluate(rules: Iterable[Rule], subjects: Sequence[Subject], subject_kind: str = "resource") -> Outcome:
+    by_type: dict[str, list[Subject]] = {}
+    for subject in subjects:
+        by_type.setdefault(subject.type, []).append(subject)
+    outcome = Outcome()
+    for rule in rules:
+        if rule.subject != subject_kind:
+            continue
+        for subject in subjects:
+            if not applies_to(rule, subject.type):
+                continue
+            doc = subject.doc
+            if rule.relations:
+                doc = {**doc, "_related": _related(rule, subject, by_type)}
+            if rule.applies is not None:
+                applies, _ = check(rule.applies, doc, subject.unknown)
+                if applies is None:
+                    outcome.undecided.append((rule.id, subject.address))
+                if not applies:
+                    continue
+            holds, details = check(rule.condition, doc, subject.unknown)
+            if holds is None:
+                outcome.undecided.append((rule.id, subject.address))
+            elif not holds:
+                outcome.violations.append(_violation(rule, subject, details))
+    outcome.violations.sort(key=lambda v: (-v.severity.rank, v.address, v.rule_id))
+    return outcome
+
+
+def _violation(rule: Rule, subject: Subject, details: list[str]) -> Violation:
+    message = f"{subject.address}: {rule.title}"
+    if details:
+        message += f" ({'; '.join(details)})"
+    return Violation(
+        rule_id=rule.id,
+        severity=rule.severity,
+        title=rule.title,
+        message=message,
+        type=subject.type,
+        address=subject.address,
+        id=subject.id,
+        account=subject.account,
+        region=subject.region,
+        source=subject.source,
+        remediation=rule.remediation,
+    )

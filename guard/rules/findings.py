@@ -1,0 +1,52 @@
+"""Rules on a scan: violations in live state, and the severity and rule ids of drift findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from guard.live.types import Registry
+from guard.model import Drift, Resource, Violation
+from guard.rules.engine import evaluate, subjects_from_resources
+from guard.rules.loader import RuleSet
+
+
+def live_view(declared: Sequence[Resource], live: Sequence[Resource], registry: Registry) -> list[Resource]:
+    """What AWS holds: the collected types as read, with their Terraform addresses, plus
+    declared resources of types guard does not read (a load balancer and its listeners)
+    so that rules about related resources still see them."""
+    addresses = {(registry.canonical(r.type), r.id): r.address for r in declared if r.id}
+    view = [replace(r, address=r.address or addresses.get((r.type, r.id), "")) for r in live]
+    view += [r for r in declared if not registry.handles(r.type)]
+    return view
+
+
+def apply_to_scan(
+    rules: RuleSet,
+    declared: Sequence[Resource],
+    live: Sequence[Resource],
+    findings: Sequence[Drift],
+    registry: Registry,
+) -> tuple[tuple[Drift, ...], tuple[Violation, ...]]:
+    """Violations in live state; a drift that brought a violation in (it is not in the declared
+    state) takes the rule's id, and its severity when that is higher."""
+    violations = evaluate(rules, subjects_from_resources(live_view(declared, live, registry))).violations
+    declared_violations = evaluate(rules, subjects_from_resources(list(declared))).violations
+    declared_keys = {(v.rule_id, v.id) for v in declared_violations}
+    caused = [v for v in violations if (v.rule_id, v.id) not in declared_keys]
+    enriched = []
+    for drift in findings:
+        related = {drift.id}
+        for side in (drift.expected, drift.actual):
+            if side is not None:
+                related.add(side.id)
+                group = side.attrs.get("security_group_id")
+                if isinstance(group, str):
+                    related.add(group)
+        matched = [v for v in caused if v.id and v.id in related]
+        if matched:
+            severity = max([drift.severity, *(v.severity for v in matched)], key=lambda s: s.rank)
+            ids = tuple(dict.fromkeys([*drift.rule_ids, *(v.rule_id for v in matched)]))
+            drift = replace(drift, severity=severity, rule_ids=ids)
+        enriched.append(drift)
+    return tuple(enriched), tuple(violations)
