@@ -78,6 +78,23 @@ class NotChecked:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who made a change, as CloudTrail recorded it; a field nobody recorded is None."""
+
+    who: str  # the human behind a role or SSO session when the event shows one, else the principal
+    principal_arn: str | None = None
+    identity_type: str | None = None  # CloudTrail userIdentity.type: AssumedRole, IAMUser, AWSService...
+    via: str = "unknown"  # console, cli, terraform, pulumi, sdk, aws-service, unknown
+    source_ip: str | None = None
+    user_agent: str | None = None
+    when: str | None = None  # ISO 8601, UTC
+    event_name: str | None = None
+    event_id: str | None = None
+    event_source: str | None = None  # e.g. ec2.amazonaws.com
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class Drift:
     kind: DriftKind
     type: str
@@ -94,6 +111,7 @@ class Drift:
     rule_ids: tuple[str, ...] = ()
     impact: tuple[str, ...] = ()
     rollback: tuple[RollbackStep, ...] = ()
+    actor: Actor | None = None  # from CloudTrail; None when attribution did not run
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,7 @@ class Report:
     out_of_scope: int = 0  # declared resources in regions or accounts not scanned
     started_at: str = ""
     duration_seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # side facts that do not change the result (attribution skipped...)
 
     @property
     def complete(self) -> bool:
