@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from guard.attribution import AttributionSettings, attribute_findings
 from guard.aws import Clients
 from guard.errors import InputError
+from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
@@ -23,6 +25,7 @@ def scan(
     regions: Sequence[str],
     clients: Clients,
     registry: Registry = REGISTRY,
+    attribution: AttributionSettings | None = None,
 ) -> Report:
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -32,6 +35,11 @@ def scan(
     live = collect(clients, account, scanned_regions, registry.types.values())
     result = reconcile(declared, live, registry)
     findings = tuple(replace(drift, rollback=rollback_plan(drift, registry)) for drift in result.findings)
+    findings = add_impact(findings, build_graph(declared, live.resources))
+    notes: tuple[str, ...] = ()
+    if attribution is not None:
+        attributed = attribute_findings(findings, clients, account, attribution, scanned_regions[0])
+        findings, notes = attributed.findings, attributed.notes
     return Report(
         account=account,
         regions=scanned_regions,
@@ -45,6 +53,7 @@ def scan(
         out_of_scope=result.out_of_scope,
         started_at=started_at,
         duration_seconds=round(time.monotonic() - started, 3),
+        notes=notes,
     )
 
 
