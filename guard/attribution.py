@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
 from guard.live.events import events_for
-from guard.live.sg_rules import protocol
+from guard.live.sg_rules import SOURCES, protocol
 from guard.model import Actor, Drift
 
 log = logging.getLogger(__name__)
@@ -430,50 +430,82 @@ def best_event(drift: Drift, events: Iterable[TrailEvent]) -> TrailEvent | None:
     paths = tuple(change.path for change in drift.changes)
     wanted = declared.for_change(drift.kind.value, paths) if declared else ()
     scored = [
-        (_score(drift, event), event.time, event)
+        (score, event.time, event)
         for event in events
         if not event.read_only and (not wanted or event.event_name in wanted)
+        for score in [_score(drift, event)]
+        if score >= 0
     ]
     if not scored:
         return None
     return max(scored, key=lambda item: (item[0], item[1]))[2]
 
 
+_RULES_IN_REQUEST = "ipPermissions.items[]"
+_RULES_IN_RESPONSE = "[revokedSecurityGroupRuleSet.items, securityGroupRuleSet.items][][]"
+
+
 def _score(drift: Drift, event: TrailEvent) -> int:
-    """How precisely the event names this change: its rule, its ports, its attribute."""
+    """How precisely the event names this change (its rule, ports, attribute); -1: another rule."""
     parameters = event.record.get("requestParameters") or {}
-    text = json.dumps(parameters)
-    score = 0
-    for resource in (drift.expected, drift.actual):
-        if resource is not None and resource.id and resource.id in text and resource.id != drift.id:
-            score += 2  # a rule id
     subject = drift.expected or drift.actual
+    score = 0
+    looked_up = lookup_name(drift)  # every event found names it; only a finer id tells
+    named = json.dumps([parameters, event.record.get("responseElements")])
+    for resource in (drift.expected, drift.actual):
+        if resource is not None and resource.id and resource.id != looked_up and resource.id in named:
+            score += 3  # names the rule by its id
     rule = subject.attrs if subject else {}
     if "ip_protocol" in rule:
-        for permission in jmespath.search("ipPermissions.items[]", parameters) or []:
-            same_ports = (
-                protocol(permission.get("ipProtocol")) == rule.get("ip_protocol")
-                and permission.get("fromPort") == rule.get("from_port")
-                and permission.get("toPort") == rule.get("to_port")
-            )
-            if same_ports:
-                score += 1
-                sources = jmespath.search(
-                    "[ipRanges.items[].cidrIp, ipv6Ranges.items[].cidrIpv6, "
-                    "groups.items[].groupId, prefixListIds.items[].prefixListId][]",
-                    permission,
-                )
-                if any(s and s in rule.values() for s in sources or []):
-                    score += 1
+        described = [_rule_from_request(p) for p in jmespath.search(_RULES_IN_REQUEST, parameters) or []]
+        response = event.record.get("responseElements") or {}
+        described += [_rule_from_response(r) for r in jmespath.search(_RULES_IN_RESPONSE, response) or []]
+        matches = [_rule_match(rule, ports, sources) for ports, sources in described]
+        if described and not any(matches) and score == 0:
+            return -1  # the event changed other rules of the group
+        score += max(matches, default=0)
     for change in drift.changes:
-        top = change.path.split(".", 1)[0]
-        camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), top)
+        camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), change.path.split(".", 1)[0])
         if camel in parameters:
             score += 1
             value = parameters[camel]
             if isinstance(value, dict) and value.get("value") == change.actual:
                 score += 1
     return score
+
+
+def _rule_from_request(permission: dict[str, Any]) -> tuple[tuple[Any, ...], list[str]]:
+    ports = (protocol(permission.get("ipProtocol")), permission.get("fromPort"), permission.get("toPort"))
+    sources = jmespath.search(
+        "[ipRanges.items[].cidrIp, ipv6Ranges.items[].cidrIpv6, "
+        "groups.items[].groupId, prefixListIds.items[].prefixListId][]",
+        permission,
+    )
+    return ports, [s for s in sources or [] if s]
+
+
+def _rule_from_response(item: dict[str, Any]) -> tuple[tuple[Any, ...], list[str]]:
+    ports = (protocol(item.get("ipProtocol")), item.get("fromPort"), item.get("toPort"))
+    sources = [
+        item.get("cidrIpv4"),
+        item.get("cidrIpv6"),
+        item.get("prefixListId"),
+        (item.get("referencedGroupInfo") or {}).get("groupId"),
+    ]
+    return ports, [s for s in sources if s]
+
+
+def _rule_match(rule: dict[str, Any], ports: tuple[Any, ...], sources: list[str]) -> int:
+    """2: same ports and source; 1: same ports; 0: another rule. All-traffic rules have no ports."""
+    if ports[0] != rule.get("ip_protocol"):
+        return 0
+    if rule.get("ip_protocol") != "-1" and (ports[1], ports[2]) != (
+        rule.get("from_port"),
+        rule.get("to_port"),
+    ):
+        return 0
+    wanted = {rule.get(name) for name in SOURCES} - {None}
+    return 2 if wanted & set(sources) else 1
 
 
 # --- the attribution step ----------------------------------------------------------
