@@ -22,6 +22,7 @@ from guard.model import Drift, DriftKind, Resource, Severity
 _RULE_TYPES = {INGRESS, EGRESS, "aws_security_group_rule"}
 _LOAD_BALANCERS = {"aws_lb", "aws_alb", "aws_elb"}
 _LISTENERS = {"aws_lb_listener", "aws_alb_listener"}
+_ATTACHMENTS = {"aws_lb_target_group_attachment", "aws_alb_target_group_attachment"}
 # Attributes that name another resource without depending on it for traffic: a rule
 # that allows a group in, the VPC or subnet something sits in.
 _NOT_IMPACT = {
@@ -170,7 +171,7 @@ def _strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
 def _bridge_attachments(graph: ResourceGraph) -> None:
     """An attachment joins a target group and its target: the target group uses the target."""
     for node in list(graph.nodes.values()):
-        if node.type not in ("aws_lb_target_group_attachment", "aws_alb_target_group_attachment"):
+        if node.type not in _ATTACHMENTS:
             continue
         group = graph.find(node.attrs.get("target_group_arn"))
         target = graph.find(node.attrs.get("target_id"))
@@ -192,7 +193,8 @@ class Reached:
 def _carries_impact(edge: Edge, graph: ResourceGraph) -> bool:
     root = edge.relation.split(".", 1)[0]
     source = graph.nodes[edge.source]
-    return root not in _NOT_IMPACT and source.type not in _RULE_TYPES
+    # An attachment is a join: the target group it bridges to carries the impact instead.
+    return root not in _NOT_IMPACT and source.type not in _RULE_TYPES | _ATTACHMENTS
 
 
 def subject_node(drift: Drift, graph: ResourceGraph) -> Node | None:
