@@ -164,7 +164,9 @@ def revoke_ingress_by_permission(group_id: str, port: int, cidr: str, **kwargs: 
             },
         },
         {"requestId": "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b", "_return": True},
-        agent=kwargs.pop("agent", CLI_AGENT.replace("modify-instance-attribute", "revoke-security-group-ingress")),
+        agent=kwargs.pop(
+            "agent", CLI_AGENT.replace("modify-instance-attribute", "revoke-security-group-ingress")
+        ),
         **kwargs,
     )
 

@@ -213,7 +213,8 @@ def test_iam_user_via_the_cli_resized_the_instance():
     assert finding.actor is not None
     assert finding.actor.event_id == "ev-resize"
     assert describe_actor(finding.actor) == (
-        "bob via the AWS CLI from 203.0.113.7 at 2024-05-01T08:00:00Z: ModifyInstanceAttribute (event ev-resize)"
+        "bob via the AWS CLI from 203.0.113.7 at 2024-05-01T08:00:00Z: "
+        "ModifyInstanceAttribute (event ev-resize)"
     )
     assert finding.actor.principal_arn == f"arn:aws:iam::{ACCOUNT}:user/bob"
     assert finding.actor.user_agent == CLI_AGENT
@@ -257,8 +258,16 @@ def test_a_service_principal_is_named_as_the_service(identity):
         time="2024-05-02T07:01:00Z",
     )
     declared = Resource("aws_instance", INSTANCE, {"instance_type": "t3.small"}, 'aws_instance.web["a"]')
-    missing = Drift(DriftKind.MISSING, "aws_instance", INSTANCE, declared.address, ACCOUNT, REGION, "gone",
-                    expected=declared)
+    missing = Drift(
+        DriftKind.MISSING,
+        "aws_instance",
+        INSTANCE,
+        declared.address,
+        ACCOUNT,
+        REGION,
+        "gone",
+        expected=declared,
+    )
     with Stubber(client) as stub:
         stub.add_response(
             "lookup_events",
@@ -272,7 +281,10 @@ def test_a_service_principal_is_named_as_the_service(identity):
     assert finding.actor.via == "aws-service"
     text = describe_actor(finding.actor)
     assert text.startswith("autoscaling.amazonaws.com")
-    assert "via an AWS service from autoscaling.amazonaws.com at 2024-05-02T07:01:00Z: TerminateInstances" in text
+    assert (
+        "via an AWS service from autoscaling.amazonaws.com at 2024-05-02T07:01:00Z: TerminateInstances"
+        in text
+    )
 
 
 def test_no_matching_event_is_said_as_unknown():
@@ -284,16 +296,16 @@ def test_no_matching_event_is_said_as_unknown():
 
     assert finding.actor is not None
     assert finding.actor.who == "unknown"
-    assert describe_actor(finding.actor) == "unknown: no matching CloudTrail write event was found in the window"
+    assert (
+        describe_actor(finding.actor) == "unknown: no matching CloudTrail write event was found in the window"
+    )
 
 
 def test_lookups_are_throttled_per_region_paged_and_cached():
     client, clock = _cloudtrail(), FakeClock()
     page_one, page_two = _group_events()[:2], _group_events()[2:]
     with Stubber(client) as stub:
-        stub.add_response(
-            "lookup_events", {"Events": page_one, "NextToken": "page-2"}, _lookup_params(GROUP)
-        )
+        stub.add_response("lookup_events", {"Events": page_one, "NextToken": "page-2"}, _lookup_params(GROUP))
         stub.add_response(
             "lookup_events", {"Events": page_two}, {**_lookup_params(GROUP), "NextToken": "page-2"}
         )
@@ -408,7 +420,10 @@ def test_scan_with_attribution_names_who_and_access_denied_leaves_the_result_alo
     assert report_to_dict(attributed)["findings"][0]["actor"]["event_id"] == "ev-live-443"
     buffer = io.StringIO()
     render_console(attributed, Console(file=buffer, width=300, color_system=None))
-    assert "who: alice@example.com (role AWSReservedSSO_AdministratorAccess_0123456789abcdef) via the AWS console" in buffer.getvalue()
+    assert (
+        "who: alice@example.com (role AWSReservedSSO_AdministratorAccess_0123456789abcdef) "
+        "via the AWS console" in buffer.getvalue()
+    )
 
     denied = _cloudtrail()
     with Stubber(denied) as stub:
@@ -432,8 +447,9 @@ def test_scan_cli_attribute_flag_against_moto_notes_the_missing_api(aws, guard, 
     state = estate.state.write(tmp_path / "terraform.tfstate")
     delete_https_rule(aws, estate.lb_group_id, REGION)
 
-    result = guard("scan", "--state", state, "--region", REGION, "--attribute", "--max-attempts", "1",
-                   "--format", "json")
+    result = guard(
+        "scan", "--state", state, "--region", REGION, "--attribute", "--max-attempts", "1", "--format", "json"
+    )
 
     assert result.code == 2, result.err
     report = result.json()
@@ -455,13 +471,21 @@ def test_organisation_trail_logs_in_s3_are_read_and_indexed(aws):
     bucket = "org-cloudtrail-logs"
     s3.create_bucket(Bucket=bucket)
     folder = f"AWSLogs/o-abc123def4/{ACCOUNT}/CloudTrail/us-east-1/2024/05/02/"
-    revoke = revoke_ingress_by_permission(GROUP, 443, "0.0.0.0/0", event_id="ev-s3-443",
-                                          time="2024-05-02T10:15:04Z")
-    noise = modify_instance_type("i-0aaaaaaaaaaaaaaaa", "t3.micro", event_id="ev-other", time="2024-05-02T10:20:00Z")
-    _put_log(s3, bucket, f"{folder}{ACCOUNT}_CloudTrail_us-east-1_20240502T1015Z_AbCdEf.json.gz", [revoke, noise])
-    outside = revoke_ingress_by_permission(GROUP, 443, "0.0.0.0/0", event_id="ev-too-old",
-                                           time="2024-04-01T10:15:04Z")
-    _put_log(s3, bucket, f"AWSLogs/o-abc123def4/{ACCOUNT}/CloudTrail/us-east-1/2024/04/01/old.json.gz", [outside])
+    revoke = revoke_ingress_by_permission(
+        GROUP, 443, "0.0.0.0/0", event_id="ev-s3-443", time="2024-05-02T10:15:04Z"
+    )
+    noise = modify_instance_type(
+        "i-0aaaaaaaaaaaaaaaa", "t3.micro", event_id="ev-other", time="2024-05-02T10:20:00Z"
+    )
+    _put_log(
+        s3, bucket, f"{folder}{ACCOUNT}_CloudTrail_us-east-1_20240502T1015Z_AbCdEf.json.gz", [revoke, noise]
+    )
+    outside = revoke_ingress_by_permission(
+        GROUP, 443, "0.0.0.0/0", event_id="ev-too-old", time="2024-04-01T10:15:04Z"
+    )
+    _put_log(
+        s3, bucket, f"AWSLogs/o-abc123def4/{ACCOUNT}/CloudTrail/us-east-1/2024/04/01/old.json.gz", [outside]
+    )
 
     source = S3TrailSource(s3, bucket, [ACCOUNT], prefix="AWSLogs/o-abc123def4")
     result = attribute([_missing_https_rule(), _resized_instance()], source, START, END)

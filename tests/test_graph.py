@@ -42,8 +42,16 @@ def _lb(group_id: str, subnets: list[str], internal: bool = False) -> dict[str, 
         "load_balancer_type": "application",
         "name": "prod-web",
         "security_groups": [group_id],
-        "subnet_mapping": [{"subnet_id": s, "allocation_id": "", "ipv6_address": "", "outpost_id": "",
-                            "private_ipv4_address": ""} for s in subnets],
+        "subnet_mapping": [
+            {
+                "subnet_id": s,
+                "allocation_id": "",
+                "ipv6_address": "",
+                "outpost_id": "",
+                "private_ipv4_address": "",
+            }
+            for s in subnets
+        ],
         "subnets": subnets,
         "tags": {"Name": "prod-web"},
         "vpc_id": "vpc-0a1b2c3d",
@@ -56,7 +64,9 @@ def _listener(port: int, protocol: str) -> dict[str, Any]:
     return {
         "alpn_policy": None,
         "arn": arn,
-        "certificate_arn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0b1c2d3e" if protocol == "HTTPS" else None,
+        "certificate_arn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0b1c2d3e"
+        if protocol == "HTTPS"
+        else None,
         "default_action": [
             {
                 "authenticate_cognito": [],
@@ -82,7 +92,9 @@ def _listener(port: int, protocol: str) -> dict[str, Any]:
 
 def _alias_record() -> dict[str, Any]:
     return {
-        "alias": [{"evaluate_target_health": True, "name": f"dualstack.{LB_DNS}.", "zone_id": "Z35SXDOTRQ7X7K"}],
+        "alias": [
+            {"evaluate_target_health": True, "name": f"dualstack.{LB_DNS}.", "zone_id": "Z35SXDOTRQ7X7K"}
+        ],
         "allow_overwrite": None,
         "cidr_routing_policy": [],
         "failover_routing_policy": [],
@@ -103,24 +115,49 @@ def _alias_record() -> dict[str, Any]:
 
 
 def _target_group() -> dict[str, Any]:
-    return {"arn": TG_ARN, "id": TG_ARN, "name": "prod-web", "port": 8080, "protocol": "HTTP",
-            "target_type": "instance", "vpc_id": "vpc-0a1b2c3d", "tags": {}}
+    return {
+        "arn": TG_ARN,
+        "id": TG_ARN,
+        "name": "prod-web",
+        "port": 8080,
+        "protocol": "HTTP",
+        "target_type": "instance",
+        "vpc_id": "vpc-0a1b2c3d",
+        "tags": {},
+    }
 
 
-def _add_edge(state: TerraformState, group_id: str, subnets: list[str], instance_ids: tuple[str, ...],
-              internal: bool = False) -> None:
+def _add_edge(
+    state: TerraformState,
+    group_id: str,
+    subnets: list[str],
+    instance_ids: tuple[str, ...],
+    internal: bool = False,
+) -> None:
     """The load balancer side of the estate, as module.edge declares it."""
-    lb = state.add("aws_lb", "web", _lb(group_id, subnets, internal), module="module.edge",
-                   dependencies=("module.edge.aws_security_group.lb",))
+    lb = state.add(
+        "aws_lb",
+        "web",
+        _lb(group_id, subnets, internal),
+        module="module.edge",
+        dependencies=("module.edge.aws_security_group.lb",),
+    )
     tg = state.add("aws_lb_target_group", "web", _target_group(), module="module.edge")
-    state.add("aws_lb_listener", "https", _listener(443, "HTTPS"), module="module.edge", dependencies=(lb, tg))
+    state.add(
+        "aws_lb_listener", "https", _listener(443, "HTTPS"), module="module.edge", dependencies=(lb, tg)
+    )
     state.add("aws_lb_listener", "http", _listener(80, "HTTP"), module="module.edge", dependencies=(lb, tg))
     for key, instance in zip("ab", instance_ids, strict=False):
         state.add(
             "aws_lb_target_group_attachment",
             "web",
-            {"id": f"{TG_ARN}-{instance}", "port": 8080, "target_group_arn": TG_ARN, "target_id": instance,
-             "availability_zone": None},
+            {
+                "id": f"{TG_ARN}-{instance}",
+                "port": 8080,
+                "target_group_arn": TG_ARN,
+                "target_id": instance,
+                "availability_zone": None,
+            },
             module="module.edge",
             index_key=key,
             dependencies=(tg,),
@@ -162,13 +199,25 @@ def test_an_internal_load_balancer_raises_severity_less(aws, tmp_path):
     [finding] = scan([str(state)], [REGION], Clients(aws)).findings
 
     assert finding.severity is Severity.HIGH
-    assert finding.impact[0].endswith("is attached to the internal load balancer prod-web (module.edge.aws_lb.web)")
+    assert finding.impact[0].endswith(
+        "is attached to the internal load balancer prod-web (module.edge.aws_lb.web)"
+    )
 
 
 def test_a_rule_on_a_port_no_listener_uses_is_not_critical(tmp_path):
     state = TerraformState()
-    state.add("aws_security_group", "lb", {"id": "sg-0123456789abcdef0", "name": "prod-alb", "ingress": [],
-                                           "egress": [], "vpc_id": "vpc-0a1b2c3d", "tags": {}})
+    state.add(
+        "aws_security_group",
+        "lb",
+        {
+            "id": "sg-0123456789abcdef0",
+            "name": "prod-alb",
+            "ingress": [],
+            "egress": [],
+            "vpc_id": "vpc-0a1b2c3d",
+            "tags": {},
+        },
+    )
     _add_edge(state, "sg-0123456789abcdef0", ["subnet-0aaa1111"], ())
     resources = read_state_file(state.write(tmp_path / "s.tfstate"))
     graph = build_graph(resources)
@@ -187,21 +236,53 @@ def _rule_drift(group_id: str, port: int, source: str = "s.tfstate", region: str
     from guard.live.sg_rules import INGRESS, rule_attrs
     from guard.model import Resource
 
-    declared = Resource(INGRESS, "", rule_attrs(group_id, "tcp", port, port, cidr_ipv4="0.0.0.0/0"),
-                        "aws_security_group.lb", ACCOUNT, region, source, declared_type="aws_security_group")
-    return Drift(DriftKind.MISSING, "aws_security_group", group_id, "aws_security_group.lb", ACCOUNT, region,
-                 f"ingress tcp/{port} deleted", expected=declared, source=source)
+    declared = Resource(
+        INGRESS,
+        "",
+        rule_attrs(group_id, "tcp", port, port, cidr_ipv4="0.0.0.0/0"),
+        "aws_security_group.lb",
+        ACCOUNT,
+        region,
+        source,
+        declared_type="aws_security_group",
+    )
+    return Drift(
+        DriftKind.MISSING,
+        "aws_security_group",
+        group_id,
+        "aws_security_group.lb",
+        ACCOUNT,
+        region,
+        f"ingress tcp/{port} deleted",
+        expected=declared,
+        source=source,
+    )
 
 
 def test_an_instance_in_a_target_group_reaches_the_listener_and_the_record(tmp_path):
     state = TerraformState()
     _add_edge(state, "sg-0123456789abcdef0", ["subnet-0aaa1111"], ("i-0123456789abcdef0",))
-    state.add("aws_instance", "web", {"id": "i-0123456789abcdef0", "instance_type": "t3.small",
-                                      "vpc_security_group_ids": [], "tags": {"Name": "prod-web-a"}},
-              index_key="a")
+    state.add(
+        "aws_instance",
+        "web",
+        {
+            "id": "i-0123456789abcdef0",
+            "instance_type": "t3.small",
+            "vpc_security_group_ids": [],
+            "tags": {"Name": "prod-web-a"},
+        },
+        index_key="a",
+    )
     graph = build_graph(read_state_file(state.write(tmp_path / "s.tfstate")))
-    resized = Drift(DriftKind.CHANGED, "aws_instance", "i-0123456789abcdef0", 'aws_instance.web["a"]', ACCOUNT,
-                    REGION, "resized")
+    resized = Drift(
+        DriftKind.CHANGED,
+        "aws_instance",
+        "i-0123456789abcdef0",
+        'aws_instance.web["a"]',
+        ACCOUNT,
+        REGION,
+        "resized",
+    )
 
     [enriched] = add_impact([resized], graph)
 
@@ -219,8 +300,13 @@ def test_same_mistake_in_several_states_and_regions_is_one_group():
         _rule_drift("sg-0cccccccccccccccc", 22, "prod.tfstate", "us-east-1"),
     ]
     [group] = group_findings(findings)
-    assert group.finding_class == "missing aws_vpc_security_group_ingress_rule: ingress tcp/443 from 0.0.0.0/0"
-    assert group.places == (f"{ACCOUNT} · us-east-1 · prod.tfstate", f"{ACCOUNT} · eu-west-1 · staging.tfstate")
+    assert (
+        group.finding_class == "missing aws_vpc_security_group_ingress_rule: ingress tcp/443 from 0.0.0.0/0"
+    )
+    assert group.places == (
+        f"{ACCOUNT} · us-east-1 · prod.tfstate",
+        f"{ACCOUNT} · eu-west-1 · staging.tfstate",
+    )
     assert finding_class(replace(findings[2], rule_ids=("CG-SG-001",))) == "rule CG-SG-001"
 
 
@@ -256,7 +342,11 @@ def test_json_report_lists_groups(aws, tmp_path):
     report = report_to_dict(scan([str(state)], [REGION], Clients(aws)))
 
     assert report["groups"] == [
-        {"class": "changed aws_instance: instance_type", "count": 2,
-         "places": [f"{ACCOUNT} · us-east-1 · {state}"], "findings": [0, 1]}
+        {
+            "class": "changed aws_instance: instance_type",
+            "count": 2,
+            "places": [f"{ACCOUNT} · us-east-1 · {state}"],
+            "findings": [0, 1],
+        }
     ]
     assert json.dumps(report)  # still plain JSON

@@ -53,7 +53,9 @@ def test_console_revoke_of_the_443_rule_alerts_once_and_names_the_human(aws, est
     built, state = estate
     rule_id = _rule_id(aws, built.lb_group_id, 443)
     delete_https_rule(aws, built.lb_group_id, REGION)
-    event = eventbridge(revoke_ingress_by_rule_id(built.lb_group_id, rule_id, event_id="ev-console-1", console=True))
+    event = eventbridge(
+        revoke_ingress_by_rule_id(built.lb_group_id, rule_id, event_id="ev-console-1", console=True)
+    )
 
     result = guard("on-event", "--state", state, "--event", _write(tmp_path, event), "--format", "json")
 
@@ -65,7 +67,10 @@ def test_console_revoke_of_the_443_rule_alerts_once_and_names_the_human(aws, est
     [finding] = outcome["report"]["findings"]
     assert finding["kind"] == "missing"
     assert finding["address"] == "module.edge.aws_security_group.lb"
-    assert finding["title"] == "module.edge.aws_security_group.lb: ingress tcp/443 from 0.0.0.0/0 was deleted outside Terraform"
+    assert (
+        finding["title"]
+        == "module.edge.aws_security_group.lb: ingress tcp/443 from 0.0.0.0/0 was deleted outside Terraform"
+    )
     actor = finding["actor"]
     assert actor["who"] == "alice@example.com"
     assert actor["via"] == "console"
@@ -77,7 +82,9 @@ def test_console_revoke_of_the_443_rule_alerts_once_and_names_the_human(aws, est
 def test_console_output_names_the_change_and_who(aws, estate, guard, tmp_path):
     built, state = estate
     delete_https_rule(aws, built.lb_group_id, REGION)
-    event = eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-cli-2"))
+    event = eventbridge(
+        revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-cli-2")
+    )
 
     result = guard("on-event", "--state", state, "--event", _write(tmp_path, event))
 
@@ -138,12 +145,18 @@ def test_a_describe_call_is_ignored_without_any_aws_call(aws, estate):
 def test_an_event_on_a_resource_in_no_state_is_ignored_without_any_aws_call(aws, estate, guard, tmp_path):
     built, state = estate
     ec2 = aws.client("ec2", region_name=REGION)
-    stray = ec2.create_security_group(GroupName="hand-made", Description="made in the console", VpcId=built.vpc_id)
+    stray = ec2.create_security_group(
+        GroupName="hand-made", Description="made in the console", VpcId=built.vpc_id
+    )
     ec2.authorize_security_group_ingress(
         GroupId=stray["GroupId"],
-        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}
+        ],
     )
-    event = eventbridge(revoke_ingress_by_permission(stray["GroupId"], 22, "10.0.0.0/8", event_id="ev-stray-6"))
+    event = eventbridge(
+        revoke_ingress_by_permission(stray["GroupId"], 22, "10.0.0.0/8", event_id="ev-stray-6")
+    )
     session, calls = _counting_session(aws)
 
     [outcome] = check_events(event, [str(state)], Clients(session))
@@ -173,7 +186,9 @@ def test_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
     built, state = estate
     delete_https_rule(aws, built.lb_group_id, REGION)
     monkeypatch.setenv("GUARD_STATE", str(state))
-    event = eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-lambda-8"))
+    event = eventbridge(
+        revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-lambda-8")
+    )
 
     answer = lambda_handler(event, None)
 
@@ -185,8 +200,10 @@ def test_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
     ("document", "message"),
     [
         ("[1, 2", "is not valid JSON"),
-        ('{"detail-type": "EC2 Instance State-change Notification", "detail": {"state": "stopped"}}',
-         "not a CloudTrail API call"),
+        (
+            '{"detail-type": "EC2 Instance State-change Notification", "detail": {"state": "stopped"}}',
+            "not a CloudTrail API call",
+        ),
         ('{"hello": 1}', "has no CloudTrail record"),
     ],
 )
