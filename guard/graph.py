@@ -77,10 +77,22 @@ class ResourceGraph:
     by_name: dict[str, str] = field(default_factory=dict)  # id, ARN, DNS name -> node key
 
     def users(self, key: str) -> list[Edge]:
-        return [edge for edge in self.edges if edge.target == key]
+        return self._index()[0].get(key, [])
 
     def uses(self, key: str) -> list[Edge]:
-        return [edge for edge in self.edges if edge.source == key]
+        return self._index()[1].get(key, [])
+
+    def _index(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        """Edges by target and by source, rebuilt when edges were added since."""
+        if getattr(self, "_indexed", None) != len(self.edges):
+            by_target: dict[str, list[Edge]] = defaultdict(list)
+            by_source: dict[str, list[Edge]] = defaultdict(list)
+            for edge in self.edges:
+                by_target[edge.target].append(edge)
+                by_source[edge.source].append(edge)
+            self._by = (dict(by_target), dict(by_source))
+            self._indexed = len(self.edges)
+        return self._by
 
     def find(self, name: str | None) -> Node | None:
         key = self.by_name.get(_dns(name)) if name else None
