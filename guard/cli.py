@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -111,6 +112,35 @@ def cli(debug: bool) -> None:
     "(`builtin` for the pack alone). Repeat for several folders.",
 )
 @output_options
+@click.option(
+    "--attribute/--no-attribute",
+    default=False,
+    envvar="GUARD_ATTRIBUTE",
+    show_default=True,
+    help="Say who made each change, from CloudTrail (needs cloudtrail:LookupEvents; docs/attribution.md).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"]),
+    help="Attribution window start (UTC), e.g. the last clean scan. Default: --lookback-days ago.",
+)
+@click.option(
+    "--lookback-days",
+    type=click.IntRange(1, 90),
+    default=90,
+    show_default=True,
+    help="How far back attribution looks when --since is not given (CloudTrail keeps 90 days).",
+)
+@click.option(
+    "--trail-bucket",
+    help="Attribute from an (organisation) trail's log files in this S3 bucket instead of LookupEvents.",
+)
+@click.option(
+    "--trail-prefix",
+    default="AWSLogs/",
+    show_default=True,
+    help="Key prefix before the account id in --trail-bucket (an organisation trail: AWSLogs/o-xxxx/).",
+)
 def scan(
     states: tuple[str, ...],
     regions: tuple[str, ...],
@@ -118,16 +148,30 @@ def scan(
     output_format: str,
     output: str | None,
     rule_dirs: tuple[str, ...] = (),
+    attribute: bool = False,
+    since: Any = None,
+    lookback_days: int = 90,
+    trail_bucket: str | None = None,
+    trail_prefix: str = "AWSLogs/",
 ) -> int:
     """Compare live AWS with Terraform state and report every out-of-band edit.
 
     Exit codes: 0 no drift, 2 drift found, 3 incomplete (something could not be
     read), 1 bad input.
     """
+    from guard.attribution import AttributionSettings
     from guard.scan import scan as run_scan
 
     rules = load_rule_options(rule_dirs) if rule_dirs else None
-    report = run_scan(states, regions, Clients(max_attempts=max_attempts), rules=rules)
+    settings = None
+    if attribute or trail_bucket:
+        settings = AttributionSettings(
+            since=since,
+            lookback_days=lookback_days,
+            trail_bucket=trail_bucket,
+            trail_prefix=trail_prefix,
+        )
+    report = run_scan(states, regions, Clients(max_attempts=max_attempts), rules=rules, attribution=settings)
     emit(report, output_format, output)
     return exit_code(report)
 
@@ -260,6 +304,92 @@ def write_plan_report(report: PlanReport, output_format: str, output: str | None
             "sarif": render_sarif,
         }[output_format]
         text = render(report)
+    _write(text, output)
+
+
+@cli.command("on-event")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Terraform state file (format version 4). Repeat for several states.",
+)
+@click.option(
+    "--event",
+    "event_path",
+    default="-",
+    show_default=True,
+    help="File holding the EventBridge event (or CloudTrail record); - reads standard input.",
+)
+@output_options
+def on_event(states: tuple[str, ...], event_path: str, output_format: str, output: str | None) -> int:
+    """Check the one resource a CloudTrail event touched against state, seconds after the change.
+
+    Read-only calls, failed calls and resources in no state are ignored without any AWS
+    call. Exit codes: 0 nothing drifted (or ignored), 2 drift, 3 the resource could not
+    be read, 1 bad input.
+    """
+    from guard.events import check_events, outcome_to_dict, read_event_file
+
+    document = read_event_file(event_path)
+    source = "standard input" if event_path == "-" else event_path
+    outcomes = check_events(document, states, Clients(), source=source)
+    if output_format == "json":
+        import json
+
+        text = json.dumps({"schema_version": 1, "events": [outcome_to_dict(o) for o in outcomes]}, indent=2)
+        _write(text + "\n", output)
+    else:
+        from guard.render.console import render_console
+
+        with _console(output) as console:
+            for outcome in outcomes:
+                if outcome.report is not None and outcome.status != "clean":
+                    render_console(outcome.report, console)
+                else:
+                    what = f" on {', '.join(outcome.targets)}" if outcome.targets else ""
+                    verdict = "Checked" if outcome.status == "clean" else "Ignored"
+                    console.print(
+                        f"{verdict} {outcome.event_name}{what} (event {outcome.event_id or '?'}): "
+                        f"{outcome.reason}."
+                    )
+    statuses = {outcome.status for outcome in outcomes}
+    if "incomplete" in statuses:
+        return EXIT_INCOMPLETE
+    return EXIT_DRIFT if "drift" in statuses else EXIT_CLEAN
+
+
+@cli.command()
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Terraform state file (format version 4). Repeat for several states.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["dot", "json"]),
+    default="dot",
+    show_default=True,
+    help="dot for Graphviz (`| dot -Tsvg`), json for tools.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
+def graph(states: tuple[str, ...], output_format: str, output: str | None) -> int:
+    """Export the resource graph built from state: what uses what, for a picture. Reads no AWS."""
+    from guard.graph import build_graph, render_graph_dot, render_graph_json
+    from guard.state import load_states
+
+    built = build_graph(load_states(states))
+    _write(render_graph_json(built) if output_format == "json" else render_graph_dot(built), output)
+    return EXIT_CLEAN
+
+
+def _write(text: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -333,6 +463,15 @@ def rules_test(fixtures: str, rule_dirs: tuple[str, ...]) -> int:
         failed += not result.passed
     click.echo(f"{len(folders) - failed} passed, {failed} failed")
     return EXIT_DRIFT if failed else EXIT_CLEAN
+
+
+@contextlib.contextmanager
+def _console(output: str | None) -> Iterator[Console]:
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            yield Console(file=handle, width=120, color_system=None)
+    else:
+        yield Console(highlight=False, soft_wrap=False)
 
 
 def main() -> None:

@@ -78,6 +78,23 @@ class NotChecked:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who made a change, as CloudTrail recorded it; a field nobody recorded is None."""
+
+    who: str  # the human behind a role or SSO session when the event shows one, else the principal
+    principal_arn: str | None = None
+    identity_type: str | None = None  # CloudTrail userIdentity.type: AssumedRole, IAMUser, AWSService...
+    via: str = "unknown"  # console, cli, terraform, pulumi, sdk, aws-service, unknown
+    source_ip: str | None = None
+    user_agent: str | None = None
+    when: str | None = None  # ISO 8601, UTC
+    event_name: str | None = None
+    event_id: str | None = None
+    event_source: str | None = None  # e.g. ec2.amazonaws.com
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class Drift:
     kind: DriftKind
     type: str
@@ -94,6 +111,7 @@ class Drift:
     rule_ids: tuple[str, ...] = ()
     impact: tuple[str, ...] = ()
     rollback: tuple[RollbackStep, ...] = ()
+    actor: Actor | None = None  # from CloudTrail; None when attribution did not run
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,7 @@ class Report:
     duration_seconds: float = 0.0
     api_calls: int = 0  # HTTP requests sent to AWS, retries included
     violations: tuple[Violation, ...] = ()  # rule violations on live state (`guard scan --rules`)
+    notes: tuple[str, ...] = ()  # side facts that do not change the result (attribution skipped...)
 
     @property
     def complete(self) -> bool:

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from guard.attribution import AttributionSettings, attribute_findings
 from guard.aws import Clients
 from guard.errors import InputError
+from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
@@ -26,6 +28,7 @@ def scan(
     clients: Clients,
     registry: Registry = REGISTRY,
     rules: RuleSet | None = None,
+    attribution: AttributionSettings | None = None,
 ) -> Report:
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -38,6 +41,11 @@ def scan(
     violations: tuple[Violation, ...] = ()
     if rules is not None:  # rules on live state; they also rank the drift they explain
         findings, violations = apply_to_scan(rules, declared, live.resources, findings, registry)
+    findings = add_impact(findings, build_graph(declared, live.resources))
+    notes: tuple[str, ...] = ()
+    if attribution is not None:
+        attributed = attribute_findings(findings, clients, account, attribution, scanned_regions[0])
+        findings, notes = attributed.findings, attributed.notes
     return Report(
         account=account,
         regions=scanned_regions,
@@ -53,6 +61,7 @@ def scan(
         duration_seconds=round(time.monotonic() - started, 3),
         api_calls=clients.requests_sent,
         violations=violations,
+        notes=notes,
     )
 
 

@@ -31,7 +31,20 @@ def render_console(report: Report, console: Console) -> None:
         console.print()
     if report.violations:
         _violations(report, console)
+    _groups(report, console)
     _summary(report, console)
+
+
+def _groups(report: Report, console: Console) -> None:
+    from guard.graph import group_findings
+
+    for group in group_findings(report.findings):
+        if len(group.places) < 2:  # one place's findings are already listed together above
+            continue
+        console.print(f"[bold]Same change in {len(group.places)} places:[/] {escape(group.finding_class)}")
+        for drift in group.findings:
+            console.print(f"  {escape(drift.address or drift.id)}  [dim]{escape(_where(drift))}[/]")
+        console.print()
 
 
 def _where(drift: Drift) -> str:
@@ -49,6 +62,12 @@ def _finding(drift: Drift, console: Console) -> None:
             f"      {escape(change.path)}: [green]{escape(_show(change.expected))}[/]"
             f" -> [red]{escape(_show(change.actual))}[/]"
         )
+    for consequence in drift.impact:
+        console.print(f"    [magenta]impact:[/] {escape(consequence)}")
+    if drift.actor is not None:
+        from guard.attribution import describe_actor
+
+        console.print(f"    [cyan]who:[/] {escape(describe_actor(drift.actor))}")
     for step in drift.rollback:
         console.print(f"    [dim]{escape(step.description)}:[/]")
         for line in (step.cli, step.iac):
@@ -82,6 +101,8 @@ def _summary(report: Report, console: Console) -> None:
         console.print(
             f"[dim]{report.out_of_scope} declared resources are in regions or accounts not scanned.[/]"
         )
+    for note in report.notes:
+        console.print(f"[dim]Note: {escape(note)}[/]")
     if not report.complete:
         console.print("[bold red]INCOMPLETE:[/] these could not be read, so they were not checked:")
         for item in report.not_checked:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from guard import __version__
-from guard.model import Drift, DriftKind, Report, RollbackStep, Severity, Violation
+from guard.model import Actor, Drift, DriftKind, Report, RollbackStep, Severity, Violation
 
 SCHEMA_VERSION = 1
 
@@ -39,6 +40,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "findings": [finding_to_dict(drift) for drift in report.findings],
         **({"violations": [violation_to_dict(v) for v in report.violations]} if report.violations else {}),
+        "groups": _groups(report),
+        "notes": list(report.notes),
     }
 
 
@@ -57,6 +60,7 @@ def finding_to_dict(drift: Drift) -> dict[str, Any]:
         "changes": [{"path": c.path, "expected": c.expected, "actual": c.actual} for c in drift.changes],
         "impact": list(drift.impact),
         "rollback": [_step(step) for step in drift.rollback],
+        "actor": _actor(drift.actor),
     }
 
 
@@ -73,6 +77,30 @@ def violation_to_dict(violation: Violation) -> dict[str, Any]:
         "region": violation.region,
         "remediation": violation.remediation,
     }
+
+
+def _actor(actor: Actor | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    from guard.attribution import describe_actor
+
+    return {**asdict(actor), "text": describe_actor(actor)}
+
+
+def _groups(report: Report) -> list[dict[str, Any]]:
+    """The same mistake in several places: indexes into `findings`."""
+    from guard.graph import group_findings
+
+    position = {id(drift): index for index, drift in enumerate(report.findings)}
+    return [
+        {
+            "class": group.finding_class,
+            "count": len(group.findings),
+            "places": list(group.places),
+            "findings": [position[id(drift)] for drift in group.findings],
+        }
+        for group in group_findings(report.findings)
+    ]
 
 
 def _step(step: RollbackStep) -> dict[str, Any]:
