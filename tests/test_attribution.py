@@ -11,18 +11,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from cloudtrail_shapes import (
-    ACCOUNT,
-    CLI_AGENT,
-    eventbridge,
-    lookup_item,
-    modify_instance_type,
-    record,
-    revoke_ingress_by_permission,
-    revoke_ingress_by_rule_id,
-    service_identity,
-    sso_console_identity,
-)
 from rich.console import Console
 
 from guard.attribution import (
@@ -41,6 +29,18 @@ from guard.model import Change, Drift, DriftKind, Resource
 from guard.render.console import render_console
 from guard.render.json import report_to_dict
 from guard.scan import scan
+from tests.cloudtrail_shapes import (
+    ACCOUNT,
+    CLI_AGENT,
+    eventbridge,
+    lookup_item,
+    modify_instance_type,
+    record,
+    revoke_ingress_by_permission,
+    revoke_ingress_by_rule_id,
+    service_identity,
+    sso_console_identity,
+)
 
 REGION = "us-east-1"
 GROUP = "sg-0a1b2c3d4e5f60718"

@@ -8,17 +8,17 @@ from typing import Any
 
 import boto3
 import pytest
-from cloudtrail_shapes import (
+
+from guard.aws import Clients
+from guard.demo import WebEstate, build_web_estate, delete_https_rule
+from guard.events import check_events, lambda_handler
+from tests.cloudtrail_shapes import (
     describe_security_groups,
     eventbridge,
     modify_instance_type,
     revoke_ingress_by_permission,
     revoke_ingress_by_rule_id,
 )
-
-from guard.aws import Clients
-from guard.demo import WebEstate, build_web_estate, delete_https_rule
-from guard.events import check_events, lambda_handler
 
 REGION = "us-east-1"
 
