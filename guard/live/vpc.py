@@ -482,7 +482,8 @@ REGISTRY.register(
         id_key="AllocationId",
         to_attrs=lambda item: {
             "domain": item.get("Domain") or "vpc",
-            "public_ipv4_pool": item.get("PublicIpv4Pool") or None,
+            # AWS names Amazon's pool "amazon"; moto leaves the field out.
+            "public_ipv4_pool": item.get("PublicIpv4Pool") or "amazon",
             "instance": item.get("InstanceId") or None,
             "network_interface": item.get("NetworkInterfaceId") or None,
             "tags": tags(item),
