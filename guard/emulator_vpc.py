@@ -290,7 +290,9 @@ def key_pair_attributes(key: Mapping[str, Any], public_key: str, account: str, r
 # --- ELBv2 -----------------------------------------------------------------------------
 
 
-def lb_attributes(lb: Mapping[str, Any], attributes: Mapping[str, str], tags: Mapping[str, str]) -> dict[str, Any]:
+def lb_attributes(
+    lb: Mapping[str, Any], attributes: Mapping[str, str], tags: Mapping[str, str]
+) -> dict[str, Any]:
     """aws_lb from DescribeLoadBalancers, its attributes and its tags (ELBv2 lists them apart)."""
     arn = lb["LoadBalancerArn"]
     subnets = sorted(z["SubnetId"] for z in lb.get("AvailabilityZones") or [])
@@ -310,7 +312,8 @@ def lb_attributes(lb: Mapping[str, Any], attributes: Mapping[str, str], tags: Ma
         "desync_mitigation_mode": "defensive",
         "dns_name": lb.get("DNSName", ""),
         "dns_record_client_routing_policy": None,
-        "drop_invalid_header_fields": attributes.get("routing.http.drop_invalid_header_fields.enabled") == "true",
+        "drop_invalid_header_fields": attributes.get("routing.http.drop_invalid_header_fields.enabled")
+        == "true",
         "enable_cross_zone_load_balancing": True,
         "enable_deletion_protection": attributes.get("deletion_protection.enabled") == "true",
         "enable_http2": attributes.get("routing.http2.enabled", "true") == "true",
@@ -383,9 +386,7 @@ def target_group_attributes(group: Mapping[str, Any], tags: Mapping[str, str]) -
         "protocol_version": group.get("ProtocolVersion", "HTTP1"),
         "proxy_protocol_v2": False,
         "slow_start": 0,
-        "stickiness": [
-            {"cookie_duration": 86400, "cookie_name": "", "enabled": False, "type": "lb_cookie"}
-        ],
+        "stickiness": [{"cookie_duration": 86400, "cookie_name": "", "enabled": False, "type": "lb_cookie"}],
         "tags": dict(tags),
         "target_failover": [],
         "target_group_health": [],

@@ -96,7 +96,11 @@ def build_estate(session: boto3.Session, state: TerraformState, ctx: Context) ->
         Actions=[
             {
                 "Type": "fixed-response",
-                "FixedResponseConfig": {"StatusCode": "404", "ContentType": "text/plain", "MessageBody": "not here"},
+                "FixedResponseConfig": {
+                    "StatusCode": "404",
+                    "ContentType": "text/plain",
+                    "MessageBody": "not here",
+                },
             }
         ],
     )["Rules"][0]
@@ -162,7 +166,11 @@ CASES = [
         build=build_estate,
         drift=lambda s, c: _elb(s).modify_target_group(TargetGroupArn=c["tg_arn"], HealthCheckPath="/"),
         expected=Expected(
-            "changed", "aws_lb_target_group", "tg_arn", "aws_lb_target_group.web", paths=("health_check.path",)
+            "changed",
+            "aws_lb_target_group",
+            "tg_arn",
+            "aws_lb_target_group.web",
+            paths=("health_check.path",),
         ),
         unmanaged=lambda s, c: str(
             _elb(s).create_target_group(Name="adhoc", Protocol="HTTP", Port=8080, VpcId=c["vpc_id"])[

@@ -65,9 +65,9 @@ def build_network(session: boto3.Session, state: TerraformState, ctx: Context) -
 
 def _route_table(session: boto3.Session, ctx: Context) -> dict[str, Any]:
     ec2 = _ec2(session)
-    table_id = ec2.create_route_table(VpcId=ctx["vpc_id"], TagSpecifications=_tagged("route-table", "public"))[
-        "RouteTable"
-    ]["RouteTableId"]
+    table_id = ec2.create_route_table(
+        VpcId=ctx["vpc_id"], TagSpecifications=_tagged("route-table", "public")
+    )["RouteTable"]["RouteTableId"]
     ctx["route_table_id"] = table_id
     ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=ctx["igw_id"])
     ctx["route_id"] = terraform_route_id(table_id, "0.0.0.0/0")
@@ -133,14 +133,21 @@ def build_network_acl(session: boto3.Session, state: TerraformState, ctx: Contex
         PortRange={"From": 443, "To": 443},
     )
     ec2.create_network_acl_entry(
-        NetworkAclId=acl_id, RuleNumber=100, Protocol="-1", RuleAction="allow", Egress=True, CidrBlock="0.0.0.0/0"
+        NetworkAclId=acl_id,
+        RuleNumber=100,
+        Protocol="-1",
+        RuleAction="allow",
+        Egress=True,
+        CidrBlock="0.0.0.0/0",
     )
     # Moving the subnet off the default NACL, as subnet_ids does.
     default = ec2.describe_network_acls(
         Filters=[{"Name": "association.subnet-id", "Values": [ctx["subnet_id"]]}]
     )["NetworkAcls"][0]
     association = next(a for a in default["Associations"] if a["SubnetId"] == ctx["subnet_id"])
-    ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl_id)
+    ec2.replace_network_acl_association(
+        AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl_id
+    )
     acl = ec2.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"][0]
     state.add(
         "aws_network_acl",
@@ -194,13 +201,17 @@ def build_launch_template(session: boto3.Session, state: TerraformState, ctx: Co
     )["LaunchTemplate"]
     ctx["template_id"] = template["LaunchTemplateId"]
     ctx["template_data"] = data
-    live = ec2.describe_launch_templates(LaunchTemplateIds=[template["LaunchTemplateId"]])["LaunchTemplates"][0]
+    live = ec2.describe_launch_templates(LaunchTemplateIds=[template["LaunchTemplateId"]])["LaunchTemplates"][
+        0
+    ]
     state.add("aws_launch_template", "web", launch_template_attributes(live, data, _account(session), REGION))
 
 
 def public_key() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    material = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    material = key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
     return material.decode()
 
 
@@ -220,7 +231,9 @@ def _import_key(session: boto3.Session, ctx: Context) -> str:
 
 def _rename(resource_id_key: str) -> Any:
     def edit(session: boto3.Session, ctx: Context) -> None:
-        _ec2(session).create_tags(Resources=[ctx[resource_id_key]], Tags=[{"Key": "Name", "Value": "renamed"}])
+        _ec2(session).create_tags(
+            Resources=[ctx[resource_id_key]], Tags=[{"Key": "Name", "Value": "renamed"}]
+        )
 
     return edit
 
@@ -241,7 +254,9 @@ CASES = [
     TypeCase(
         "aws_route",
         build=build_route,
-        drift=lambda s, c: _ec2(s).delete_route(RouteTableId=c["route_table_id"], DestinationCidrBlock="0.0.0.0/0"),
+        drift=lambda s, c: _ec2(s).delete_route(
+            RouteTableId=c["route_table_id"], DestinationCidrBlock="0.0.0.0/0"
+        ),
         expected=Expected(
             "missing", "aws_route", "route_id", "aws_route.internet", title_has="route 0.0.0.0/0 via igw-"
         ),
@@ -255,16 +270,16 @@ CASES = [
         expected=Expected(
             "changed", "aws_internet_gateway", "igw_id", "aws_internet_gateway.core", paths=("vpc_id",)
         ),
-        unmanaged=lambda s, c: str(
-            _ec2(s).create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-        ),
+        unmanaged=lambda s, c: str(_ec2(s).create_internet_gateway()["InternetGateway"]["InternetGatewayId"]),
         unmanaged_type="aws_internet_gateway",
     ),
     TypeCase(
         "aws_nat_gateway",
         build=build_nat_gateway,
         drift=_rename("nat_id"),
-        expected=Expected("changed", "aws_nat_gateway", "nat_id", "aws_nat_gateway.core", paths=("tags.Name",)),
+        expected=Expected(
+            "changed", "aws_nat_gateway", "nat_id", "aws_nat_gateway.core", paths=("tags.Name",)
+        ),
         unmanaged=lambda s, c: str(
             _ec2(s).create_nat_gateway(SubnetId=c["subnet_id"], ConnectivityType="private")["NatGateway"][
                 "NatGatewayId"
@@ -284,7 +299,9 @@ CASES = [
             CidrBlock="0.0.0.0/0",
             PortRange={"From": 22, "To": 22},
         ),
-        expected=Expected("changed", "aws_network_acl", "acl_id", "aws_network_acl.public", paths=("ingress",)),
+        expected=Expected(
+            "changed", "aws_network_acl", "acl_id", "aws_network_acl.public", paths=("ingress",)
+        ),
         unmanaged=lambda s, c: str(
             _ec2(s).create_network_acl(VpcId=c["vpc_id"])["NetworkAcl"]["NetworkAclId"]
         ),
@@ -310,7 +327,8 @@ CASES = [
         "aws_launch_template",
         build=build_launch_template,
         drift=lambda s, c: _ec2(s).create_launch_template_version(
-            LaunchTemplateId=c["template_id"], LaunchTemplateData={**c["template_data"], "InstanceType": "m5.large"}
+            LaunchTemplateId=c["template_id"],
+            LaunchTemplateData={**c["template_data"], "InstanceType": "m5.large"},
         ),
         expected=Expected(
             "changed",
@@ -330,7 +348,9 @@ CASES = [
         "aws_key_pair",
         build=build_key_pair,
         drift=lambda s, c: _ec2(s).delete_key_pair(KeyName=c["key_name"]),
-        expected=Expected("missing", "aws_key_pair", "key_name", "aws_key_pair.deployer", title_has="was deleted"),
+        expected=Expected(
+            "missing", "aws_key_pair", "key_name", "aws_key_pair.deployer", title_has="was deleted"
+        ),
         unmanaged=_import_key,
         unmanaged_type="aws_key_pair",
     ),
