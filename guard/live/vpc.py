@@ -557,6 +557,25 @@ def _volume_restore(resource: Resource, _: Resource | None, changes: tuple[Chang
     return (calls if params else []) + ec2_tag_calls(resource, changes)
 
 
+def _mark_launched_volumes(volumes: list[Attrs], reservations: list[Attrs]) -> None:
+    """A root volume, or one launched to die with its instance, belongs to the instance.
+
+    AWS says so on the volume's attachment too; moto only in the instance's mappings.
+    """
+    launched: set[str] = set()
+    for instance in (i for r in reservations for i in r.get("Instances") or []):
+        for mapping in instance.get("BlockDeviceMappings") or []:
+            ebs = mapping.get("Ebs") or {}
+            root = mapping.get("DeviceName") == instance.get("RootDeviceName")
+            if ebs.get("VolumeId") and (root or ebs.get("DeleteOnTermination")):
+                launched.add(ebs["VolumeId"])
+    for volume in volumes:
+        attachments = volume.get("Attachments") or []
+        volume["LaunchedWithInstance"] = volume["VolumeId"] in launched or any(
+            a.get("DeleteOnTermination") for a in attachments
+        )
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_ebs_volume",
@@ -603,8 +622,11 @@ REGISTRY.register(
             "arn": "computed",
             "outpost_arn": "fixed at creation",
         },
-        # A volume that dies with its instance was launched with it (root/ebs_block_device).
-        aws_default=lambda item: any(a.get("DeleteOnTermination") for a in item.get("Attachments") or []),
+        # Read once per region for aws_instance anyway: the calls are shared.
+        companion_call=("describe_instances", "Reservations"),
+        merge_companion=_mark_launched_volumes,
+        # Launched with an instance (root_block_device / ebs_block_device): the instance's.
+        aws_default=lambda item: bool(item.get("LaunchedWithInstance")),
         restore_calls=_volume_restore,
         restorable=("type", "size", "iops", "throughput", "tags"),
     )
