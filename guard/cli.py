@@ -97,6 +97,11 @@ def cli(debug: bool) -> None:
     help="AWS region to read. Repeat for several. Default: the regions the state names, else AWS_REGION.",
 )
 @click.option(
+    "--all-regions",
+    is_flag=True,
+    help="Read every region enabled for the account (DescribeRegions; opted-in regions only).",
+)
+@click.option(
     "--max-attempts",
     type=click.IntRange(1, 20),
     default=DEFAULT_MAX_ATTEMPTS,
@@ -144,6 +149,7 @@ def cli(debug: bool) -> None:
 def scan(
     states: tuple[str, ...],
     regions: tuple[str, ...],
+    all_regions: bool,
     max_attempts: int,
     output_format: str,
     output: str | None,
@@ -171,7 +177,14 @@ def scan(
             trail_bucket=trail_bucket,
             trail_prefix=trail_prefix,
         )
-    report = run_scan(states, regions, Clients(max_attempts=max_attempts), rules=rules, attribution=settings)
+    clients = Clients(max_attempts=max_attempts)
+    if all_regions:
+        from guard.live.regions import enabled_regions
+
+        if regions:
+            raise click.UsageError("--all-regions and --region cannot be used together")
+        regions = enabled_regions(clients)
+    report = run_scan(states, regions, clients, rules=rules, attribution=settings)
     emit(report, output_format, output)
     return exit_code(report)
 
@@ -472,6 +485,39 @@ def _console(output: str | None) -> Iterator[Console]:
             yield Console(file=handle, width=120, color_system=None)
     else:
         yield Console(highlight=False, soft_wrap=False)
+
+
+@cli.command("types")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools, markdown for docs/resource-types.md.",
+)
+def types_command(output_format: str) -> int:
+    """List the resource types guard checks: service, AWS calls, compared attributes."""
+    import json
+
+    from rich.table import Table
+
+    from guard.live import REGISTRY
+    from guard.live.catalog import render_markdown, type_catalog
+
+    rows = type_catalog(REGISTRY)
+    if output_format == "json":
+        click.echo(json.dumps({"types": rows}, indent=2))
+    elif output_format == "markdown":
+        click.echo(render_markdown(REGISTRY), nl=False)
+    else:
+        table = Table("Type", "Service", "AWS calls", "Compared", box=None, show_lines=False)
+        for row in rows:
+            name = "\n".join([row["type"], *(f"(alias {a})" for a in row["aliases"])])
+            table.add_row(name, row["service"], "\n".join(row["api_calls"]), ", ".join(row["compared"]))
+        Console(highlight=False, width=160).print(table)
+        click.echo(f"{len(rows)} types. Attributes not compared, and why: guard types --format json")
+    return EXIT_CLEAN
 
 
 def main() -> None:

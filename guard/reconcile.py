@@ -162,9 +162,18 @@ def _masked(want: Resource, name: str, path: str, expected: Any, actual: Any) ->
     return Change(path, expected, actual)
 
 
+def compared_names(declaration: ResourceType, want: Resource) -> tuple[str, ...]:
+    """Attributes another resource may set (an EIP association) count only when declared."""
+    return tuple(
+        name
+        for name in declaration.compared
+        if name not in declaration.compared_if_declared or _empty(want.attrs.get(name)) is not None
+    )
+
+
 def _add_if_changed(result: Reconciled, registry: Registry, want: Resource, have: Resource) -> None:
     declaration = registry.get(want.type)
-    changes = attribute_changes(want, have, declaration.compared)
+    changes = attribute_changes(want, have, compared_names(declaration, want))
     if changes:
         result.findings.append(_changed(want, have, changes, declaration))
 
@@ -181,7 +190,7 @@ def _pair_edits_in_place(
                 want, have = gone[key], new[key]
                 missing.remove(want)
                 unmanaged.remove(have)
-                changes = attribute_changes(want, have, declaration.compared)
+                changes = attribute_changes(want, have, compared_names(declaration, want))
                 result.findings.append(_changed(want, have, changes, declaration))
     return missing, unmanaged
 

@@ -12,7 +12,7 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
-from guard.live.types import ResourceType
+from guard.live.types import DetailCall, ResourceType
 from guard.model import NotChecked, Resource
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,14 @@ def collect(
     workers: int = 16,
 ) -> LiveInventory:
     """Read every type in every region; a call that fails marks that (type, region) unchecked."""
+    declarations = list(types)
+    children = [d for d in declarations if d.per_parent is not None]
     calls: dict[_ListCall, list[ResourceType]] = {}
     companions: dict[tuple[str, str], _ListCall] = {}
-    for declaration in types:
-        for region in regions[:1] if declaration.global_service else regions:
+    for declaration in declarations:
+        if declaration.per_parent is not None:
+            continue
+        for region in _regions(declaration, regions):
             key = _ListCall(
                 declaration.service,
                 declaration.list_call,
@@ -71,27 +75,112 @@ def collect(
                 if error is None and companion is not None:
                     error = futures[companion].exception()
                 if error is not None:
-                    reason = _failure(error)
-                    log.warning("could not read %s in %s: %s", declaration.name, call.region, reason)
-                    inventory.not_checked.append(NotChecked(declaration.name, call.region, reason))
+                    _not_read(inventory, declaration, call.region, error)
                     continue
-                try:
-                    extra = futures[companion].result() if companion else []
-                    inventory.resources.extend(
-                        _to_resources(declaration, future.result(), extra, account, call.region)
-                    )
-                except Exception as exc:  # a converter bug must not hide the other types
-                    log.exception("could not interpret %s in %s", declaration.name, call.region)
-                    inventory.not_checked.append(
-                        NotChecked(declaration.name, call.region, f"internal error: {exc!r}")
-                    )
-                    continue
-                inventory.checked.add((declaration.name, call.region))
+                items = _items(future.result(), declaration.items_path)
+                if declaration.companion_call and declaration.merge_companion:
+                    items = [dict(item) for item in items]
+                    side_pages = futures[companion].result() if companion else []
+                    declaration.merge_companion(items, _items(side_pages, declaration.companion_call[1]))
+                _add(inventory, clients, declaration, items, call.region, workers)
+    _collect_children(clients, inventory, children, workers)
     return inventory
+
+
+def _regions(declaration: ResourceType, regions: Sequence[str]) -> Sequence[str]:
+    return regions[:1] if declaration.global_service else regions
+
+
+def _not_read(inventory: LiveInventory, declaration: ResourceType, region: str, error: BaseException) -> None:
+    reason = _failure(error)
+    log.warning("could not read %s in %s: %s", declaration.name, region, reason)
+    inventory.not_checked.append(NotChecked(declaration.name, region, reason))
+
+
+def _add(
+    inventory: LiveInventory,
+    clients: Clients,
+    declaration: ResourceType,
+    items: list[dict[str, Any]],
+    region: str,
+    workers: int,
+) -> None:
+    """Turn one (type, region)'s items into resources; any failure marks it unchecked."""
+    try:
+        resources = _to_resources(clients, declaration, items, inventory.account, region, workers)
+    except (ClientError, BotoCoreError) as exc:
+        _not_read(inventory, declaration, region, exc)
+        return
+    except Exception as exc:  # a converter bug must not hide the other types
+        log.exception("could not interpret %s in %s", declaration.name, region)
+        inventory.not_checked.append(NotChecked(declaration.name, region, f"internal error: {exc!r}"))
+        return
+    inventory.resources.extend(resources)
+    inventory.checked.add((declaration.name, region))
+
+
+def _collect_children(
+    clients: Clients, inventory: LiveInventory, children: list[ResourceType], workers: int
+) -> None:
+    """Types listed once per live parent, parents first (load balancers, listeners, rules)."""
+    pending = list(children)
+    while pending:
+        waiting = {d.name for d in pending}
+        ready = [d for d in pending if d.per_parent and d.per_parent.type not in waiting]
+        if not ready:
+            raise ValueError(f"per_parent declarations form a cycle: {sorted(waiting)}")
+        jobs: list[tuple[ResourceType, str, str, _ListCall]] = []
+        for declaration in ready:
+            assert declaration.per_parent is not None
+            parent = declaration.per_parent
+            for region in _regions(declaration, inventory.regions):
+                if (parent.type, region) not in inventory.checked:
+                    inventory.not_checked.append(
+                        NotChecked(declaration.name, region, f"needs {parent.type}, which could not be read")
+                    )
+                    continue
+                parent_ids = sorted(
+                    r.id for r in inventory.resources if r.type == parent.type and r.region in (region, None)
+                )
+                for parent_id in parent_ids:
+                    params = {**declaration.list_params, parent.param: parent_id}
+                    call = _ListCall(
+                        declaration.service, declaration.list_call, tuple(sorted(params.items())), region
+                    )
+                    jobs.append((declaration, region, parent_id, call))
+                inventory.checked.add((declaration.name, region))  # until a call fails
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+            futures = [pool.submit(_read_pages, clients, job[3]) for job in jobs]
+            found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            failed: dict[tuple[str, str], BaseException] = {}
+            for (declaration, region, parent_id, _), future in zip(jobs, futures, strict=True):
+                key = (declaration.name, region)
+                error = future.exception()
+                if error is not None:
+                    failed.setdefault(key, error)
+                    continue
+                param = declaration.per_parent.param if declaration.per_parent else ""
+                found.setdefault(key, []).extend(
+                    {**item, param: item.get(param) or parent_id}
+                    for item in _items(future.result(), declaration.items_path)
+                )
+        for declaration in ready:
+            for region in _regions(declaration, inventory.regions):
+                key = (declaration.name, region)
+                if key not in inventory.checked:
+                    continue
+                inventory.checked.discard(key)
+                if key in failed:
+                    _not_read(inventory, declaration, region, failed[key])
+                else:
+                    _add(inventory, clients, declaration, found.get(key, []), region, workers)
+        pending = [d for d in pending if d not in ready]
 
 
 def _read_pages(clients: Clients, call: _ListCall) -> list[dict[str, Any]]:
     client = clients.client(call.service, call.region)
+    if not client.can_paginate(call.operation):  # DescribeAddresses, DescribeKeyPairs: one page
+        return [getattr(client, call.operation)(**dict(call.params))]
     pages = client.get_paginator(call.operation).paginate(**dict(call.params))
     return list(pages)
 
@@ -102,16 +191,20 @@ def _items(pages: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
 
 
 def _to_resources(
+    clients: Clients,
     declaration: ResourceType,
-    pages: list[dict[str, Any]],
-    companion_pages: list[dict[str, Any]],
+    items: list[dict[str, Any]],
     account: str,
     region: str,
+    workers: int,
 ) -> list[Resource]:
-    items = [item for item in _items(pages, declaration.items_path) if declaration.keep_item(item)]
-    if declaration.companion_call and declaration.merge_companion:
+    if declaration.split_item is not None:
+        items = [part for item in items for part in declaration.split_item(item)]
+    items = [item for item in items if declaration.keep_item(item)]
+    if declaration.details and items:
         items = [dict(item) for item in items]
-        declaration.merge_companion(items, _items(companion_pages, declaration.companion_call[1]))
+        for detail in declaration.details:
+            _add_details(clients, declaration.service, region, detail, declaration.id_key, items, workers)
     return [
         Resource(
             type=declaration.name,
@@ -124,6 +217,39 @@ def _to_resources(
         )
         for item in items
     ]
+
+
+def _add_details(
+    clients: Clients,
+    service: str,
+    region: str,
+    detail: DetailCall,
+    id_key: str,
+    items: list[dict[str, Any]],
+    workers: int,
+) -> None:
+    """Fill each item from `detail`, `detail.batch` items per call, concurrently."""
+    by_id = {str(item[id_key]): item for item in items}
+    ids = list(by_id)
+    batches = [ids[start : start + detail.batch] for start in range(0, len(ids), detail.batch)]
+    expression = jmespath.compile(detail.items_path)
+
+    def ask(batch: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        service_client = clients.client(service, region)
+        value: Any = batch if detail.batch > 1 else batch[0]
+        response = getattr(service_client, detail.operation)(**{detail.param: value})
+        answers = expression.search(response)
+        if not isinstance(answers, list):
+            answers = [answers] if answers else []
+        if not detail.answer_key:
+            return [(batch[0], answer) for answer in answers]
+        return [(str(answer.get(detail.answer_key)), answer) for answer in answers]
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, 8, len(batches)))) as pool:
+        for answered in pool.map(ask, batches):
+            for item_id, answer in answered:
+                if item_id in by_id:
+                    detail.merge(by_id[item_id], answer)
 
 
 def _failure(error: BaseException) -> str:

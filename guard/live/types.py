@@ -20,6 +20,32 @@ def _no_calls(_: Resource, __: Resource | None, ___: tuple[Change, ...]) -> list
 
 
 @dataclass(frozen=True)
+class PerParent:
+    """Where AWS has no batch call: the list call is made once per live resource of another
+    type (ELBv2 listeners per load balancer), concurrently in a bounded pool. The parent's
+    id is passed as `param` and written into each item under the same key."""
+
+    type: str  # the parent type, e.g. aws_lb
+    param: str  # the list call's parameter naming the parent, e.g. LoadBalancerArn
+
+
+@dataclass(frozen=True)
+class DetailCall:
+    """A call that adds what the list leaves out (ELBv2 tags, attributes), merged per item.
+
+    `batch` items go in one call (1 passes the id alone, more pass a list), so the calls
+    grow with items / batch; they run concurrently in a bounded pool.
+    """
+
+    operation: str  # e.g. describe_tags
+    param: str  # the request parameter naming the items, e.g. ResourceArns
+    items_path: str  # JMESPath to the answers in a response; "@" when the response is the answer
+    answer_key: str  # key in an answer holding the item's id; "" when one item per call
+    merge: Callable[[Attrs, Attrs], None]  # (item, answer): fill the item in place
+    batch: int = 1
+
+
+@dataclass(frozen=True)
 class ResourceType:
     """How to read one Terraform resource type from AWS and compare it with state.
 
@@ -60,6 +86,14 @@ class ResourceType:
     # After matching, a declared and a live resource left over that agree on one of these
     # keys are the same thing edited in place (a rule whose port was changed in the console).
     pair_keys: tuple[Callable[[Resource], str | None], ...] = ()
+    # One API item holds several resources of this type (a route table's routes): return
+    # them, each carrying what it needs from its holder.
+    split_item: Callable[[Attrs], list[Attrs]] | None = None
+    per_parent: PerParent | None = None
+    details: tuple[DetailCall, ...] = ()
+    # Optional+Computed attributes that another resource may set (aws_eip_association,
+    # aws_network_acl_association): compared only when the state holds a value.
+    compared_if_declared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
