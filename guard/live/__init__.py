@@ -1,6 +1,7 @@
 """Live AWS state: one module per service declares its resource types in REGISTRY."""
 
 from guard.live import ec2, sg_rules  # noqa: F401  (each module registers its declarations)
+from guard.live import s3  # noqa: F401
 from guard.live.types import REGISTRY, Registry, ResourceType
 
 __all__ = ["REGISTRY", "Registry", "ResourceType"]

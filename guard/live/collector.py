@@ -12,7 +12,7 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
-from guard.live.types import ResourceType
+from guard.live.types import PerItemReader, ResourceType
 from guard.model import NotChecked, Resource
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ class _ListCall:
     operation: str
     params: tuple[tuple[str, Any], ...]
     region: str
+    items_path: str = ""  # set with per_item: the call's result is then the enriched items
+    per_item: PerItemReader | None = None
+
+
+PER_ITEM_WORKERS = 8  # per-item reads in flight for one list call (AWS throttles per account)
 
 
 def collect(
@@ -54,6 +59,8 @@ def collect(
                 declaration.list_call,
                 tuple(sorted(declaration.list_params.items())),
                 region,
+                items_path=declaration.items_path if declaration.per_item else "",
+                per_item=declaration.per_item,
             )
             calls.setdefault(key, []).append(declaration)
             if declaration.companion_call:
@@ -77,9 +84,9 @@ def collect(
                     continue
                 try:
                     extra = futures[companion].result() if companion else []
-                    inventory.resources.extend(
-                        _to_resources(declaration, future.result(), extra, account, call.region)
-                    )
+                    result = future.result()
+                    items = result if call.per_item else _items(result, declaration.items_path)
+                    inventory.resources.extend(_to_resources(declaration, items, extra, account, call.region))
                 except Exception as exc:  # a converter bug must not hide the other types
                     log.exception("could not interpret %s in %s", declaration.name, call.region)
                     inventory.not_checked.append(
@@ -90,25 +97,35 @@ def collect(
     return inventory
 
 
-def _read_pages(clients: Clients, call: _ListCall) -> list[dict[str, Any]]:
+def _read_pages(clients: Clients, call: _ListCall) -> list[Any]:
     client = clients.client(call.service, call.region)
-    pages = client.get_paginator(call.operation).paginate(**dict(call.params))
-    return list(pages)
+    if client.can_paginate(call.operation):
+        pages = list(client.get_paginator(call.operation).paginate(**dict(call.params)))
+    else:  # a describe call that returns everything at once (CloudTrail's describe_trails)
+        pages = [getattr(client, call.operation)(**dict(call.params))]
+    if call.per_item is None:
+        return pages
+    reader = call.per_item
+    listed = _items(pages, call.items_path)
+    with ThreadPoolExecutor(max_workers=max(1, min(PER_ITEM_WORKERS, len(listed)))) as pool:
+        return list(pool.map(lambda item: reader(clients, call.region, item), listed))
 
 
-def _items(pages: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
+def _items(pages: list[Any], path: str) -> list[Any]:
     expression = jmespath.compile(path)
     return [item for page in pages for item in expression.search(page) or []]
 
 
 def _to_resources(
     declaration: ResourceType,
-    pages: list[dict[str, Any]],
+    listed: list[Any],
     companion_pages: list[dict[str, Any]],
     account: str,
     region: str,
 ) -> list[Resource]:
-    items = [item for item in _items(pages, declaration.items_path) if declaration.keep_item(item)]
+    if declaration.children is not None:
+        listed = [child for item in listed for child in declaration.children(item)]
+    items = [item for item in listed if declaration.keep_item(item)]
     if declaration.companion_call and declaration.merge_companion:
         items = [dict(item) for item in items]
         declaration.merge_companion(items, _items(companion_pages, declaration.companion_call[1]))

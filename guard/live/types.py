@@ -9,6 +9,7 @@ from typing import Any
 from guard.model import AwsCall, Change, Resource
 
 Attrs = dict[str, Any]
+PerItemReader = Callable[[Any, str, Any], Any]  # (guard.aws.Clients, region, listed item) -> item
 
 
 def _no(_: Attrs) -> bool:
@@ -60,6 +61,14 @@ class ResourceType:
     # After matching, a declared and a live resource left over that agree on one of these
     # keys are the same thing edited in place (a rule whose port was changed in the console).
     pair_keys: tuple[Callable[[Resource], str | None], ...] = ()
+    # Reads for one listed item where AWS has no batch call (an S3 bucket's settings, a
+    # Route53 zone's records): run concurrently in a bounded pool, and shared by every
+    # type that names the same reader on the same list call. Takes (clients, region,
+    # item) and returns the item to convert (the listed one, enriched).
+    per_item: PerItemReader | None = None
+    # One listed item that holds several resources (a role's inline policies, a zone's
+    # records): returns them, each carrying what it needs from its parent.
+    children: Callable[[Any], list[Attrs]] | None = None
 
 
 @dataclass(frozen=True)
