@@ -124,3 +124,85 @@ def s3_ownership_controls_attributes(bucket: str, object_ownership: str) -> dict
 def unique_suffix() -> str:
     """Terraform's PrefixedUniqueId tail: a timestamp and a counter."""
     return f"2024061012000000000000{uuid.uuid4().int % 100:04d}"
+
+
+# IAM ---------------------------------------------------------------------------------
+
+
+def iam_role_attributes(
+    role: Mapping[str, Any],
+    assume_role_policy: Any,
+    inline_policy: list[dict[str, Any]] | None = None,
+    managed_policy_arns: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "arn": role["Arn"],
+        "assume_role_policy": policy_json(assume_role_policy),
+        "create_date": str(role.get("CreateDate", "")),
+        "description": role.get("Description", ""),
+        "force_detach_policies": False,
+        "id": role["RoleName"],
+        "inline_policy": inline_policy or [],
+        "managed_policy_arns": sorted(managed_policy_arns or []),
+        "max_session_duration": role.get("MaxSessionDuration", 3600),
+        "name": role["RoleName"],
+        "name_prefix": "",
+        "path": role.get("Path", "/"),
+        "permissions_boundary": (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn", ""),
+        "tags": _tags(role.get("Tags")) or None,
+        "unique_id": role.get("RoleId", ""),
+    }
+
+
+def iam_inline_policy_attributes(owner_kind: str, owner: str, name: str, policy: Any) -> dict[str, Any]:
+    """aws_iam_role_policy (owner_kind "role") or aws_iam_user_policy ("user")."""
+    return {
+        "id": f"{owner}:{name}",
+        "name": name,
+        "name_prefix": "",
+        "policy": policy_json(policy),
+        owner_kind: owner,
+    }
+
+
+def iam_role_policy_attachment_attributes(role: str, policy_arn: str) -> dict[str, Any]:
+    return {"id": f"{role}-{unique_suffix()}", "policy_arn": policy_arn, "role": role}
+
+
+def iam_policy_attributes(policy: Mapping[str, Any], document: Any, description: str = "") -> dict[str, Any]:
+    """CreatePolicy's answer leaves the description out (only GetPolicy has it): pass it."""
+    return {
+        "arn": policy["Arn"],
+        "attachment_count": policy.get("AttachmentCount", 0),
+        "description": description,
+        "id": policy["Arn"],
+        "name": policy["PolicyName"],
+        "name_prefix": "",
+        "path": policy.get("Path", "/"),
+        "policy": policy_json(document),
+        "policy_id": policy.get("PolicyId", ""),
+        "tags": _tags(policy.get("Tags")) or None,
+    }
+
+
+def iam_user_attributes(user: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "arn": user["Arn"],
+        "force_destroy": False,
+        "id": user["UserName"],
+        "name": user["UserName"],
+        "path": user.get("Path", "/"),
+        "permissions_boundary": "",
+        "tags": _tags(user.get("Tags")) or None,
+        "unique_id": user.get("UserId", ""),
+    }
+
+
+def iam_group_attributes(group: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "arn": group["Arn"],
+        "id": group["GroupName"],
+        "name": group["GroupName"],
+        "path": group.get("Path", "/"),
+        "unique_id": group.get("GroupId", ""),
+    }

@@ -2,6 +2,7 @@
 
 from guard.live import ec2, sg_rules  # noqa: F401  (each module registers its declarations)
 from guard.live import s3  # noqa: F401
+from guard.live import iam  # noqa: F401
 from guard.live.types import REGISTRY, Registry, ResourceType
 
 __all__ = ["REGISTRY", "Registry", "ResourceType"]
