@@ -40,9 +40,7 @@ def s3_bucket_attributes(
         "bucket_regional_domain_name": f"{name}.s3.{region}.amazonaws.com",
         "cors_rule": [],
         "force_destroy": False,
-        "grant": [
-            {"id": owner_id, "permissions": ["FULL_CONTROL"], "type": "CanonicalUser", "uri": ""}
-        ],
+        "grant": [{"id": owner_id, "permissions": ["FULL_CONTROL"], "type": "CanonicalUser", "uri": ""}],
         "hosted_zone_id": "Z3AQBSTGFYJSTF",
         "id": name,
         "lifecycle_rule": [],
@@ -261,7 +259,9 @@ def db_instance_attributes(db: Mapping[str, Any], password_set: bool = True) -> 
     }
 
 
-def db_subnet_group_attributes(group: Mapping[str, Any], tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def db_subnet_group_attributes(
+    group: Mapping[str, Any], tags: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "arn": group["DBSubnetGroupArn"],
         "description": group.get("DBSubnetGroupDescription", ""),
@@ -355,7 +355,9 @@ def kms_key_attributes(
     }
 
 
-def kms_alias_attributes(alias_name: str, key: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+def kms_alias_attributes(
+    alias_name: str, key: Mapping[str, Any], account: str, region: str
+) -> dict[str, Any]:
     return {
         "arn": f"arn:aws:kms:{region}:{account}:{alias_name}",
         "id": alias_name,
@@ -369,7 +371,9 @@ def kms_alias_attributes(alias_name: str, key: Mapping[str, Any], account: str, 
 # Lambda ------------------------------------------------------------------------------
 
 
-def lambda_function_attributes(function: Mapping[str, Any], tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def lambda_function_attributes(
+    function: Mapping[str, Any], tags: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     env = (function.get("Environment") or {}).get("Variables")
     vpc = function.get("VpcConfig") or {}
     return {
@@ -432,7 +436,9 @@ def lambda_function_attributes(function: Mapping[str, Any], tags: Mapping[str, s
 # CloudTrail --------------------------------------------------------------------------
 
 
-def cloudtrail_attributes(trail: Mapping[str, Any], logging: bool, tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def cloudtrail_attributes(
+    trail: Mapping[str, Any], logging: bool, tags: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """aws_cloudtrail: provider 5 keeps the trail ARN as `id`."""
     return {
         "advanced_event_selector": [],
@@ -535,7 +541,8 @@ def dynamodb_table_attributes(
     return {
         "arn": table["TableArn"],
         "attribute": [
-            {"name": a["AttributeName"], "type": a["AttributeType"]} for a in table.get("AttributeDefinitions") or []
+            {"name": a["AttributeName"], "type": a["AttributeType"]}
+            for a in table.get("AttributeDefinitions") or []
         ],
         "billing_mode": billing,
         "deletion_protection_enabled": table.get("DeletionProtectionEnabled", False),
@@ -568,7 +575,9 @@ def dynamodb_table_attributes(
 # SQS and SNS -------------------------------------------------------------------------
 
 
-def sqs_queue_attributes(url: str, attributes: Mapping[str, str], tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def sqs_queue_attributes(
+    url: str, attributes: Mapping[str, str], tags: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     def number(key: str, default: int) -> int:
         return int(attributes.get(key, default))
 
@@ -600,7 +609,9 @@ def sqs_queue_attributes(url: str, attributes: Mapping[str, str], tags: Mapping[
     }
 
 
-def sns_topic_attributes(arn: str, attributes: Mapping[str, str], tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def sns_topic_attributes(
+    arn: str, attributes: Mapping[str, str], tags: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "application_failure_feedback_role_arn": "",
         "application_success_feedback_role_arn": "",

@@ -34,7 +34,11 @@ def read_trail(clients: Any, region: str, trail: dict[str, Any]) -> dict[str, An
     cloudtrail = clients.client("cloudtrail", region)
     status = cloudtrail.get_trail_status(Name=trail["TrailARN"])
     listed = cloudtrail.list_tags(ResourceIdList=[trail["TrailARN"]]).get("ResourceTagList") or []
-    return {**trail, "IsLogging": status.get("IsLogging"), "Tags": (listed[0] if listed else {}).get("TagsList")}
+    return {
+        **trail,
+        "IsLogging": status.get("IsLogging"),
+        "Tags": (listed[0] if listed else {}).get("TagsList"),
+    }
 
 
 def _value(name: str, value: Any) -> Any:
@@ -71,7 +75,11 @@ def _trail_restore(resource: Resource, _: Resource | None, changes: tuple[Change
             calls.append(AwsCall("cloudtrail", operation, {"Name": name}, resource.region))
         elif change.path in _FIELDS and change.path not in ("cloud_watch_logs_group_arn",):
             key = _FIELDS[change.path]
-            updates[key] = change.expected if change.expected is not None else ("" if change.path not in _FLAGS else False)
+            updates[key] = (
+                change.expected
+                if change.expected is not None
+                else ("" if change.path not in _FLAGS else False)
+            )
     if updates:
         calls.append(AwsCall("cloudtrail", "update_trail", {"Name": name, **updates}, resource.region))
     return calls

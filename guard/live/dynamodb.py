@@ -37,7 +37,10 @@ def _table_attrs(item: dict[str, Any]) -> Attrs:
         "hash_key": _key(schema, "HASH"),
         "range_key": _key(schema, "RANGE"),
         "attribute": sorted(
-            ({"name": a["AttributeName"], "type": a["AttributeType"]} for a in item.get("AttributeDefinitions") or []),
+            (
+                {"name": a["AttributeName"], "type": a["AttributeType"]}
+                for a in item.get("AttributeDefinitions") or []
+            ),
             key=lambda a: a["name"],
         ),
         "global_secondary_indexes": sorted(i["IndexName"] for i in item.get("GlobalSecondaryIndexes") or []),
@@ -79,7 +82,9 @@ def _table_restore(resource: Resource, _: Resource | None, changes: tuple[Change
                     "update_continuous_backups",
                     {
                         "TableName": name,
-                        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": bool(change.expected)},
+                        "PointInTimeRecoverySpecification": {
+                            "PointInTimeRecoveryEnabled": bool(change.expected)
+                        },
                     },
                     resource.region,
                 )

@@ -168,7 +168,9 @@ def _inline_children(owner_key: str, list_key: str) -> Any:
     return children
 
 
-def _inline_declaration(name: str, kind: str, owner_attr: str, items_path: str, list_key: str) -> ResourceType:
+def _inline_declaration(
+    name: str, kind: str, owner_attr: str, items_path: str, list_key: str
+) -> ResourceType:
     owner_name = f"{kind.capitalize()}Name"
 
     def put(resource: Resource) -> AwsCall:
@@ -216,8 +218,12 @@ def _inline_declaration(name: str, kind: str, owner_attr: str, items_path: str, 
     )
 
 
-REGISTRY.register(_inline_declaration("aws_iam_role_policy", "role", "role", "RoleDetailList", "RolePolicyList"))
-REGISTRY.register(_inline_declaration("aws_iam_user_policy", "user", "user", "UserDetailList", "UserPolicyList"))
+REGISTRY.register(
+    _inline_declaration("aws_iam_role_policy", "role", "role", "RoleDetailList", "RolePolicyList")
+)
+REGISTRY.register(
+    _inline_declaration("aws_iam_user_policy", "user", "user", "UserDetailList", "UserPolicyList")
+)
 
 
 # aws_iam_role_policy_attachment ------------------------------------------------------
@@ -240,7 +246,9 @@ def _attachment_key(resource: Resource) -> str:
 
 
 def _attach(resource: Resource) -> AwsCall:
-    return _iam("attach_role_policy", RoleName=resource.attrs.get("role"), PolicyArn=resource.attrs.get("policy_arn"))
+    return _iam(
+        "attach_role_policy", RoleName=resource.attrs.get("role"), PolicyArn=resource.attrs.get("policy_arn")
+    )
 
 
 REGISTRY.register(
@@ -395,11 +403,11 @@ REGISTRY.register(
         normalise_desired=lambda attrs: {"name": attrs.get("name"), "path": attrs.get("path") or "/"},
         compared=("name", "path"),
         ignored={"unique_id": "computed"},
-        restore_calls=lambda resource, _, changes: [
-            _iam("update_group", GroupName=resource.id, NewPath=resource.attrs.get("path") or "/")
-        ]
-        if changes
-        else [],
+        restore_calls=lambda resource, _, changes: (
+            [_iam("update_group", GroupName=resource.id, NewPath=resource.attrs.get("path") or "/")]
+            if changes
+            else []
+        ),
         restorable=("path",),
         describe=lambda resource: f"group {resource.attrs.get('name') or resource.id}",
     )

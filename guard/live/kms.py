@@ -37,7 +37,9 @@ def _key_attrs(item: dict[str, Any]) -> Attrs:
         "enable_key_rotation": bool(item.get("KeyRotationEnabled")),
         # AWS always answers both; moto's DescribeKey can leave them out: the defaults.
         "key_usage": item.get("KeyUsage") or "ENCRYPT_DECRYPT",
-        "customer_master_key_spec": item.get("KeySpec") or item.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT",
+        "customer_master_key_spec": item.get("KeySpec")
+        or item.get("CustomerMasterKeySpec")
+        or "SYMMETRIC_DEFAULT",
         "multi_region": bool(item.get("MultiRegion")),
         "policy": normalise_policy(item.get("Policy")),
         "tags": _kms_tags(item),
@@ -45,7 +47,11 @@ def _key_attrs(item: dict[str, Any]) -> Attrs:
 
 
 def _kms_tags(item: dict[str, Any]) -> dict[str, str]:
-    return {t["TagKey"]: t.get("TagValue", "") for t in item.get("Tags") or [] if not t["TagKey"].startswith("aws:")}
+    return {
+        t["TagKey"]: t.get("TagValue", "")
+        for t in item.get("Tags") or []
+        if not t["TagKey"].startswith("aws:")
+    }
 
 
 def _key_desired(attrs: Attrs) -> Attrs:

@@ -35,7 +35,9 @@ def _instance_attrs(item: dict[str, Any]) -> Attrs:
         "backup_retention_period": item.get("BackupRetentionPeriod"),
         "deletion_protection": bool(item.get("DeletionProtection")),
         "db_subnet_group_name": (item.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
-        "vpc_security_group_ids": sorted(g["VpcSecurityGroupId"] for g in item.get("VpcSecurityGroups") or []),
+        "vpc_security_group_ids": sorted(
+            g["VpcSecurityGroupId"] for g in item.get("VpcSecurityGroups") or []
+        ),
         "iam_database_authentication_enabled": bool(item.get("IAMDatabaseAuthenticationEnabled")),
         "auto_minor_version_upgrade": bool(item.get("AutoMinorVersionUpgrade")),
         "tags": tags(item, "TagList"),
@@ -154,20 +156,22 @@ REGISTRY.register(
         compared=("name", "description", "subnet_ids", "tags"),
         ignored={"supported_network_types": "computed", "vpc_id": "follows from subnet_ids"},
         aws_default=lambda item: item.get("DBSubnetGroupName") == "default",
-        restore_calls=lambda resource, _, changes: [
-            AwsCall(
-                "rds",
-                "modify_db_subnet_group",
-                {
-                    "DBSubnetGroupName": resource.id,
-                    "DBSubnetGroupDescription": resource.attrs.get("description") or "",
-                    "SubnetIds": list(resource.attrs.get("subnet_ids") or []),
-                },
-                resource.region,
-            )
-        ]
-        if any(c.path in ("description", "subnet_ids") for c in changes)
-        else [],
+        restore_calls=lambda resource, _, changes: (
+            [
+                AwsCall(
+                    "rds",
+                    "modify_db_subnet_group",
+                    {
+                        "DBSubnetGroupName": resource.id,
+                        "DBSubnetGroupDescription": resource.attrs.get("description") or "",
+                        "SubnetIds": list(resource.attrs.get("subnet_ids") or []),
+                    },
+                    resource.region,
+                )
+            ]
+            if any(c.path in ("description", "subnet_ids") for c in changes)
+            else []
+        ),
         restorable=("description", "subnet_ids"),
         describe=lambda resource: f"DB subnet group {resource.attrs.get('name') or resource.id}",
     )

@@ -36,8 +36,12 @@ def read_zone(clients: Any, region: str, zone: dict[str, Any]) -> dict[str, Any]
         for page in route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=identifier)
         for record in page.get("ResourceRecordSets") or []
     ]
-    return {**zone, "ZoneId": identifier, "Tags": (tagged.get("ResourceTagSet") or {}).get("Tags") or [],
-            "Records": records}
+    return {
+        **zone,
+        "ZoneId": identifier,
+        "Tags": (tagged.get("ResourceTagSet") or {}).get("Tags") or [],
+        "Records": records,
+    }
 
 
 def _zone_records(zone: dict[str, Any]) -> list[Attrs]:
@@ -82,7 +86,9 @@ def _record_desired(attrs: Attrs) -> Attrs:
         "type": kind,
         "set_identifier": attrs.get("set_identifier") or None,
         "ttl": attrs.get("ttl") or None,
-        "records": sorted(_unquote(str(v)) if kind in ("TXT", "SPF") else str(v) for v in attrs.get("records") or []),
+        "records": sorted(
+            _unquote(str(v)) if kind in ("TXT", "SPF") else str(v) for v in attrs.get("records") or []
+        ),
         "alias": {
             "name": record_name(alias.get("name")),
             "zone_id": alias.get("zone_id"),
@@ -95,7 +101,9 @@ def _record_desired(attrs: Attrs) -> Attrs:
 
 def _record_key(resource: Resource) -> str:
     attrs = resource.attrs
-    return f"{attrs.get('zone_id')}_{attrs.get('name')}_{attrs.get('type')}_{attrs.get('set_identifier') or ''}"
+    return (
+        f"{attrs.get('zone_id')}_{attrs.get('name')}_{attrs.get('type')}_{attrs.get('set_identifier') or ''}"
+    )
 
 
 def _upsert(resource: Resource, action: str = "UPSERT") -> AwsCall:
@@ -154,15 +162,17 @@ REGISTRY.register(
             "name_servers": "assigned by AWS",
             "force_destroy": "Terraform-only setting",
         },
-        restore_calls=lambda resource, _, changes: [
-            AwsCall(
-                "route53",
-                "update_hosted_zone_comment",
-                {"Id": resource.id, "Comment": resource.attrs.get("comment") or ""},
-            )
-        ]
-        if any(c.path == "comment" for c in changes)
-        else [],
+        restore_calls=lambda resource, _, changes: (
+            [
+                AwsCall(
+                    "route53",
+                    "update_hosted_zone_comment",
+                    {"Id": resource.id, "Comment": resource.attrs.get("comment") or ""},
+                )
+            ]
+            if any(c.path == "comment" for c in changes)
+            else []
+        ),
         restorable=("comment",),
         describe=lambda resource: f"hosted zone {resource.attrs.get('name') or resource.id}",
         **_ZONE,  # type: ignore[arg-type]
@@ -182,7 +192,9 @@ REGISTRY.register(
             "fqdn": "the name, fully qualified",
             "health_check_id": "not compared yet",
         },
-        aws_default=lambda item: item["Type"] in ("NS", "SOA") and record_name(item["Name"]) == item["ZoneName"],
+        aws_default=lambda item: (
+            item["Type"] in ("NS", "SOA") and record_name(item["Name"]) == item["ZoneName"]
+        ),
         parent=("zone_id", "aws_route53_zone"),
         match_key=_record_key,
         restore_calls=lambda resource, _, __: [_upsert(resource)],

@@ -181,7 +181,9 @@ REGISTRY.register(
         compared=("bucket", *_ACCESS_KEYS),
         ignored={"expected_bucket_owner": "a request guard, not a setting"},
         # New buckets block all public access by default since April 2023: AWS's own setting.
-        aws_default=lambda item: all((item.get("PublicAccessBlock") or {}).get(k) for k in _ACCESS_KEYS.values()),
+        aws_default=lambda item: all(
+            (item.get("PublicAccessBlock") or {}).get(k) for k in _ACCESS_KEYS.values()
+        ),
         parent=("bucket", "aws_s3_bucket"),
         restore_calls=lambda resource, _, __: [_access_call(resource)],
         restorable=("*",),
@@ -324,8 +326,10 @@ REGISTRY.register(
         compared=("bucket", "sse_algorithm", "kms_master_key_id", "bucket_key_enabled"),
         ignored={"expected_bucket_owner": "a request guard, not a setting"},
         # SSE-S3 with no bucket key is what AWS applies to every bucket nobody configured.
-        aws_default=lambda item: _encryption_attrs(item)["sse_algorithm"] == "AES256"
-        and not _encryption_attrs(item)["bucket_key_enabled"],
+        aws_default=lambda item: (
+            _encryption_attrs(item)["sse_algorithm"] == "AES256"
+            and not _encryption_attrs(item)["bucket_key_enabled"]
+        ),
         parent=("bucket", "aws_s3_bucket"),
         restore_calls=lambda resource, _, __: [_encryption_call(resource)],
         restorable=("*",),
@@ -357,8 +361,9 @@ REGISTRY.register(
         },
         compared=("bucket", "object_ownership"),
         # BucketOwnerEnforced (ACLs disabled) is what AWS gives new buckets since April 2023.
-        aws_default=lambda item: (item.get("Ownership") or [{}])[0].get("ObjectOwnership")
-        == "BucketOwnerEnforced",
+        aws_default=lambda item: (
+            (item.get("Ownership") or [{}])[0].get("ObjectOwnership") == "BucketOwnerEnforced"
+        ),
         parent=("bucket", "aws_s3_bucket"),
         restore_calls=lambda resource, _, __: [_ownership_call(resource)],
         restorable=("*",),

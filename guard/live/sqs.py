@@ -72,7 +72,11 @@ def _queue_restore(resource: Resource, _: Resource | None, changes: tuple[Change
             updates["SqsManagedSseEnabled"] = "true" if change.expected else "false"
     if not updates:
         return []
-    return [AwsCall("sqs", "set_queue_attributes", {"QueueUrl": resource.id, "Attributes": updates}, resource.region)]
+    return [
+        AwsCall(
+            "sqs", "set_queue_attributes", {"QueueUrl": resource.id, "Attributes": updates}, resource.region
+        )
+    ]
 
 
 REGISTRY.register(

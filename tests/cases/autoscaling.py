@@ -15,14 +15,18 @@ from tests.cases.services import client
 
 
 def _default_subnet(session: boto3.Session) -> str:
-    subnets = client(session, "ec2").describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])
+    subnets = client(session, "ec2").describe_subnets(
+        Filters=[{"Name": "default-for-az", "Values": ["true"]}]
+    )
     return str(subnets["Subnets"][0]["SubnetId"])
 
 
 def _create_group(session: boto3.Session, name: str, subnet: str) -> None:
     autoscaling = client(session, "autoscaling")
     image = client(session, "ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    autoscaling.create_launch_configuration(LaunchConfigurationName=f"{name}-lc", ImageId=image, InstanceType="t3.micro")
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName=f"{name}-lc", ImageId=image, InstanceType="t3.micro"
+    )
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName=name,
         LaunchConfigurationName=f"{name}-lc",
@@ -45,7 +49,9 @@ def build_group(session: boto3.Session, state: TerraformState, ctx: Context) -> 
 
 
 def _resize(session: boto3.Session, ctx: Context) -> None:
-    client(session, "autoscaling").update_auto_scaling_group(AutoScalingGroupName="web", MaxSize=8, DesiredCapacity=3)
+    client(session, "autoscaling").update_auto_scaling_group(
+        AutoScalingGroupName="web", MaxSize=8, DesiredCapacity=3
+    )
 
 
 def _new_group(session: boto3.Session, ctx: Context) -> str:
@@ -58,7 +64,9 @@ CASES = [
         "aws_autoscaling_group",
         build=build_group,
         drift=_resize,
-        expected=Expected("changed", "aws_autoscaling_group", "group", "aws_autoscaling_group.web", paths=("max_size",)),
+        expected=Expected(
+            "changed", "aws_autoscaling_group", "group", "aws_autoscaling_group.web", paths=("max_size",)
+        ),
         unmanaged=_new_group,
         unmanaged_type="aws_autoscaling_group",
     ),

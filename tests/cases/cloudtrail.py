@@ -32,7 +32,9 @@ CASES = [
         "aws_cloudtrail",
         build=build_trail,
         drift=lambda s, c: client(s, "cloudtrail").stop_logging(Name="org-audit"),
-        expected=Expected("changed", "aws_cloudtrail", "trail_arn", "aws_cloudtrail.audit", paths=("enable_logging",)),
+        expected=Expected(
+            "changed", "aws_cloudtrail", "trail_arn", "aws_cloudtrail.audit", paths=("enable_logging",)
+        ),
         unmanaged=lambda s, c: str(
             client(s, "cloudtrail").create_trail(Name="adhoc", S3BucketName="acme-audit-logs")["TrailARN"]
         ),

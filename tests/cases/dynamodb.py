@@ -19,7 +19,10 @@ def _create(session: boto3.Session, name: str) -> dict:
                 {"AttributeName": "pk", "AttributeType": "S"},
                 {"AttributeName": "sk", "AttributeType": "S"},
             ],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
             Tags=[{"Key": "Team", "Value": "orders"}],
         )["TableDescription"]
     )
@@ -44,7 +47,11 @@ CASES = [
             TableName="orders", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False}
         ),
         expected=Expected(
-            "changed", "aws_dynamodb_table", "table", "aws_dynamodb_table.orders", paths=("point_in_time_recovery",)
+            "changed",
+            "aws_dynamodb_table",
+            "table",
+            "aws_dynamodb_table.orders",
+            paths=("point_in_time_recovery",),
         ),
         unmanaged=lambda s, c: str(_create(s, "adhoc")["TableName"]),
         unmanaged_type="aws_dynamodb_table",

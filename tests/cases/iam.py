@@ -21,12 +21,19 @@ from tests.cases import Context, Expected, TypeCase
 REGION = "us-east-1"
 ASSUME_EC2 = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
 }
 # The same document as a configuration may write it: lists of one, keys in another order.
 ASSUME_EC2_DECLARED = {
     "Statement": [
-        {"Action": ["sts:AssumeRole"], "Principal": {"Service": ["ec2.amazonaws.com"]}, "Effect": "Allow", "Sid": ""}
+        {
+            "Action": ["sts:AssumeRole"],
+            "Principal": {"Service": ["ec2.amazonaws.com"]},
+            "Effect": "Allow",
+            "Sid": "",
+        }
     ],
     "Version": "2012-10-17",
 }
@@ -65,7 +72,9 @@ def build_role(session: boto3.Session, state: TerraformState, ctx: Context) -> N
 
 def build_role_policy(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     build_role(session, state, ctx)
-    _iam(session).put_role_policy(RoleName="app-server", PolicyName="read-logs", PolicyDocument=json.dumps(READ_LOGS))
+    _iam(session).put_role_policy(
+        RoleName="app-server", PolicyName="read-logs", PolicyDocument=json.dumps(READ_LOGS)
+    )
     ctx["role_policy_id"] = "app-server:read-logs"
     state.add(
         "aws_iam_role_policy",
@@ -95,17 +104,23 @@ def build_attachment(session: boto3.Session, state: TerraformState, ctx: Context
 
 
 def build_user(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
-    user = _iam(session).create_user(UserName="ci-deployer", Tags=[{"Key": "Team", "Value": "platform"}])["User"]
+    user = _iam(session).create_user(UserName="ci-deployer", Tags=[{"Key": "Team", "Value": "platform"}])[
+        "User"
+    ]
     ctx["user"] = "ci-deployer"
     state.add("aws_iam_user", "ci", iam_user_attributes(user))
 
 
 def build_user_policy(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     build_user(session, state, ctx)
-    _iam(session).put_user_policy(UserName="ci-deployer", PolicyName="deploy", PolicyDocument=json.dumps(READ_LOGS))
+    _iam(session).put_user_policy(
+        UserName="ci-deployer", PolicyName="deploy", PolicyDocument=json.dumps(READ_LOGS)
+    )
     ctx["user_policy_id"] = "ci-deployer:deploy"
     state.add(
-        "aws_iam_user_policy", "deploy", iam_inline_policy_attributes("user", "ci-deployer", "deploy", READ_LOGS_DECLARED)
+        "aws_iam_user_policy",
+        "deploy",
+        iam_inline_policy_attributes("user", "ci-deployer", "deploy", READ_LOGS_DECLARED),
     )
 
 
@@ -120,14 +135,20 @@ def _add_statement(session: boto3.Session, ctx: Context) -> None:
         "Version": "2012-10-17",
         "Statement": [
             *ASSUME_EC2["Statement"],
-            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"},
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+                "Action": "sts:AssumeRole",
+            },
         ],
     }
     _iam(session).update_assume_role_policy(RoleName="app-server", PolicyDocument=json.dumps(wider))
 
 
 def _unmanaged_policy(session: boto3.Session, ctx: Context) -> str:
-    return str(_iam(session).create_policy(PolicyName="adhoc", PolicyDocument=json.dumps(WIDE_OPEN))["Policy"]["Arn"])
+    return str(
+        _iam(session).create_policy(PolicyName="adhoc", PolicyDocument=json.dumps(WIDE_OPEN))["Policy"]["Arn"]
+    )
 
 
 def _unmanaged_attachment(session: boto3.Session, ctx: Context) -> str:
@@ -140,9 +161,13 @@ CASES = [
         "aws_iam_role",
         build=build_role,
         drift=_add_statement,
-        expected=Expected("changed", "aws_iam_role", "role", "aws_iam_role.app", paths=("assume_role_policy",)),
+        expected=Expected(
+            "changed", "aws_iam_role", "role", "aws_iam_role.app", paths=("assume_role_policy",)
+        ),
         unmanaged=lambda s, c: str(
-            _iam(s).create_role(RoleName="adhoc", AssumeRolePolicyDocument=json.dumps(ASSUME_EC2))["Role"]["RoleName"]
+            _iam(s).create_role(RoleName="adhoc", AssumeRolePolicyDocument=json.dumps(ASSUME_EC2))["Role"][
+                "RoleName"
+            ]
         ),
         unmanaged_type="aws_iam_role",
     ),
@@ -153,10 +178,16 @@ CASES = [
             RoleName="app-server", PolicyName="read-logs", PolicyDocument=json.dumps(WIDE_OPEN)
         ),
         expected=Expected(
-            "changed", "aws_iam_role_policy", "role_policy_id", "aws_iam_role_policy.read_logs", paths=("policy",)
+            "changed",
+            "aws_iam_role_policy",
+            "role_policy_id",
+            "aws_iam_role_policy.read_logs",
+            paths=("policy",),
         ),
         unmanaged=lambda s, c: (
-            _iam(s).put_role_policy(RoleName="app-server", PolicyName="adhoc", PolicyDocument=json.dumps(WIDE_OPEN)),
+            _iam(s).put_role_policy(
+                RoleName="app-server", PolicyName="adhoc", PolicyDocument=json.dumps(WIDE_OPEN)
+            ),
             "app-server:adhoc",
         )[1],
         unmanaged_type="aws_iam_role_policy",
@@ -181,14 +212,18 @@ CASES = [
         drift=lambda s, c: _iam(s).create_policy_version(
             PolicyArn=c["policy_arn"], PolicyDocument=json.dumps(WIDE_OPEN), SetAsDefault=True
         ),
-        expected=Expected("changed", "aws_iam_policy", "policy_arn", "aws_iam_policy.read_logs", paths=("policy",)),
+        expected=Expected(
+            "changed", "aws_iam_policy", "policy_arn", "aws_iam_policy.read_logs", paths=("policy",)
+        ),
         unmanaged=_unmanaged_policy,
         unmanaged_type="aws_iam_policy",
     ),
     TypeCase(
         "aws_iam_user",
         build=build_user,
-        drift=lambda s, c: _iam(s).tag_user(UserName="ci-deployer", Tags=[{"Key": "Team", "Value": "someone"}]),
+        drift=lambda s, c: _iam(s).tag_user(
+            UserName="ci-deployer", Tags=[{"Key": "Team", "Value": "someone"}]
+        ),
         expected=Expected("changed", "aws_iam_user", "user", "aws_iam_user.ci", paths=("tags.Team",)),
         unmanaged=lambda s, c: str(_iam(s).create_user(UserName="bob")["User"]["UserName"]),
         unmanaged_type="aws_iam_user",
@@ -200,10 +235,16 @@ CASES = [
             UserName="ci-deployer", PolicyName="deploy", PolicyDocument=json.dumps(WIDE_OPEN)
         ),
         expected=Expected(
-            "changed", "aws_iam_user_policy", "user_policy_id", "aws_iam_user_policy.deploy", paths=("policy",)
+            "changed",
+            "aws_iam_user_policy",
+            "user_policy_id",
+            "aws_iam_user_policy.deploy",
+            paths=("policy",),
         ),
         unmanaged=lambda s, c: (
-            _iam(s).put_user_policy(UserName="ci-deployer", PolicyName="adhoc", PolicyDocument=json.dumps(WIDE_OPEN)),
+            _iam(s).put_user_policy(
+                UserName="ci-deployer", PolicyName="adhoc", PolicyDocument=json.dumps(WIDE_OPEN)
+            ),
             "ci-deployer:adhoc",
         )[1],
         unmanaged_type="aws_iam_user_policy",

@@ -15,7 +15,9 @@ from tests.cases.services import REGION, account, client
 
 def _key(session: boto3.Session, state: TerraformState, name: str, description: str) -> dict:
     kms = client(session, "kms")
-    key = kms.create_key(Description=description, Tags=[{"TagKey": "Team", "TagValue": "security"}])["KeyMetadata"]
+    key = kms.create_key(Description=description, Tags=[{"TagKey": "Team", "TagValue": "security"}])[
+        "KeyMetadata"
+    ]
     kms.enable_key_rotation(KeyId=key["KeyId"])
     policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
     state.add("aws_kms_key", name, kms_key_attributes(key, policy, True, {"Team": "security"}))
@@ -33,7 +35,9 @@ def build_alias(session: boto3.Session, state: TerraformState, ctx: Context) -> 
     ctx["other_key"] = _key(session, state, "backup", "Backups")
     client(session, "kms").create_alias(AliasName="alias/data", TargetKeyId=ctx["key_id"])
     ctx["alias"] = "alias/data"
-    state.add("aws_kms_alias", "data", kms_alias_attributes("alias/data", ctx["key"], account(session), REGION))
+    state.add(
+        "aws_kms_alias", "data", kms_alias_attributes("alias/data", ctx["key"], account(session), REGION)
+    )
 
 
 CASES = [
@@ -41,15 +45,21 @@ CASES = [
         "aws_kms_key",
         build=build_key,
         drift=lambda s, c: client(s, "kms").disable_key_rotation(KeyId=c["key_id"]),
-        expected=Expected("changed", "aws_kms_key", "key_id", "aws_kms_key.data", paths=("enable_key_rotation",)),
+        expected=Expected(
+            "changed", "aws_kms_key", "key_id", "aws_kms_key.data", paths=("enable_key_rotation",)
+        ),
         unmanaged=lambda s, c: str(client(s, "kms").create_key(Description="adhoc")["KeyMetadata"]["KeyId"]),
         unmanaged_type="aws_kms_key",
     ),
     TypeCase(
         "aws_kms_alias",
         build=build_alias,
-        drift=lambda s, c: client(s, "kms").update_alias(AliasName="alias/data", TargetKeyId=c["other_key"]["KeyId"]),
-        expected=Expected("changed", "aws_kms_alias", "alias", "aws_kms_alias.data", paths=("target_key_id",)),
+        drift=lambda s, c: client(s, "kms").update_alias(
+            AliasName="alias/data", TargetKeyId=c["other_key"]["KeyId"]
+        ),
+        expected=Expected(
+            "changed", "aws_kms_alias", "alias", "aws_kms_alias.data", paths=("target_key_id",)
+        ),
         unmanaged=lambda s, c: (
             client(s, "kms").create_alias(AliasName="alias/adhoc", TargetKeyId=c["key_id"]),
             "alias/adhoc",

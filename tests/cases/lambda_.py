@@ -32,9 +32,15 @@ CASES = [
     TypeCase(
         "aws_lambda_function",
         build=build_function,
-        drift=lambda s, c: client(s, "lambda").update_function_configuration(FunctionName="thumbnailer", Timeout=900),
+        drift=lambda s, c: client(s, "lambda").update_function_configuration(
+            FunctionName="thumbnailer", Timeout=900
+        ),
         expected=Expected(
-            "changed", "aws_lambda_function", "function", "aws_lambda_function.thumbnailer", paths=("timeout",)
+            "changed",
+            "aws_lambda_function",
+            "function",
+            "aws_lambda_function.thumbnailer",
+            paths=("timeout",),
         ),
         unmanaged=lambda s, c: str(
             client(s, "lambda").create_function(

@@ -12,7 +12,9 @@ from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 
 
-def _queue(session: boto3.Session, state: TerraformState, name: str, resource_name: str, **attributes: str) -> str:
+def _queue(
+    session: boto3.Session, state: TerraformState, name: str, resource_name: str, **attributes: str
+) -> str:
     sqs = client(session, "sqs")
     url = sqs.create_queue(QueueName=name, Attributes=attributes, tags={"Team": "orders"})["QueueUrl"]
     live = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -26,7 +28,9 @@ def build_queue(session: boto3.Session, state: TerraformState, ctx: Context) -> 
         "Attributes"
     ]["QueueArn"]
     redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 5})
-    ctx["queue_url"] = _queue(session, state, "orders", "orders", VisibilityTimeout="120", RedrivePolicy=redrive)
+    ctx["queue_url"] = _queue(
+        session, state, "orders", "orders", VisibilityTimeout="120", RedrivePolicy=redrive
+    )
 
 
 def build_topic(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
@@ -47,7 +51,11 @@ CASES = [
             QueueUrl=c["queue_url"], Attributes={"VisibilityTimeout": "5"}
         ),
         expected=Expected(
-            "changed", "aws_sqs_queue", "queue_url", "aws_sqs_queue.orders", paths=("visibility_timeout_seconds",)
+            "changed",
+            "aws_sqs_queue",
+            "queue_url",
+            "aws_sqs_queue.orders",
+            paths=("visibility_timeout_seconds",),
         ),
         unmanaged=lambda s, c: str(client(s, "sqs").create_queue(QueueName="adhoc")["QueueUrl"]),
         unmanaged_type="aws_sqs_queue",
@@ -58,7 +66,9 @@ CASES = [
         drift=lambda s, c: client(s, "sns").set_topic_attributes(
             TopicArn=c["topic_arn"], AttributeName="DisplayName", AttributeValue="Someone's test"
         ),
-        expected=Expected("changed", "aws_sns_topic", "topic_arn", "aws_sns_topic.orders", paths=("display_name",)),
+        expected=Expected(
+            "changed", "aws_sns_topic", "topic_arn", "aws_sns_topic.orders", paths=("display_name",)
+        ),
         unmanaged=lambda s, c: str(client(s, "sns").create_topic(Name="adhoc")["TopicArn"]),
         unmanaged_type="aws_sns_topic",
     ),

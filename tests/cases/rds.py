@@ -63,7 +63,11 @@ CASES = [
             DBInstanceIdentifier="orders", BackupRetentionPeriod=1, ApplyImmediately=True
         ),
         expected=Expected(
-            "changed", "aws_db_instance", "db_id", "aws_db_instance.orders", paths=("backup_retention_period",)
+            "changed",
+            "aws_db_instance",
+            "db_id",
+            "aws_db_instance.orders",
+            paths=("backup_retention_period",),
         ),
         unmanaged=lambda s, c: str(
             client(s, "rds").create_db_instance(
@@ -82,7 +86,8 @@ CASES = [
         build=build_subnet_group,
         # moto's ModifyDBSubnetGroup loses the group, so the edit here is a tag.
         drift=lambda s, c: client(s, "rds").add_tags_to_resource(
-            ResourceName=f"arn:aws:rds:{REGION}:{account(s)}:subgrp:prod-db", Tags=[{"Key": "Team", "Value": "x"}]
+            ResourceName=f"arn:aws:rds:{REGION}:{account(s)}:subgrp:prod-db",
+            Tags=[{"Key": "Team", "Value": "x"}],
         ),
         expected=Expected(
             "changed", "aws_db_subnet_group", "subnet_group", "aws_db_subnet_group.prod", paths=("tags.Team",)

@@ -13,7 +13,9 @@ from tests.cases.services import client
 def build_zone(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     route53 = client(session, "route53")
     created = route53.create_hosted_zone(
-        Name="example.com", CallerReference="terraform-1", HostedZoneConfig={"Comment": "Managed by Terraform"}
+        Name="example.com",
+        CallerReference="terraform-1",
+        HostedZoneConfig={"Comment": "Managed by Terraform"},
     )
     zone = created["HostedZone"]
     zone_id = zone["Id"].rsplit("/", 1)[-1]
@@ -25,7 +27,9 @@ def build_zone(session: boto3.Session, state: TerraformState, ctx: Context) -> N
     state.add("aws_route53_zone", "main", route53_zone_attributes(zone, servers, {"Team": "edge"}))
 
 
-def _change(session: boto3.Session, zone_id: str, action: str, name: str, kind: str, values: list[str]) -> None:
+def _change(
+    session: boto3.Session, zone_id: str, action: str, name: str, kind: str, values: list[str]
+) -> None:
     client(session, "route53").change_resource_record_sets(
         HostedZoneId=zone_id,
         ChangeBatch={
@@ -59,12 +63,16 @@ def build_records(session: boto3.Session, state: TerraformState, ctx: Context) -
     state.add(
         "aws_route53_record",
         "spf",
-        route53_record_attributes(zone_id, "example.com", "TXT", 300, ["v=spf1 include:_spf.example.net ~all"]),
+        route53_record_attributes(
+            zone_id, "example.com", "TXT", 300, ["v=spf1 include:_spf.example.net ~all"]
+        ),
     )
 
 
 def _new_zone(session: boto3.Session, ctx: Context) -> str:
-    zone = client(session, "route53").create_hosted_zone(Name="adhoc.example.org", CallerReference="console-1")
+    zone = client(session, "route53").create_hosted_zone(
+        Name="adhoc.example.org", CallerReference="console-1"
+    )
     return str(zone["HostedZone"]["Id"]).rsplit("/", 1)[-1]
 
 
@@ -78,7 +86,9 @@ CASES = [
         "aws_route53_zone",
         build=build_zone,
         drift=lambda s, c: client(s, "route53").update_hosted_zone_comment(Id=c["zone_id"], Comment="edited"),
-        expected=Expected("changed", "aws_route53_zone", "zone_id", "aws_route53_zone.main", paths=("comment",)),
+        expected=Expected(
+            "changed", "aws_route53_zone", "zone_id", "aws_route53_zone.main", paths=("comment",)
+        ),
         unmanaged=_new_zone,
         unmanaged_type="aws_route53_zone",
     ),
@@ -86,7 +96,9 @@ CASES = [
         "aws_route53_record",
         build=build_records,
         drift=lambda s, c: _change(s, c["zone_id"], "UPSERT", "www.example.com", "A", ["203.0.113.66"]),
-        expected=Expected("changed", "aws_route53_record", "www_id", "aws_route53_record.www", paths=("records",)),
+        expected=Expected(
+            "changed", "aws_route53_record", "www_id", "aws_route53_record.www", paths=("records",)
+        ),
         unmanaged=_new_record,
         unmanaged_type="aws_route53_record",
     ),

@@ -85,7 +85,9 @@ def read_only_policy(account: str, bucket: str) -> dict:
 def build_access_block(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     build_bucket(session, state, ctx)
     _s3(session).put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration=ALL_BLOCKED)
-    state.add("aws_s3_bucket_public_access_block", "assets", s3_public_access_block_attributes(BUCKET, ALL_BLOCKED))
+    state.add(
+        "aws_s3_bucket_public_access_block", "assets", s3_public_access_block_attributes(BUCKET, ALL_BLOCKED)
+    )
 
 
 def build_policy(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
@@ -146,7 +148,9 @@ def build_ownership(session: boto3.Session, state: TerraformState, ctx: Context)
         Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     )
     state.add(
-        "aws_s3_bucket_ownership_controls", "assets", s3_ownership_controls_attributes(BUCKET, "BucketOwnerEnforced")
+        "aws_s3_bucket_ownership_controls",
+        "assets",
+        s3_ownership_controls_attributes(BUCKET, "BucketOwnerEnforced"),
     )
 
 
@@ -215,7 +219,11 @@ CASES = [
             Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"}
         ),
         expected=Expected(
-            "changed", "aws_s3_bucket_versioning", "bucket", "aws_s3_bucket_versioning.assets", paths=("status",)
+            "changed",
+            "aws_s3_bucket_versioning",
+            "bucket",
+            "aws_s3_bucket_versioning.assets",
+            paths=("status",),
         ),
     ),
     TypeCase(

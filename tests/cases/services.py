@@ -32,7 +32,9 @@ def lambda_role(session: boto3.Session, state: TerraformState, name: str = "lamb
             {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
         ],
     }
-    role = client(session, "iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(assume))["Role"]
+    role = client(session, "iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(assume))[
+        "Role"
+    ]
     state.add("aws_iam_role", name.replace("-", "_"), iam_role_attributes(role, assume))
     return str(role["Arn"])
 
