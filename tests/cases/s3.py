@@ -14,6 +14,7 @@ import boto3
 
 from guard.emulator import TerraformState
 from guard.emulator_services import (
+    kms_key_attributes,
     s3_bucket_attributes,
     s3_bucket_policy_attributes,
     s3_encryption_attributes,
@@ -111,6 +112,8 @@ def build_encryption(session: boto3.Session, state: TerraformState, ctx: Context
     kms = session.client("kms", region_name=REGION)
     key = kms.create_key(Description="assets")["KeyMetadata"]
     ctx["key_arn"] = key["Arn"]
+    policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
+    state.add("aws_kms_key", "assets", kms_key_attributes(key, policy, False))
     _s3(session).put_bucket_encryption(
         Bucket=BUCKET,
         ServerSideEncryptionConfiguration={
