@@ -1,8 +1,22 @@
 """Live AWS state: one module per service declares its resource types in REGISTRY."""
 
-import guard.live.elbv2  # (load balancers, target groups, listeners, rules)
-import guard.live.vpc  # noqa: F401  (route tables, routes, gateways, NACLs, EIPs, volumes, keys)
-from guard.live import ec2, sg_rules  # noqa: F401  (each module registers its declarations)
+from guard.live import (  # noqa: F401  (each module registers its declarations on import)
+    autoscaling,
+    cloudtrail,
+    dynamodb,
+    ec2,
+    elbv2,
+    iam,
+    kms,
+    lambda_,
+    rds,
+    route53,
+    s3,
+    sg_rules,
+    sns,
+    sqs,
+    vpc,
+)
 from guard.live.types import REGISTRY, Registry, ResourceType
 
 __all__ = ["REGISTRY", "Registry", "ResourceType"]

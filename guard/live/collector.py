@@ -12,7 +12,7 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
-from guard.live.types import DetailCall, ResourceType
+from guard.live.types import DetailCall, PerItemReader, ResourceType
 from guard.model import NotChecked, Resource
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ class _ListCall:
     operation: str
     params: tuple[tuple[str, Any], ...]
     region: str
+    items_path: str = ""  # set with per_item: the call's result is then the enriched items
+    per_item: PerItemReader | None = None
+
+
+PER_ITEM_WORKERS = 8  # per-item reads in flight for one list call (AWS throttles per account)
 
 
 def collect(
@@ -58,6 +63,8 @@ def collect(
                 declaration.list_call,
                 tuple(sorted(declaration.list_params.items())),
                 region,
+                items_path=declaration.items_path if declaration.per_item else "",
+                per_item=declaration.per_item,
             )
             calls.setdefault(key, []).append(declaration)
             if declaration.companion_call:
@@ -77,7 +84,8 @@ def collect(
                 if error is not None:
                     _not_read(inventory, declaration, call.region, error)
                     continue
-                items = _items(future.result(), declaration.items_path)
+                result = future.result()
+                items = result if call.per_item else _items(result, declaration.items_path)
                 if declaration.companion_call and declaration.merge_companion:
                     items = [dict(item) for item in items]
                     side_pages = futures[companion].result() if companion else []
@@ -177,12 +185,18 @@ def _collect_children(
         pending = [d for d in pending if d not in ready]
 
 
-def _read_pages(clients: Clients, call: _ListCall) -> list[dict[str, Any]]:
+def _read_pages(clients: Clients, call: _ListCall) -> list[Any]:
     client = clients.client(call.service, call.region)
-    if not client.can_paginate(call.operation):  # DescribeAddresses, DescribeKeyPairs: one page
-        return [getattr(client, call.operation)(**dict(call.params))]
-    pages = client.get_paginator(call.operation).paginate(**dict(call.params))
-    return list(pages)
+    if client.can_paginate(call.operation):
+        pages = list(client.get_paginator(call.operation).paginate(**dict(call.params)))
+    else:  # DescribeAddresses, DescribeKeyPairs, DescribeTrails: everything in one answer
+        pages = [getattr(client, call.operation)(**dict(call.params))]
+    if call.per_item is None:
+        return pages
+    reader = call.per_item
+    listed = _items(pages, call.items_path)
+    with ThreadPoolExecutor(max_workers=max(1, min(PER_ITEM_WORKERS, len(listed)))) as pool:
+        return list(pool.map(lambda item: reader(clients, call.region, item), listed))
 
 
 def _items(pages: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:

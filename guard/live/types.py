@@ -9,6 +9,7 @@ from typing import Any
 from guard.model import AwsCall, Change, Resource
 
 Attrs = dict[str, Any]
+PerItemReader = Callable[[Any, str, Any], Any]  # (guard.aws.Clients, region, listed item) -> item
 
 
 def _no(_: Attrs) -> bool:
@@ -86,14 +87,20 @@ class ResourceType:
     # After matching, a declared and a live resource left over that agree on one of these
     # keys are the same thing edited in place (a rule whose port was changed in the console).
     pair_keys: tuple[Callable[[Resource], str | None], ...] = ()
-    # One API item holds several resources of this type (a route table's routes): return
-    # them, each carrying what it needs from its holder.
+    # One API item holds several resources of this type (a route table's routes, a role's
+    # inline policies, a zone's records): return them, each carrying what it needs from
+    # its holder.
     split_item: Callable[[Attrs], list[Attrs]] | None = None
     per_parent: PerParent | None = None
     details: tuple[DetailCall, ...] = ()
     # Optional+Computed attributes that another resource may set (aws_eip_association,
     # aws_network_acl_association): compared only when the state holds a value.
     compared_if_declared: tuple[str, ...] = ()
+    # Reads for one listed item where AWS has no batch call (an S3 bucket's settings, a
+    # Route53 zone's records): run concurrently in a bounded pool, and shared by every
+    # type that names the same reader on the same list call. Takes (clients, region,
+    # item) and returns the item to convert (the listed one, enriched).
+    per_item: PerItemReader | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,414 @@
+"""IAM: roles, users, groups, their inline policies, managed policies and attachments.
+
+Global: read once per account with one paginated GetAccountAuthorizationDetails (roles,
+users, groups, inline and managed policies with their default versions), plus one
+paginated ListRoles for what that call leaves out (a role's description and maximum
+session). The number of calls grows with pages, never with the number of roles.
+Service-linked roles (path /aws-service-role/) and AWS-managed policies belong to AWS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from guard.live.policy import normalise_policy
+from guard.live.shape import declared_tags, tags
+from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
+from guard.model import AwsCall, Change, Resource
+
+_DETAILS = "get_account_authorization_details"
+_AWS_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
+
+
+def _iam(operation: str, **params: Any) -> AwsCall:
+    return AwsCall("iam", operation, params)
+
+
+def _common(name: str, **fields: Any) -> ResourceType:
+    defaults: dict[str, Any] = {
+        "service": "iam",
+        "list_call": _DETAILS,
+        "global_service": True,
+    }
+    return ResourceType(name=name, **{**defaults, **fields})
+
+
+def _boundary(item: Mapping[str, Any]) -> str | None:
+    return (item.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+
+
+def _tag_calls(kind: str, name: str, resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
+    restore = {}
+    remove = []
+    for change in changes:
+        if change.path.startswith("tags."):
+            key = change.path[len("tags.") :]
+            if change.expected is None:
+                remove.append(key)
+            else:
+                restore[key] = change.expected
+    calls = []
+    if restore:
+        tag_list = [{"Key": k, "Value": v} for k, v in restore.items()]
+        calls.append(_iam(f"tag_{kind}", **{f"{kind.capitalize()}Name": name, "Tags": tag_list}))
+    if remove:
+        calls.append(_iam(f"untag_{kind}", **{f"{kind.capitalize()}Name": name, "TagKeys": remove}))
+    return calls
+
+
+# aws_iam_role ------------------------------------------------------------------------
+
+
+def _merge_role_list(items: list[Attrs], listed: list[Attrs]) -> None:
+    by_name = {role["RoleName"]: role for role in listed}
+    for item in items:
+        extra = by_name.get(item["RoleName"], {})
+        item["Description"] = extra.get("Description")
+        item["MaxSessionDuration"] = extra.get("MaxSessionDuration")
+
+
+def _role_attrs(item: Attrs) -> Attrs:
+    return {
+        "name": item["RoleName"],
+        "path": item.get("Path"),
+        "assume_role_policy": normalise_policy(item.get("AssumeRolePolicyDocument")),
+        "description": item.get("Description") or None,
+        "max_session_duration": item.get("MaxSessionDuration") or 3600,
+        "permissions_boundary": _boundary(item),
+        "tags": tags(item),
+    }
+
+
+def _role_desired(attrs: Attrs) -> Attrs:
+    return {
+        "name": attrs.get("name"),
+        "path": attrs.get("path") or "/",
+        "assume_role_policy": normalise_policy(attrs.get("assume_role_policy")),
+        "description": attrs.get("description") or None,
+        "max_session_duration": attrs.get("max_session_duration") or 3600,
+        "permissions_boundary": attrs.get("permissions_boundary") or None,
+        "tags": declared_tags(attrs),
+    }
+
+
+def _role_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    calls = []
+    paths = {change.path for change in changes}
+    if "assume_role_policy" in paths:
+        calls.append(
+            _iam(
+                "update_assume_role_policy",
+                RoleName=resource.id,
+                PolicyDocument=resource.attrs.get("assume_role_policy") or "",
+            )
+        )
+    if paths & {"description", "max_session_duration"}:
+        calls.append(
+            _iam(
+                "update_role",
+                RoleName=resource.id,
+                Description=resource.attrs.get("description") or "",
+                MaxSessionDuration=resource.attrs.get("max_session_duration") or 3600,
+            )
+        )
+    return calls + _tag_calls("role", resource.id, resource, changes)
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_role",
+        items_path="RoleDetailList",
+        id_key="RoleName",
+        companion_call=("list_roles", "Roles"),
+        merge_companion=_merge_role_list,
+        to_attrs=_role_attrs,
+        normalise_desired=_role_desired,
+        compared=(
+            "name",
+            "path",
+            "assume_role_policy",
+            "description",
+            "max_session_duration",
+            "permissions_boundary",
+            "tags",
+        ),
+        ignored={
+            "inline_policy": "compared policy by policy as aws_iam_role_policy",
+            "managed_policy_arns": "compared one by one as aws_iam_role_policy_attachment",
+            "force_detach_policies": "Terraform-only setting",
+            "create_date": "computed",
+            "unique_id": "computed",
+        },
+        aws_default=lambda item: str(item.get("Path", "")).startswith("/aws-service-role/"),
+        restore_calls=_role_restore,
+        restorable=("assume_role_policy", "description", "max_session_duration", "tags"),
+        describe=lambda resource: f"role {resource.attrs.get('name') or resource.id}",
+    )
+)
+
+
+# inline policies: aws_iam_role_policy, aws_iam_user_policy -------------------------
+
+
+def _inline_children(owner_key: str, list_key: str) -> Any:
+    def children(item: Attrs) -> list[Attrs]:
+        owner = item[owner_key]
+        return [
+            {
+                "Id": f"{owner}:{policy['PolicyName']}",
+                "Owner": owner,
+                "OwnerPath": item.get("Path", "/"),
+                "PolicyName": policy["PolicyName"],
+                "PolicyDocument": policy.get("PolicyDocument"),
+            }
+            for policy in item.get(list_key) or []
+        ]
+
+    return children
+
+
+def _inline_declaration(
+    name: str, kind: str, owner_attr: str, items_path: str, list_key: str
+) -> ResourceType:
+    owner_name = f"{kind.capitalize()}Name"
+
+    def put(resource: Resource) -> AwsCall:
+        return _iam(
+            f"put_{kind}_policy",
+            **{
+                owner_name: resource.attrs.get(owner_attr),
+                "PolicyName": resource.attrs.get("name"),
+                "PolicyDocument": resource.attrs.get("policy") or "",
+            },
+        )
+
+    return _common(
+        name,
+        items_path=items_path,
+        id_key="Id",
+        split_item=_inline_children(owner_name, list_key),
+        to_attrs=lambda item: {
+            owner_attr: item["Owner"],
+            "name": item["PolicyName"],
+            "policy": normalise_policy(item.get("PolicyDocument")),
+        },
+        normalise_desired=lambda attrs: {
+            owner_attr: attrs.get(owner_attr),
+            "name": attrs.get("name"),
+            "policy": normalise_policy(attrs.get("policy")),
+        },
+        compared=(owner_attr, "name", "policy"),
+        ignored={"name_prefix": "only shapes the name at creation"},
+        aws_default=lambda item: str(item.get("OwnerPath", "")).startswith("/aws-service-role/"),
+        parent=(owner_attr, f"aws_iam_{kind}"),
+        match_key=lambda resource: f"{resource.attrs.get(owner_attr)}:{resource.attrs.get('name')}",
+        restore_calls=lambda resource, _, __: [put(resource)],
+        restorable=("policy",),
+        recreate_calls=lambda resource: [put(resource)],
+        delete_calls=lambda resource: [
+            _iam(
+                f"delete_{kind}_policy",
+                **{owner_name: resource.attrs.get(owner_attr), "PolicyName": resource.attrs.get("name")},
+            )
+        ],
+        describe=lambda resource: (
+            f"inline policy {resource.attrs.get('name')} of {kind} {resource.attrs.get(owner_attr)}"
+        ),
+    )
+
+
+REGISTRY.register(
+    _inline_declaration("aws_iam_role_policy", "role", "role", "RoleDetailList", "RolePolicyList")
+)
+REGISTRY.register(
+    _inline_declaration("aws_iam_user_policy", "user", "user", "UserDetailList", "UserPolicyList")
+)
+
+
+# aws_iam_role_policy_attachment ------------------------------------------------------
+
+
+def _attachment_children(item: Attrs) -> list[Attrs]:
+    return [
+        {
+            "Id": f"{item['RoleName']}/{attached['PolicyArn']}",
+            "RoleName": item["RoleName"],
+            "RolePath": item.get("Path", "/"),
+            "PolicyArn": attached["PolicyArn"],
+        }
+        for attached in item.get("AttachedManagedPolicies") or []
+    ]
+
+
+def _attachment_key(resource: Resource) -> str:
+    return f"{resource.attrs.get('role')}|{resource.attrs.get('policy_arn')}"
+
+
+def _attach(resource: Resource) -> AwsCall:
+    return _iam(
+        "attach_role_policy", RoleName=resource.attrs.get("role"), PolicyArn=resource.attrs.get("policy_arn")
+    )
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_role_policy_attachment",
+        items_path="RoleDetailList",
+        id_key="Id",
+        split_item=_attachment_children,
+        to_attrs=lambda item: {"role": item["RoleName"], "policy_arn": item["PolicyArn"]},
+        normalise_desired=lambda attrs: {"role": attrs.get("role"), "policy_arn": attrs.get("policy_arn")},
+        compared=("role", "policy_arn"),
+        aws_default=lambda item: str(item.get("RolePath", "")).startswith("/aws-service-role/"),
+        parent=("role", "aws_iam_role"),
+        # Terraform's id is "<role>-<unique suffix>": match on what the attachment joins.
+        match_key=_attachment_key,
+        recreate_calls=lambda resource: [_attach(resource)],
+        delete_calls=lambda resource: [
+            _iam(
+                "detach_role_policy",
+                RoleName=resource.attrs.get("role"),
+                PolicyArn=resource.attrs.get("policy_arn"),
+            )
+        ],
+        describe=lambda resource: (
+            f"attachment of {resource.attrs.get('policy_arn')} to role {resource.attrs.get('role')}"
+        ),
+    )
+)
+
+
+def _role_inline_shapes(role: Resource, _: Mapping[str, Resource]) -> list[Resource]:
+    """A role's own `inline_policy` and `managed_policy_arns` declare policies too."""
+    from dataclasses import replace
+
+    name = str(role.attrs.get("name") or role.id)
+    shapes = []
+    for block in role.attrs.get("inline_policy") or []:
+        if isinstance(block, dict) and block.get("name"):
+            shapes.append(
+                replace(
+                    role,
+                    type="aws_iam_role_policy",
+                    id=f"{name}:{block['name']}",
+                    attrs={"role": name, "name": block["name"], "policy": block.get("policy")},
+                    declared_type=role.type,
+                )
+            )
+    for arn in role.attrs.get("managed_policy_arns") or []:
+        shapes.append(
+            replace(
+                role,
+                type="aws_iam_role_policy_attachment",
+                id=f"{name}/{arn}",
+                attrs={"role": name, "policy_arn": arn},
+                declared_type=role.type,
+            )
+        )
+    return shapes
+
+
+REGISTRY.add_expansion(Expansion("aws_iam_role", precedence=50, expand=_role_inline_shapes))
+
+
+# aws_iam_policy ----------------------------------------------------------------------
+
+
+def _default_document(item: Attrs) -> Any:
+    for version in item.get("PolicyVersionList") or []:
+        if version.get("IsDefaultVersion"):
+            return version.get("Document")
+    return None
+
+
+def _policy_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    if not any(change.path == "policy" for change in changes):
+        return []
+    return [
+        _iam(
+            "create_policy_version",
+            PolicyArn=resource.id,
+            PolicyDocument=resource.attrs.get("policy") or "",
+            SetAsDefault=True,
+        )
+    ]
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_policy",
+        items_path="Policies",
+        id_key="Arn",
+        to_attrs=lambda item: {
+            # AWS always names the policy; moto leaves PolicyName out, the ARN ends with it.
+            "name": item.get("PolicyName") or str(item["Arn"]).rsplit("/", 1)[-1],
+            "path": item.get("Path"),
+            "description": item.get("Description") or None,
+            "policy": normalise_policy(_default_document(item)),
+        },
+        normalise_desired=lambda attrs: {
+            "name": attrs.get("name"),
+            "path": attrs.get("path") or "/",
+            "description": attrs.get("description") or None,
+            "policy": normalise_policy(attrs.get("policy")),
+        },
+        compared=("name", "path", "description", "policy"),
+        ignored={
+            "tags": "not in GetAccountAuthorizationDetails; would need one ListPolicyTags call per policy",
+            "attachment_count": "computed",
+            "policy_id": "computed",
+        },
+        aws_default=lambda item: str(item.get("Arn", "")).startswith(_AWS_POLICY_PREFIX),
+        restore_calls=_policy_restore,
+        restorable=("policy",),
+        describe=lambda resource: f"policy {resource.attrs.get('name') or resource.id}",
+    )
+)
+
+
+# aws_iam_user, aws_iam_group ---------------------------------------------------------
+
+REGISTRY.register(
+    _common(
+        "aws_iam_user",
+        items_path="UserDetailList",
+        id_key="UserName",
+        to_attrs=lambda item: {
+            "name": item["UserName"],
+            "path": item.get("Path"),
+            "permissions_boundary": _boundary(item),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: {
+            "name": attrs.get("name"),
+            "path": attrs.get("path") or "/",
+            "permissions_boundary": attrs.get("permissions_boundary") or None,
+            "tags": declared_tags(attrs),
+        },
+        compared=("name", "path", "permissions_boundary", "tags"),
+        ignored={"force_destroy": "Terraform-only setting", "unique_id": "computed"},
+        restore_calls=lambda resource, _, changes: _tag_calls("user", resource.id, resource, changes),
+        restorable=("tags",),
+        describe=lambda resource: f"user {resource.attrs.get('name') or resource.id}",
+    )
+)
+
+REGISTRY.register(
+    _common(
+        "aws_iam_group",
+        items_path="GroupDetailList",
+        id_key="GroupName",
+        to_attrs=lambda item: {"name": item["GroupName"], "path": item.get("Path")},
+        normalise_desired=lambda attrs: {"name": attrs.get("name"), "path": attrs.get("path") or "/"},
+        compared=("name", "path"),
+        ignored={"unique_id": "computed"},
+        restore_calls=lambda resource, _, changes: (
+            [_iam("update_group", GroupName=resource.id, NewPath=resource.attrs.get("path") or "/")]
+            if changes
+            else []
+        ),
+        restorable=("path",),
+        describe=lambda resource: f"group {resource.attrs.get('name') or resource.id}",
+    )
+)

@@ -1,0 +1,106 @@
+"""Lambda functions: one paginated ListFunctions per region (full configuration), plus one
+ListTags per function, since ListFunctions carries no tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guard.live.shape import declared_tags, first_block
+from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.model import AwsCall, Change, Resource
+
+_CONFIG = {
+    "handler": "Handler",
+    "runtime": "Runtime",
+    "role": "Role",
+    "memory_size": "MemorySize",
+    "timeout": "Timeout",
+    "description": "Description",
+}
+
+
+def read_function_tags(clients: Any, region: str, function: dict[str, Any]) -> dict[str, Any]:
+    answer = clients.client("lambda", region).list_tags(Resource=function["FunctionArn"])
+    return {**function, "TagMap": answer.get("Tags") or {}}
+
+
+def _function_attrs(item: dict[str, Any]) -> Attrs:
+    vpc = item.get("VpcConfig") or {}
+    return {
+        **{name: item.get(key) or None for name, key in _CONFIG.items()},
+        "architectures": item.get("Architectures") or ["x86_64"],
+        "layers": sorted(layer["Arn"] for layer in item.get("Layers") or []),
+        "environment": dict((item.get("Environment") or {}).get("Variables") or {}),
+        "source_code_hash": item.get("CodeSha256"),
+        "subnet_ids": sorted(vpc.get("SubnetIds") or []),
+        "security_group_ids": sorted(vpc.get("SecurityGroupIds") or []),
+        "tags": {k: v for k, v in (item.get("TagMap") or {}).items() if not k.startswith("aws:")},
+    }
+
+
+def _function_desired(attrs: Attrs) -> Attrs:
+    vpc = first_block(attrs, "vpc_config")
+    return {
+        **{name: attrs.get(name) or None for name in _CONFIG},
+        "architectures": attrs.get("architectures") or ["x86_64"],
+        "layers": sorted(attrs.get("layers") or []),
+        "environment": dict(first_block(attrs, "environment").get("variables") or {}),
+        "source_code_hash": attrs.get("source_code_hash") or None,
+        "subnet_ids": sorted(vpc.get("subnet_ids") or []),
+        "security_group_ids": sorted(vpc.get("security_group_ids") or []),
+        "tags": declared_tags(attrs),
+    }
+
+
+def _function_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    params: dict[str, Any] = {}
+    for change in changes:
+        if change.path in _CONFIG:
+            params[_CONFIG[change.path]] = change.expected
+        elif change.path.startswith("environment."):
+            params["Environment"] = {"Variables": resource.attrs.get("environment") or {}}
+    if not params:
+        return []
+    return [
+        AwsCall(
+            "lambda",
+            "update_function_configuration",
+            {"FunctionName": resource.id, **params},
+            resource.region,
+        )
+    ]
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_lambda_function",
+        service="lambda",
+        list_call="list_functions",
+        items_path="Functions",
+        id_key="FunctionName",
+        per_item=read_function_tags,
+        to_attrs=_function_attrs,
+        normalise_desired=_function_desired,
+        compared=(
+            *_CONFIG,
+            "architectures",
+            "layers",
+            "environment",
+            "source_code_hash",
+            "subnet_ids",
+            "security_group_ids",
+            "tags",
+        ),
+        ignored={
+            "reserved_concurrent_executions": "needs one GetFunctionConcurrency call per function",
+            "filename": "a local path, not in AWS",
+            "publish": "Terraform-only setting",
+            "version": "computed",
+            "last_modified": "computed",
+            "qualified_arn": "computed",
+        },
+        restore_calls=_function_restore,
+        restorable=(*_CONFIG, "environment"),
+        describe=lambda resource: f"function {resource.id}",
+    )
+)
