@@ -130,3 +130,37 @@ def _failure(error: BaseException) -> str:
     if isinstance(error, (ClientError, BotoCoreError)):
         return short_error(error)
     return f"internal error: {error!r}"
+
+
+def read_live(
+    clients: Clients,
+    declaration: ResourceType,
+    subject: Resource,
+    account: str,
+    region: str,
+) -> list[Resource]:
+    """Re-read one resource (and whatever else its narrowed list call returns) right now.
+
+    Uses the type's list call with its `read_params`, so a rollback step acts on what AWS
+    holds at that moment, not on what the scan saw. A "not found" answer means it is gone.
+    """
+    params = dict(declaration.list_params)
+    if declaration.read_params is not None:
+        params.update(declaration.read_params(subject))
+    call = _ListCall(declaration.service, declaration.list_call, tuple(params.items()), region)
+    try:
+        pages = _read_pages(clients, call)
+    except ClientError as exc:
+        if _not_found(exc):
+            return []
+        raise
+    companion_pages: list[dict[str, Any]] = []
+    if declaration.companion_call:
+        side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
+        companion_pages = _read_pages(clients, side)
+    return _to_resources(declaration, pages, companion_pages, account, region)
+
+
+def _not_found(error: ClientError) -> bool:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return "NotFound" in code or code.startswith("NoSuch")

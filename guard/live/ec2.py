@@ -49,6 +49,8 @@ REGISTRY.register(
         },
         aws_default=lambda item: bool(item.get("IsDefault")),
         restore_calls=_tags_only,
+        delete_calls=lambda r: [AwsCall("ec2", "delete_vpc", {"VpcId": r.id}, r.region)],
+        read_params=lambda r: {"VpcIds": [r.id]},
     )
 )
 
@@ -94,6 +96,8 @@ REGISTRY.register(
         aws_default=lambda item: bool(item.get("DefaultForAz")),
         restore_calls=_subnet_restore,
         restorable=("map_public_ip_on_launch", "tags"),
+        delete_calls=lambda r: [AwsCall("ec2", "delete_subnet", {"SubnetId": r.id}, r.region)],
+        read_params=lambda r: {"SubnetIds": [r.id]},
     )
 )
 
@@ -121,6 +125,8 @@ REGISTRY.register(
         aws_default=lambda item: item.get("GroupName") == "default",
         restore_calls=_tags_only,
         describe=lambda resource: f"security group {resource.attrs.get('name') or resource.id}",
+        delete_calls=lambda r: [AwsCall("ec2", "delete_security_group", {"GroupId": r.id}, r.region)],
+        read_params=lambda r: {"GroupIds": [r.id]},
     )
 )
 
@@ -156,6 +162,15 @@ def _instance_desired(attrs: Attrs) -> Attrs:
         http_endpoint=metadata.get("http_endpoint"),
     )
     return shaped
+
+
+def _instance_arguments(resource: Resource) -> Attrs:
+    """The live instance as `aws_instance` arguments: metadata options are a block."""
+    attrs = dict(resource.attrs)
+    metadata = {name: attrs.pop(name) for name in ("http_tokens", "http_endpoint") if attrs.get(name)}
+    if metadata:
+        attrs["metadata_options"] = [metadata]
+    return attrs
 
 
 def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
@@ -247,5 +262,8 @@ REGISTRY.register(
             "tags",
         ),
         describe=lambda resource: f"instance {resource.attrs.get('tags', {}).get('Name') or resource.id}",
+        delete_calls=lambda r: [AwsCall("ec2", "terminate_instances", {"InstanceIds": [r.id]}, r.region)],
+        read_params=lambda r: {"InstanceIds": [r.id]},
+        hcl_arguments=_instance_arguments,
     )
 )

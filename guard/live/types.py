@@ -60,6 +60,12 @@ class ResourceType:
     # After matching, a declared and a live resource left over that agree on one of these
     # keys are the same thing edited in place (a rule whose port was changed in the console).
     pair_keys: tuple[Callable[[Resource], str | None], ...] = ()
+    # List-call parameters that narrow `list_call` to this resource (and maybe its siblings),
+    # for the targeted re-read before a rollback step; without them the whole list is read.
+    read_params: Callable[[Resource], Mapping[str, Any]] | None = None
+    # Terraform arguments for the HCL skeleton that adopts an unmanaged resource; by
+    # default the compared attributes that are set.
+    hcl_arguments: Callable[[Resource], Attrs] | None = None
 
 
 @dataclass(frozen=True)
