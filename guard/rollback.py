@@ -164,9 +164,14 @@ def _hcl_value(value: Any, top_level: bool = False) -> Any:
     if isinstance(value, (list, tuple)):
         if top_level and value and all(isinstance(item, Mapping) for item in value):
             # A list of objects in the provider's attribute shape is a repeated block.
-            return [{**_hcl_value(item), _IS_BLOCK: True} for item in value]
+            return [{**_hcl_block(item), _IS_BLOCK: True} for item in value]
         return [_hcl_value(item) for item in value]
     return _hcl_string(str(value))
+
+
+def _hcl_block(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """A nested block's body: argument names are bare identifiers, values as anywhere else."""
+    return {str(k): _hcl_value(v, top_level=True) for k, v in arguments.items() if v is not None}
 
 
 def _import_step(resource: Resource, declaration: ResourceType) -> RollbackStep:

@@ -203,10 +203,13 @@ def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Cha
         elif change.path == "monitoring":
             operation = "monitor_instances" if change.expected else "unmonitor_instances"
             calls.append(AwsCall("ec2", operation, {"InstanceIds": [resource.id]}, region))
-        elif change.path == "http_tokens" and change.expected:
-            metadata["HttpTokens"] = change.expected
-        elif change.path == "http_endpoint" and change.expected:
-            metadata["HttpEndpoint"] = change.expected
+        elif change.path in ("http_tokens", "http_endpoint") and change.expected:
+            # Send every declared option: some implementations reset the ones left out.
+            metadata = {
+                key: resource.attrs[name]
+                for name, key in (("http_tokens", "HttpTokens"), ("http_endpoint", "HttpEndpoint"))
+                if resource.attrs.get(name)
+            }
     if metadata:
         calls.append(
             AwsCall(

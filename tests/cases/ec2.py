@@ -9,7 +9,6 @@ from guard.emulator import (
     instance_attributes,
     rule_block,
     security_group_attributes,
-    security_group_rule_attributes,
     subnet_attributes,
     vpc_attributes,
     vpc_rule_attributes,
