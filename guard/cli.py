@@ -520,6 +520,109 @@ def types_command(output_format: str) -> int:
     return EXIT_CLEAN
 
 
+@cli.command()
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=True),
+    help="Terraform state file (format version 4). Repeat for several states.",
+)
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="AWS region to read. Repeat for several. Default: the regions the state names, else AWS_REGION.",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="ADDRESS_OR_ID",
+    help="Roll back only the findings with this address or AWS id. Repeat for several.",
+)
+@click.option("--apply", "apply_", is_flag=True, help="Run the direct AWS reversals (default: dry run).")
+@click.option("--yes", is_flag=True, help="With --apply: do not ask for confirmation.")
+@click.option(
+    "--delete-unmanaged",
+    is_flag=True,
+    help="With --apply: also delete resources that are in no state, only those named with --only.",
+)
+@click.option(
+    "--tf-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Terraform code folder: show the file and line that declares each resource.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    default=DEFAULT_MAX_ATTEMPTS,
+    show_default=True,
+    envvar="GUARD_MAX_ATTEMPTS",
+    help="Attempts per AWS call before a throttled or failing call gives up.",
+)
+@output_options
+def rollback(
+    states: tuple[str, ...],
+    regions: tuple[str, ...],
+    only: tuple[str, ...],
+    apply_: bool,
+    yes: bool,
+    delete_unmanaged: bool,
+    tf_dir: str | None,
+    max_attempts: int,
+    output_format: str,
+    output: str | None,
+) -> int:
+    """Show the way back for every finding; with --apply, run the direct AWS reversals.
+
+    Exit codes: 0 every selected finding closed (dry run: none found), 2 findings
+    remain open, 3 incomplete (something could not be read), 4 a step failed and the
+    run stopped, 1 bad input or confirmation declined.
+    """
+    from guard.apply import FindingRun, Outcome
+    from guard.apply import rollback as run_rollback
+    from guard.render.rollback import render_rollback_console, render_rollback_json
+
+    def confirm(runs: tuple[FindingRun, ...]) -> bool:
+        planned = [run for run in runs if run.outcome is Outcome.PLANNED]
+        calls = sum(len(run.calls) for run in planned)
+        if yes:
+            return True
+        click.echo(f"guard will make {calls} AWS call(s) for {len(planned)} finding(s):", err=True)
+        from guard.rollback import aws_cli
+
+        for run in planned:
+            for call in run.calls:
+                click.echo(f"  {aws_cli(call)}", err=True)
+        return click.confirm("Run them?", default=False, abort=True, err=True)
+
+    result = run_rollback(
+        states,
+        regions,
+        Clients(max_attempts=max_attempts),
+        only=only,
+        apply=apply_,
+        delete_unmanaged=delete_unmanaged,
+        confirm=confirm,
+        tf_dir=tf_dir,
+    )
+    if output_format == "json":
+        text = render_rollback_json(result)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            click.echo(text, nl=False)
+    elif output:
+        with open(output, "w", encoding="utf-8") as handle:
+            render_rollback_console(result, Console(file=handle, width=120, color_system=None))
+    else:
+        render_rollback_console(result, Console(highlight=False, soft_wrap=False))
+    return result.exit_code
+
+
 def main() -> None:
     sys.exit(run(sys.argv[1:]))
 

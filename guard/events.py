@@ -26,7 +26,7 @@ from guard.aws import Clients, short_error
 from guard.errors import InputError
 from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
-from guard.live.collector import LiveInventory, _to_resources
+from guard.live.collector import LiveInventory, convert_pages
 from guard.live.events import EVENTS
 from guard.live.types import Registry, ResourceType
 from guard.model import NotChecked, Report, Resource
@@ -201,7 +201,7 @@ def _read(
     companion: list[dict[str, Any]] = []
     if declaration.companion_call:
         companion = list(client.get_paginator(declaration.companion_call[0]).paginate(**filters))
-    return _to_resources(declaration, pages, companion, account, region)
+    return convert_pages(clients, declaration, pages, companion, account, region)
 
 
 # --- one event, end to end ----------------------------------------------------------

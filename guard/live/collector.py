@@ -84,15 +84,39 @@ def collect(
                 if error is not None:
                     _not_read(inventory, declaration, call.region, error)
                     continue
-                result = future.result()
-                items = result if call.per_item else _items(result, declaration.items_path)
-                if declaration.companion_call and declaration.merge_companion:
-                    items = [dict(item) for item in items]
-                    side_pages = futures[companion].result() if companion else []
-                    declaration.merge_companion(items, _items(side_pages, declaration.companion_call[1]))
+                side_pages = futures[companion].result() if companion else []
+                items = _listed_items(
+                    declaration, future.result(), side_pages, enriched=call.per_item is not None
+                )
                 _add(inventory, clients, declaration, items, call.region, workers)
     _collect_children(clients, inventory, children, workers)
     return inventory
+
+
+def _listed_items(
+    declaration: ResourceType, result: list[Any], side_pages: list[Any], enriched: bool = False
+) -> list[Any]:
+    """The items of one list call's pages (already the items when read per item), completed
+    with what the companion call adds."""
+    items = result if enriched else _items(result, declaration.items_path)
+    if declaration.companion_call and declaration.merge_companion:
+        items = [dict(item) for item in items]
+        declaration.merge_companion(items, _items(side_pages, declaration.companion_call[1]))
+    return items
+
+
+def convert_pages(
+    clients: Clients,
+    declaration: ResourceType,
+    pages: list[Any],
+    side_pages: list[Any],
+    account: str,
+    region: str,
+    workers: int = 4,
+) -> list[Resource]:
+    """Resources from pages of the type's list call, read by someone else (on-event, rollback)."""
+    items = _listed_items(declaration, pages, side_pages)
+    return _to_resources(clients, declaration, items, account, region, workers)
 
 
 def _regions(declaration: ResourceType, regions: Sequence[str]) -> Sequence[str]:
@@ -270,3 +294,45 @@ def _failure(error: BaseException) -> str:
     if isinstance(error, (ClientError, BotoCoreError)):
         return short_error(error)
     return f"internal error: {error!r}"
+
+
+def read_live(
+    clients: Clients,
+    declaration: ResourceType,
+    subject: Resource,
+    account: str,
+    region: str,
+) -> list[Resource]:
+    """Re-read one resource (and whatever else its narrowed list call returns) right now.
+
+    Uses the type's list call with its `read_params`, so a rollback step acts on what AWS
+    holds at that moment, not on what the scan saw. A "not found" answer means it is gone.
+    """
+    params = dict(declaration.list_params)
+    if declaration.read_params is not None:
+        params.update(declaration.read_params(subject))
+    call = _ListCall(
+        declaration.service,
+        declaration.list_call,
+        tuple(params.items()),
+        region,
+        items_path=declaration.items_path if declaration.per_item else "",
+        per_item=declaration.per_item,
+    )
+    try:
+        result = _read_pages(clients, call)
+    except ClientError as exc:
+        if _not_found(exc):
+            return []
+        raise
+    side_pages: list[Any] = []
+    if declaration.companion_call:
+        side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
+        side_pages = _read_pages(clients, side)
+    items = _listed_items(declaration, result, side_pages, enriched=call.per_item is not None)
+    return _to_resources(clients, declaration, items, account, region, workers=4)
+
+
+def _not_found(error: ClientError) -> bool:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return "NotFound" in code or code.startswith("NoSuch")

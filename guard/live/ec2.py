@@ -50,6 +50,8 @@ REGISTRY.register(
         },
         aws_default=lambda item: bool(item.get("IsDefault")),
         restore_calls=_tags_only,
+        delete_calls=lambda r: [AwsCall("ec2", "delete_vpc", {"VpcId": r.id}, r.region)],
+        read_params=lambda r: {"VpcIds": [r.id]},
     )
 )
 
@@ -95,6 +97,8 @@ REGISTRY.register(
         aws_default=lambda item: bool(item.get("DefaultForAz")),
         restore_calls=_subnet_restore,
         restorable=("map_public_ip_on_launch", "tags"),
+        delete_calls=lambda r: [AwsCall("ec2", "delete_subnet", {"SubnetId": r.id}, r.region)],
+        read_params=lambda r: {"SubnetIds": [r.id]},
     )
 )
 
@@ -122,6 +126,8 @@ REGISTRY.register(
         aws_default=lambda item: item.get("GroupName") == "default",
         restore_calls=_tags_only,
         describe=lambda resource: f"security group {resource.attrs.get('name') or resource.id}",
+        delete_calls=lambda r: [AwsCall("ec2", "delete_security_group", {"GroupId": r.id}, r.region)],
+        read_params=lambda r: {"GroupIds": [r.id]},
     )
 )
 
@@ -159,6 +165,15 @@ def _instance_desired(attrs: Attrs) -> Attrs:
     return shaped
 
 
+def _instance_arguments(resource: Resource) -> Attrs:
+    """The live instance as `aws_instance` arguments: metadata options are a block."""
+    attrs = dict(resource.attrs)
+    metadata = {name: attrs.pop(name) for name in ("http_tokens", "http_endpoint") if attrs.get(name)}
+    if metadata:
+        attrs["metadata_options"] = [metadata]
+    return attrs
+
+
 def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     """Only the changes AWS lets us undo on a running instance; the rest is Terraform's job."""
     calls: list[AwsCall] = []
@@ -189,10 +204,13 @@ def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Cha
         elif change.path == "monitoring":
             operation = "monitor_instances" if change.expected else "unmonitor_instances"
             calls.append(AwsCall("ec2", operation, {"InstanceIds": [resource.id]}, region))
-        elif change.path == "http_tokens" and change.expected:
-            metadata["HttpTokens"] = change.expected
-        elif change.path == "http_endpoint" and change.expected:
-            metadata["HttpEndpoint"] = change.expected
+        elif change.path in ("http_tokens", "http_endpoint") and change.expected:
+            # Send every declared option: some implementations reset the ones left out.
+            metadata = {
+                key: resource.attrs[name]
+                for name, key in (("http_tokens", "HttpTokens"), ("http_endpoint", "HttpEndpoint"))
+                if resource.attrs.get(name)
+            }
     if metadata:
         calls.append(
             AwsCall(
@@ -248,5 +266,8 @@ REGISTRY.register(
             "tags",
         ),
         describe=lambda resource: f"instance {resource.attrs.get('tags', {}).get('Name') or resource.id}",
+        delete_calls=lambda r: [AwsCall("ec2", "terminate_instances", {"InstanceIds": [r.id]}, r.region)],
+        read_params=lambda r: {"InstanceIds": [r.id]},
+        hcl_arguments=_instance_arguments,
     )
 )

@@ -278,6 +278,9 @@ def _declare(direction_type: str, is_egress: bool) -> None:
             restorable=("*",),
             recreate_calls=_authorize,
             delete_calls=_revoke,
+            read_params=lambda r: {
+                "Filters": [{"Name": "group-id", "Values": [r.attrs.get("security_group_id") or ""]}]
+            },
         )
     )
 

@@ -101,6 +101,12 @@ class ResourceType:
     # type that names the same reader on the same list call. Takes (clients, region,
     # item) and returns the item to convert (the listed one, enriched).
     per_item: PerItemReader | None = None
+    # List-call parameters that narrow `list_call` to this resource (and maybe its siblings),
+    # for the targeted re-read before a rollback step; without them the whole list is read.
+    read_params: Callable[[Resource], Mapping[str, Any]] | None = None
+    # Terraform arguments for the HCL skeleton that adopts an unmanaged resource; by
+    # default the compared attributes that are set.
+    hcl_arguments: Callable[[Resource], Attrs] | None = None
 
 
 @dataclass(frozen=True)
