@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import boto3
 
@@ -98,7 +98,8 @@ def read_source(
     if source.kind == PULUMI:
         if source.stack:
             where, body = fetch_pulumi_backend(session, source.location, source.stack)
-            return parse_pulumi(decode(body, where), where, known_types)
+            resources = parse_pulumi(decode(body, where), where, known_types)
+            return [replace(r, source=source.name) for r in resources]
         return read_pulumi_file(source.location, known_types)
     if source.location.startswith("s3://"):
         location = parse_s3_url(source.location)
@@ -124,11 +125,13 @@ def load_sources(
 ) -> Loaded:
     loaded = Loaded()
     several = len(sources) > 1
-    for source in sources:
+    for given in sources:
+        source = given
         try:
+            source = given.resolved()
             resources = read_source(source, session, known_types)
         except InputError as exc:
-            if source.strict or not several:
+            if given.strict or not several:
                 raise
             log.warning("state not read: %s", exc)
             loaded.unreadable.append(Unreadable("state", source.name, _reason(exc)))
