@@ -69,27 +69,15 @@ def test_s3_state_scans_clean_then_finds_the_deleted_rule(guard, aws, estate, bu
 )
 def test_s3_workspaces(guard, estate, bucket, stored_at, args):
     _put(bucket, stored_at, estate)
-    _put(bucket, KEY, build_empty_state())  # the default workspace holds something else
+    # The default workspace holds something else.
+    bucket.put_object(Bucket="acme-tf-state", Key=KEY, Body=json.dumps(EMPTY_STATE).encode())
     result = guard("scan", *args, "--region", REGION, "--format", "json")
     assert result.code == 0, result.err
     assert result.json()["sources"] == [f"s3://acme-tf-state/{stored_at}"]
     assert result.json()["summary"]["coverage"]["managed"] == 8
 
 
-def build_empty_state():
-    class Empty:
-        class state:  # noqa: N801 - the shape of WebEstate.state
-            @staticmethod
-            def document():
-                return {
-                    "version": 4,
-                    "terraform_version": "1.9.8",
-                    "serial": 1,
-                    "lineage": "x",
-                    "resources": [],
-                }
-
-    return Empty
+EMPTY_STATE = {"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "x", "resources": []}
 
 
 def test_single_missing_s3_state_is_one_line_exit_1(guard, aws, bucket):
