@@ -265,7 +265,7 @@ def _accounts(value: Any, name: str, check: _Checker) -> tuple[AccountConfig, ..
         check.unknown(table, _ACCOUNT_KEYS, where)
         account_id = table.get("id")
         if isinstance(account_id, int) and not isinstance(account_id, bool):
-            account_id = f"{account_id:012d}"  # an unquoted id loses its leading zeros in TOML
+            account_id = f"{account_id:012d}"  # an unquoted id is a TOML integer
         if not isinstance(account_id, str) or not _ACCOUNT_ID.match(account_id):
             check.add(f"{where}.id", f"{account_id!r} is not a 12-digit AWS account id")
             account_id = str(account_id)
