@@ -214,11 +214,11 @@ def test_ignore_hides_until_it_expires(guard, aws, tmp_path, expires, hidden):
     if hidden:
         assert result.code == 0, result.err
         assert report["findings"] == []
-        assert report["summary"]["notes"] == ["1 finding hidden by ignores in the config"]
+        assert report["notes"] == ["1 finding hidden by ignores in the config"]
     else:
         assert result.code == 2
         assert [f["id"] for f in report["findings"]] == [estate.lb_group_id]
-        (note,) = report["summary"]["notes"]
+        (note,) = report["notes"]
         assert "expired on 2001-01-01" in note and "CHG-77" in note and "shown again" in note
 
 

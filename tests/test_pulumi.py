@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from pulumi_estate import STACK_URN, ciphertext, plaintext, urn, web_estate_export
 
 from guard.demo import build_web_estate, delete_https_rule
 from guard.errors import InputError
 from guard.state.pulumi import parse_pulumi, snake_case, terraform_type, to_terraform_attrs
+from tests.pulumi_estate import STACK_URN, ciphertext, plaintext, urn, web_estate_export
 
 REGION = "us-east-1"
 

@@ -6,10 +6,10 @@ import gzip
 import json
 
 import pytest
-from pulumi_estate import web_estate_export
 from werkzeug import Response
 
 from guard.demo import build_web_estate, delete_https_rule
+from tests.pulumi_estate import web_estate_export
 
 REGION = "us-east-1"
 KEY = "network/terraform.tfstate"

@@ -39,7 +39,6 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "out_of_scope": report.out_of_scope,
             "checked_types": list(report.checked_types),
             "unreadable": [{"what": u.what, "name": u.name, "reason": u.reason} for u in report.unreadable],
-            "notes": list(report.notes),
         },
         "findings": [finding_to_dict(drift) for drift in report.findings],
         **({"violations": [violation_to_dict(v) for v in report.violations]} if report.violations else {}),
