@@ -93,8 +93,12 @@ def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
         if wanted in known:
             continue
         if not (wanted.isdigit() and len(wanted) == 12):
-            where = config.path if config else "--account"
-            raise InputError("--account", f"{wanted!r} is not an account in {where}", "pass a 12-digit id")
+            problem = (
+                f"{wanted!r} is not an account in {config.path}"
+                if config
+                else f"{wanted!r} is not an account id"
+            )
+            raise InputError("--account", problem, "pass a 12-digit id or a name from the config")
         if not role:
             raise InputError("--account", f"{wanted} needs a role to assume", "pass --role NAME_OR_ARN")
         if not extra:
