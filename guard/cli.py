@@ -49,6 +49,104 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def state_source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where declared state comes from besides --state: Pulumi stacks and Terraform working dirs."""
+    options = [
+        click.option(
+            "--pulumi-stack",
+            "pulumi_stacks",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="A `pulumi stack export` file (checkpoint version 3). Repeat for several.",
+        ),
+        click.option(
+            "--pulumi-state",
+            default="",
+            envvar=["GUARD_PULUMI_STATE", "PULUMI_BACKEND_URL"],
+            help="Pulumi self-managed backend: s3://BUCKET[/PREFIX] or a local backend folder; with --stack.",
+        ),
+        click.option(
+            "--stack",
+            "stacks",
+            multiple=True,
+            envvar="GUARD_STACK",
+            help="Stack in --pulumi-state, as org/project/stack. Repeat for several.",
+        ),
+        click.option(
+            "--tf-dir",
+            "tf_dirs",
+            multiple=True,
+            type=click.Path(file_okay=False),
+            help="Terraform working directory: read the state its backend block (s3, http, local) points at.",
+        ),
+        click.option(
+            "--workspace",
+            default="",
+            envvar="GUARD_WORKSPACE",
+            help="Terraform workspace of s3:// states and --tf-dir "
+            "(default: TF_WORKSPACE, then the selected one).",
+        ),
+        click.option(
+            "--workspace-key-prefix",
+            default="",
+            envvar="GUARD_WORKSPACE_KEY_PREFIX",
+            help="The S3 backend's workspace_key_prefix for s3:// states (default env:).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def account_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Many accounts: guard.toml, or account ids and a role to assume in each."""
+    options = [
+        click.option(
+            "--config",
+            default="",
+            envvar="GUARD_CONFIG",
+            type=click.Path(dir_okay=False),
+            help="guard.toml with accounts, roles, regions, states and ignores (docs/config.md).",
+        ),
+        click.option(
+            "--account",
+            "accounts",
+            multiple=True,
+            help="Scan only this account (id or name from the config), or an account id to assume --role in.",
+        ),
+        click.option(
+            "--role",
+            default="",
+            envvar="GUARD_ROLE",
+            help="Role to assume in every account: a name (same in each) or an ARN.",
+        ),
+        click.option(
+            "--external-id", default="", envvar="GUARD_EXTERNAL_ID", help="External id for AssumeRole."
+        ),
+        click.option(
+            "--max-workers",
+            type=click.IntRange(1, 64),
+            default=None,
+            envvar="GUARD_MAX_WORKERS",
+            help="Accounts scanned at the same time (default 4).",
+        ),
+        click.option(
+            "--session-name",
+            default="",
+            envvar="GUARD_SESSION_NAME",
+            help="RoleSessionName of AssumeRole, as CloudTrail shows it (default change-guard).",
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Progress bar over accounts (default: on a terminal only; plain lines otherwise).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def emit(report: Report, output_format: str, output: str | None) -> None:
     from guard.render.console import render_console
     from guard.render.json import render_json
@@ -86,9 +184,9 @@ def cli(debug: bool) -> None:
     "--state",
     "states",
     multiple=True,
-    required=True,
     type=click.Path(dir_okay=True),
-    help="Terraform state file (format version 4). Repeat for several states.",
+    help="Terraform state (format version 4): a file, s3://BUCKET/KEY (read only) or an "
+    "http(s):// backend address (credentials from GUARD_STATE_AUTH). Repeat for several states.",
 )
 @click.option(
     "--region",
@@ -116,6 +214,8 @@ def cli(debug: bool) -> None:
     help="Also run rules on live state: the built-in pack plus this folder of YAML rules "
     "(`builtin` for the pack alone). Repeat for several folders.",
 )
+@state_source_options
+@account_options
 @output_options
 @click.option(
     "--attribute/--no-attribute",
@@ -159,14 +259,15 @@ def scan(
     lookback_days: int = 90,
     trail_bucket: str | None = None,
     trail_prefix: str = "AWSLogs/",
+    **sources: Any,
 ) -> int:
-    """Compare live AWS with Terraform state and report every out-of-band edit.
+    """Compare live AWS with Terraform state or Pulumi stacks and report every out-of-band edit.
 
     Exit codes: 0 no drift, 2 drift found, 3 incomplete (something could not be
-    read), 1 bad input.
+    read: a type, a region, a state or an account), 1 bad input.
     """
     from guard.attribution import AttributionSettings
-    from guard.scan import scan as run_scan
+    from guard.targets import ScanOptions, run_scan
 
     rules = load_rule_options(rule_dirs) if rule_dirs else None
     settings = None
@@ -177,14 +278,21 @@ def scan(
             trail_bucket=trail_bucket,
             trail_prefix=trail_prefix,
         )
-    clients = Clients(max_attempts=max_attempts)
     if all_regions:
         from guard.live.regions import enabled_regions
 
         if regions:
             raise click.UsageError("--all-regions and --region cannot be used together")
-        regions = enabled_regions(clients)
-    report = run_scan(states, regions, clients, rules=rules, attribution=settings)
+        regions = enabled_regions(Clients(max_attempts=max_attempts))
+    options = ScanOptions(
+        states=states,
+        regions=regions,
+        max_attempts=max_attempts,
+        rules=rules,
+        attribution=settings,
+        **sources,
+    )
+    report = run_scan(options)
     emit(report, output_format, output)
     return exit_code(report)
 
@@ -621,6 +729,40 @@ def rollback(
     else:
         render_rollback_console(result, Console(highlight=False, soft_wrap=False))
     return result.exit_code
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Check guard.toml."""
+
+
+@config_group.command("check")
+@click.option(
+    "--config",
+    "path",
+    default="guard.toml",
+    show_default=True,
+    envvar="GUARD_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="The file to check.",
+)
+def config_check(path: str) -> int:
+    """Validate guard.toml and list every problem at once (exit 1 if there is any)."""
+    from guard.config import load_config
+
+    config = load_config(path, strict=False)
+    if config.problems:
+        for problem in config.problems:
+            click.echo(f"guard: error: {problem}", err=True)
+        click.echo(
+            f"{path}: {len(config.problems)} problem{'s' if len(config.problems) != 1 else ''}", err=True
+        )
+        return EXIT_ERROR
+    click.echo(
+        f"{path}: OK ({len(config.accounts)} account{'s' if len(config.accounts) != 1 else ''}, "
+        f"{len(config.ignores)} ignore{'s' if len(config.ignores) != 1 else ''})"
+    )
+    return EXIT_CLEAN
 
 
 def main() -> None:

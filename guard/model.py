@@ -95,6 +95,15 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A state or an account that could not be read at all: the run is incomplete."""
+
+    what: str  # "state" or "account"
+    name: str  # the state's location, or the account's id and name
+    reason: str
+
+
+@dataclass(frozen=True)
 class Drift:
     kind: DriftKind
     type: str
@@ -148,7 +157,9 @@ class Report:
     api_calls: int = 0  # HTTP requests sent to AWS, retries included
     violations: tuple[Violation, ...] = ()  # rule violations on live state (`guard scan --rules`)
     notes: tuple[str, ...] = ()  # side facts that do not change the result (attribution skipped...)
+    unreadable: tuple[Unreadable, ...] = ()  # states and accounts not read (multi-source runs)
+    accounts: tuple[str, ...] = ()  # every account scanned, when more than one
 
     @property
     def complete(self) -> bool:
-        return not self.not_checked
+        return not self.not_checked and not self.unreadable

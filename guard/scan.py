@@ -14,7 +14,7 @@ from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
-from guard.model import Report, Resource, Violation
+from guard.model import Drift, DriftKind, Report, Resource, Unreadable, Violation
 from guard.reconcile import reconcile
 from guard.rollback import rollback_plan
 from guard.rules.findings import apply_to_scan
@@ -29,15 +29,20 @@ def scan(
     registry: Registry = REGISTRY,
     rules: RuleSet | None = None,
     attribution: AttributionSettings | None = None,
+    declared_resources: Sequence[Resource] | None = None,
+    unreadable: Sequence[Unreadable] = (),
 ) -> Report:
+    """`declared_resources` (already read, e.g. from Pulumi or S3) replaces reading `state_paths`."""
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    declared = load_states(state_paths)
+    declared = list(declared_resources) if declared_resources is not None else load_states(state_paths)
     scanned_regions = tuple(regions) or regions_to_scan(declared, clients, state_paths)
     account = clients.account_id(scanned_regions[0])
     live = collect(clients, account, scanned_regions, registry.types.values())
     result = reconcile(declared, live, registry)
     findings = tuple(replace(drift, rollback=rollback_plan(drift, registry)) for drift in result.findings)
+    if unreadable:  # what an unread state declares would show as "in no state": not a finding
+        findings = tuple(d for d in findings if not _only_unmanaged(d, registry))
     violations: tuple[Violation, ...] = ()
     if rules is not None:  # rules on live state; they also rank the drift they explain
         findings, violations = apply_to_scan(rules, declared, live.resources, findings, registry)
@@ -62,7 +67,13 @@ def scan(
         api_calls=clients.requests_sent,
         violations=violations,
         notes=notes,
+        unreadable=tuple(unreadable),
     )
+
+
+def _only_unmanaged(drift: Drift, registry: Registry) -> bool:
+    """A whole resource in no state (not a rule added to a declared group)."""
+    return drift.kind is DriftKind.UNMANAGED and registry.get(drift.type).parent is None
 
 
 def regions_to_scan(

@@ -82,6 +82,8 @@ def _show(value: Any) -> str:
 
 def _summary(report: Report, console: Console) -> None:
     where = f"account {report.account or '?'}, {', '.join(report.regions)}"
+    if len(report.accounts) > 1:
+        where = f"accounts {', '.join(report.accounts)}, {', '.join(report.regions)}"
     count = len(report.findings)
     coverage = f"{report.managed_checked} of {report.managed_total} declared resources checked"
     if report.findings:
@@ -107,6 +109,10 @@ def _summary(report: Report, console: Console) -> None:
         console.print("[bold red]INCOMPLETE:[/] these could not be read, so they were not checked:")
         for item in report.not_checked:
             console.print(f"  {escape(item.type)} in {escape(item.region)}: {escape(item.reason)}")
+        for unread in report.unreadable:
+            console.print(f"  {escape(unread.what)} {escape(unread.name)}: {escape(unread.reason)}")
+        if any(unread.what == "state" for unread in report.unreadable):
+            console.print("  Resources in no state are not reported while a state is unread.")
 
 
 def _violations(report: Report, console: Console) -> None:

@@ -26,6 +26,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "regions": list(report.regions),
         "sources": list(report.sources),
         "complete": report.complete,
+        "accounts": list(report.accounts) or ([report.account] if report.account else []),
         "summary": {
             "findings": len(report.findings),
             **{kind.value: kinds.get(kind.value, 0) for kind in DriftKind},
@@ -37,6 +38,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "coverage": {"managed": report.managed_total, "checked": report.managed_checked},
             "out_of_scope": report.out_of_scope,
             "checked_types": list(report.checked_types),
+            "unreadable": [{"what": u.what, "name": u.name, "reason": u.reason} for u in report.unreadable],
         },
         "findings": [finding_to_dict(drift) for drift in report.findings],
         **({"violations": [violation_to_dict(v) for v in report.violations]} if report.violations else {}),

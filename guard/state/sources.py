@@ -1,0 +1,145 @@
+"""Every place declared state can come from, read the same way.
+
+A run over one state stops at a state it cannot read (one line, exit 1). A run over
+several goes on without it and says so: the state is named in the report and the run
+is incomplete (exit 3), because what it declares was not checked. A local file named
+on the command line is the exception: a typo there is a usage error, and stops the run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+
+import boto3
+
+from guard.errors import InputError
+from guard.model import Resource, Unreadable
+from guard.state.pulumi import parse_pulumi, read_pulumi_file
+from guard.state.remote import (
+    backend_state_location,
+    decode,
+    display_url,
+    fetch_http,
+    fetch_pulumi_backend,
+    fetch_s3,
+    parse_s3_url,
+    workspace_key,
+)
+from guard.state.terraform import parse_state, read_state_file
+
+log = logging.getLogger(__name__)
+
+TERRAFORM, PULUMI = "terraform", "pulumi"
+
+
+@dataclass(frozen=True)
+class StateSource:
+    """One state: a Terraform state (file, s3://, https://) or a Pulumi stack (export file or backend)."""
+
+    kind: str  # terraform | pulumi
+    location: str  # a path, s3://bucket/key, https://..., or a Pulumi backend (s3://bucket[/prefix])
+    stack: str = ""  # Pulumi backend only: org/project/stack
+    workspace: str = ""  # Terraform S3 only: read <prefix>/<workspace>/<key>
+    workspace_key_prefix: str = ""
+    strict: bool = False  # a problem stops the run even when other states are read
+    from_dir: bool = False  # `location` is a Terraform working directory: read its backend block
+
+    @property
+    def name(self) -> str:
+        if self.from_dir:
+            return f"{self.location} (backend)"
+        if self.kind == PULUMI and self.stack:
+            return f"{display_url(self.location)} (stack {self.stack})"
+        if self.location.startswith(("http://", "https://")):
+            return display_url(self.location)
+        if self.location.startswith("s3://") and self.workspace:
+            location = parse_s3_url(self.location)
+            key = workspace_key(location.key, self.workspace, self.workspace_key_prefix)
+            return f"s3://{location.bucket}/{key}"
+        return self.location.split("?", 1)[0]
+
+    def resolved(self) -> StateSource:
+        """A working directory's backend block turned into the state it points at."""
+        if not self.from_dir:
+            return self
+        location = backend_state_location(self.location, self.workspace or None)
+        return StateSource(TERRAFORM, location, workspace_key_prefix=self.workspace_key_prefix)
+
+
+def terraform_source(
+    location: str, workspace: str = "", prefix: str = "", strict: bool | None = None
+) -> StateSource:
+    local = not location.startswith(("s3://", "http://", "https://"))
+    return StateSource(
+        TERRAFORM,
+        location,
+        workspace=workspace,
+        workspace_key_prefix=prefix,
+        strict=local if strict is None else strict,
+    )
+
+
+def tf_dir_source(folder: str, workspace: str = "", strict: bool | None = None) -> StateSource:
+    return StateSource(TERRAFORM, folder, workspace=workspace, from_dir=True, strict=bool(strict))
+
+
+def pulumi_source(location: str, stack: str = "", strict: bool | None = None) -> StateSource:
+    local = not stack and not location.startswith(("s3://", "http://", "https://"))
+    return StateSource(PULUMI, location, stack=stack, strict=local if strict is None else strict)
+
+
+def read_source(
+    source: StateSource, session: boto3.Session, known_types: Collection[str] = ()
+) -> list[Resource]:
+    """Read one state; every problem is an InputError naming it."""
+    source = source.resolved()
+    if source.kind == PULUMI:
+        if source.stack:
+            where, body = fetch_pulumi_backend(session, source.location, source.stack)
+            resources = parse_pulumi(decode(body, where), where, known_types)
+            return [replace(r, source=source.name) for r in resources]
+        return read_pulumi_file(source.location, known_types)
+    if source.location.startswith("s3://"):
+        location = parse_s3_url(source.location)
+        key = workspace_key(location.key, source.workspace, source.workspace_key_prefix)
+        location = type(location)(location.bucket, key, location.region)
+        name = source.name
+        return parse_state(decode(fetch_s3(session, location, name), name), name)
+    if source.location.startswith(("http://", "https://")):
+        name = source.name
+        return parse_state(decode(fetch_http(source.location, name), name), name)
+    return read_state_file(source.location)
+
+
+@dataclass
+class Loaded:
+    resources: list[Resource] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+
+def load_sources(
+    sources: Sequence[StateSource], session: boto3.Session, known_types: Collection[str] = ()
+) -> Loaded:
+    loaded = Loaded()
+    several = len(sources) > 1
+    for given in sources:
+        source = given
+        try:
+            source = given.resolved()
+            resources = read_source(source, session, known_types)
+        except InputError as exc:
+            if given.strict or not several:
+                raise
+            log.warning("state not read: %s", exc)
+            loaded.unreadable.append(Unreadable("state", source.name, _reason(exc)))
+            continue
+        loaded.resources.extend(resources)
+        loaded.read.append(source.name)
+    return loaded
+
+
+def _reason(exc: InputError) -> str:
+    return f"{exc.problem}; {exc.fix}" if exc.fix else exc.problem

@@ -1,0 +1,160 @@
+"""What one `guard scan` reads, from its flags and guard.toml, turned into one Report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import boto3
+
+from guard.accounts import Progress, Target, known_types, role_arn, scan_accounts
+from guard.aws import Clients
+from guard.config import AccountConfig, Config, apply_ignores, load_config
+from guard.errors import InputError
+from guard.live import REGISTRY
+from guard.model import Report
+from guard.scan import scan
+from guard.state.sources import StateSource, load_sources, pulumi_source, terraform_source, tf_dir_source
+
+if TYPE_CHECKING:
+    from guard.attribution import AttributionSettings
+    from guard.rules.loader import RuleSet
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    states: tuple[str, ...] = ()
+    pulumi_stacks: tuple[str, ...] = ()
+    pulumi_state: str = ""
+    stacks: tuple[str, ...] = ()
+    tf_dirs: tuple[str, ...] = ()
+    workspace: str = ""
+    workspace_key_prefix: str = ""
+    regions: tuple[str, ...] = ()
+    max_attempts: int = 8
+    config: str = ""
+    accounts: tuple[str, ...] = ()  # ids or names (from guard.toml), or ids to assume --role in
+    role: str = ""
+    external_id: str = ""
+    max_workers: int | None = None
+    session_name: str = ""
+    progress: bool | None = None  # None: a bar on a terminal, plain lines otherwise
+    rules: RuleSet | None = None  # `--rules`; else the config's rules folders
+    attribution: AttributionSettings | None = None
+
+
+def command_line_sources(options: ScanOptions) -> list[StateSource]:
+    sources = [terraform_source(s, options.workspace, options.workspace_key_prefix) for s in options.states]
+    sources += [tf_dir_source(d, options.workspace) for d in options.tf_dirs]
+    sources += [pulumi_source(p) for p in options.pulumi_stacks]
+    if options.stacks and not options.pulumi_state:
+        raise InputError(
+            "--stack", "needs --pulumi-state (the backend URL)", "pass --pulumi-state s3://BUCKET"
+        )
+    if options.pulumi_state and not options.stacks:
+        raise InputError("--pulumi-state", "needs --stack org/project/stack", "pass --stack")
+    sources += [pulumi_source(options.pulumi_state, stack) for stack in options.stacks]
+    return sources
+
+
+def account_sources(account: AccountConfig) -> list[StateSource]:
+    """States named in guard.toml are read in unattended runs: a bad one is reported, not fatal."""
+    sources = [terraform_source(s, account.workspace, strict=False) for s in account.states]
+    sources += [tf_dir_source(d, account.workspace, strict=False) for d in account.tf_dirs]
+    sources += [pulumi_source(p, strict=False) for p in account.pulumi_stacks]
+    sources += [pulumi_source(p.backend, p.stack, strict=False) for p in account.pulumi]
+    return sources
+
+
+def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
+    extra = command_line_sources(options)
+    role = options.role or (config.role if config else "")
+    external_id = options.external_id or (config.external_id if config else "")
+    default_regions = options.regions or (config.regions if config else ())
+    targets: list[Target] = []
+    chosen = set(options.accounts)
+    configured = config.accounts if config else ()
+    for account in configured:
+        if chosen and account.id not in chosen and account.name not in chosen:
+            continue
+        targets.append(
+            Target(
+                account_id=account.id,
+                name=account.name,
+                role_arn=role_arn(account.role or role, account.id),
+                external_id=account.external_id or external_id,
+                regions=options.regions or account.regions or default_regions,
+                sources=tuple(account_sources(account) + extra),
+                slack_channel=account.slack_channel or (config.slack_channel if config else ""),
+            )
+        )
+    known = {a.id for a in configured} | {a.name for a in configured if a.name}
+    for wanted in options.accounts:
+        if wanted in known:
+            continue
+        if not (wanted.isdigit() and len(wanted) == 12):
+            problem = (
+                f"{wanted!r} is not an account in {config.path}"
+                if config
+                else f"{wanted!r} is not an account id"
+            )
+            raise InputError("--account", problem, "pass a 12-digit id or a name from the config")
+        if not role:
+            raise InputError("--account", f"{wanted} needs a role to assume", "pass --role NAME_OR_ARN")
+        if not extra:
+            raise InputError(
+                "--account", f"{wanted} has no state", "pass --state, --tf-dir or --pulumi-stack"
+            )
+        targets.append(Target(wanted, "", role_arn(role, wanted), external_id, default_regions, tuple(extra)))
+    if not targets:
+        raise InputError(config.path if config else "--account", "selects no account", "check --account")
+    return targets
+
+
+def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Report:
+    session = session or boto3.Session()
+    config = load_config(options.config) if options.config else None
+    if config is None and not options.accounts:
+        sources = command_line_sources(options)
+        if not sources:
+            raise InputError(
+                "guard scan",
+                "no state to compare with",
+                "pass --state, --tf-dir, --pulumi-stack, --pulumi-state with --stack, or --config",
+            )
+        clients = Clients(session, max_attempts=options.max_attempts)
+        rules, attribution = options.rules, options.attribution
+        if all(s.kind == "terraform" and s.strict and not s.from_dir for s in sources):
+            # Local state files, read as always: the first bad one stops the run.
+            return scan(options.states, options.regions, clients, rules=rules, attribution=attribution)
+        loaded = load_sources(sources, session, known_types(REGISTRY))
+        return scan(
+            loaded.read,
+            options.regions,
+            clients,
+            declared_resources=loaded.resources,
+            unreadable=loaded.unreadable,
+            rules=rules,
+            attribution=attribution,
+        )
+    targets = build_targets(options, config)
+    rules = options.rules
+    if rules is None and config and config.rules_folders:
+        from guard.rules.loader import load_rules
+
+        rules = load_rules(list(config.rules_folders))
+    workers = options.max_workers or (config.max_workers if config else 4)
+    report = scan_accounts(
+        targets,
+        session,
+        options.max_attempts,
+        workers=workers,
+        session_name=options.session_name or (config.session_name if config else "change-guard"),
+        progress=Progress(len(targets), bar=options.progress),
+        rules=rules,
+        attribution=options.attribution,
+    )
+    if config and config.ignores:
+        filtered = apply_ignores(report.findings, config.ignores)
+        report = replace(report, findings=filtered.findings, notes=report.notes + filtered.notes)
+    return report

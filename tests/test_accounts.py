@@ -1,0 +1,196 @@
+"""Many accounts from one guard.toml: STS AssumeRole on moto with IAM enforced, one account denied."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import boto3
+import pytest
+from moto import settings as moto_settings
+from moto.core.authorization import ActionAuthenticatorMixin
+
+from guard.accounts import Progress
+from guard.demo import build_web_estate, delete_https_rule
+
+REGION = "us-east-1"
+PROD, STAGING, DENIED = "111111111111", "222222222222", "333333333333"
+READ_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["ec2:Describe*", "sts:GetCallerIdentity"], "Resource": "*"}],
+}
+
+
+def _session(credentials: dict) -> boto3.Session:
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=REGION,
+    )
+
+
+@pytest.fixture
+def three_accounts(aws, tmp_path, monkeypatch):
+    """Two accounts with a web estate and a read-only role for guard; a third guard may not assume."""
+    runner_account = aws.client("sts").get_caller_identity()["Account"]
+    estates = {}
+    for account in (PROD, STAGING):
+        admin = _session(
+            aws.client("sts").assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="setup"
+            )["Credentials"]
+        )
+        iam = admin.client("iam")
+        iam.create_role(
+            RoleName="guard-readonly",
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{runner_account}:user/guard-runner"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"StringEquals": {"sts:ExternalId": "acme-guard"}},
+                        }
+                    ],
+                }
+            ),
+        )
+        iam.put_role_policy(
+            RoleName="guard-readonly", PolicyName="read-only", PolicyDocument=json.dumps(READ_ONLY)
+        )
+        estates[account] = (admin, build_web_estate(admin, REGION))
+        estates[account][1].state.write(tmp_path / f"{account}.tfstate")
+
+    # The runner may assume guard-readonly in prod and staging only.
+    iam = aws.client("iam")
+    iam.create_user(UserName="guard-runner")
+    iam.put_user_policy(
+        UserName="guard-runner",
+        PolicyName="assume-guard",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Resource": [
+                            f"arn:aws:iam::{PROD}:role/guard-readonly",
+                            f"arn:aws:iam::{STAGING}:role/guard-readonly",
+                        ],
+                    }
+                ],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName="guard-runner")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    (tmp_path / f"{DENIED}.tfstate").write_text(
+        json.dumps({"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "x", "resources": []})
+    )
+    config = tmp_path / "guard.toml"
+    config.write_text(
+        f"""
+[defaults]
+regions = ["{REGION}"]
+role = "guard-readonly"
+external_id = "acme-guard"
+max_workers = 2
+
+[[accounts]]
+id = "{PROD}"
+name = "prod"
+states = ["{tmp_path / f"{PROD}.tfstate"}"]
+slack_channel = "#prod-drift"
+
+[[accounts]]
+id = "{STAGING}"
+name = "staging"
+states = ["{tmp_path / f"{STAGING}.tfstate"}"]
+
+[[accounts]]
+id = "{DENIED}"
+name = "sandbox"
+states = ["{tmp_path / f"{DENIED}.tfstate"}"]
+"""
+    )
+    # From here on moto checks every request against IAM, as AWS does.
+    monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
+    monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
+    return config, estates
+
+
+def test_two_accounts_scanned_one_denied_exit_3(guard, three_accounts):
+    config, _ = three_accounts
+    result = guard("scan", "--config", config, "--format", "json", "--no-progress")
+    assert result.code == 3, result.err
+    report = result.json()
+    assert report["accounts"] == [PROD, STAGING]
+    assert report["findings"] == []
+    assert report["summary"]["not_checked"] == []  # both accounts read in full through their role
+    (denied,) = report["summary"]["unreadable"]
+    assert denied["what"] == "account" and denied["name"] == f"{DENIED} (sandbox)"
+    assert f"arn:aws:iam::{DENIED}:role/guard-readonly" in denied["reason"]
+    assert "AccessDenied" in denied["reason"]
+    assert report["summary"]["coverage"]["managed"] == 16  # eight resources in each scanned account
+    lines = [line for line in result.err.splitlines() if line.startswith("guard: account")]
+    assert len(lines) == 3 and any("NOT SCANNED" in line and DENIED in line for line in lines)
+
+
+def test_drift_in_one_account_is_found_and_named(guard, three_accounts):
+    config, estates = three_accounts
+    # The console edit happens with the staging admin's own credentials.
+    session, estate = estates[STAGING]
+    moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")  # let the admin through; monkeypatch restores
+    delete_https_rule(session, estate.lb_group_id, REGION)
+    moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    result = guard("scan", "--config", config, "--account", "staging", "--account", PROD, "--format", "json")
+    assert result.code == 2, result.err
+    (finding,) = result.json()["findings"]
+    assert (finding["account"], finding["id"]) == (STAGING, estate.lb_group_id)
+
+
+def test_denied_alone_is_incomplete_not_clean(guard, three_accounts):
+    config, _ = three_accounts
+    result = guard("scan", "--config", config, "--account", "sandbox")
+    assert result.code == 3
+    assert "INCOMPLETE" in result.out and f"account {DENIED} (sandbox)" in result.out
+    assert "No drift" not in result.out
+
+
+def test_accounts_from_flags_without_a_config(guard, three_accounts, tmp_path):
+    result = guard(
+        "scan",
+        "--account",
+        PROD,
+        "--account",
+        DENIED,
+        "--role",
+        "guard-readonly",
+        "--external-id",
+        "acme-guard",
+        "--state",
+        tmp_path / f"{PROD}.tfstate",
+        "--region",
+        REGION,
+        "--format",
+        "json",
+    )
+    assert result.code == 3, result.err
+    assert result.json()["accounts"] == [PROD]
+
+
+def test_progress_plain_lines_and_bar():
+    plain = io.StringIO()
+    with Progress(2, stream=plain) as progress:
+        progress.done("111111111111 (prod)", "0 findings, complete")
+    assert plain.getvalue() == "guard: account 111111111111 (prod): 0 findings, complete\n"
+    terminal = io.StringIO()
+    with Progress(1, stream=terminal, bar=True) as progress:
+        progress.done("111111111111 (prod)", "0 findings, complete")
+    assert "guard: account" not in terminal.getvalue()
