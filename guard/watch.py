@@ -89,7 +89,8 @@ def describe_cycle(result: CycleResult) -> str:
     if delivery.delivered or delivery.pending or delivery.refused:
         parts.append(f"{delivery.delivered} Slack message{'s' if delivery.delivered != 1 else ''} sent")
     if delivery.pending:
-        parts.append(f"{delivery.pending} kept in the outbox for the next run")
+        failure = f" ({delivery.errors[-1]})" if delivery.errors else ""
+        parts.append(f"{delivery.pending} kept in the outbox for the next run{failure}")
     if delivery.refused:
         parts.append(f"{delivery.refused} refused by Slack (see `guard history`)")
     if not report.complete:

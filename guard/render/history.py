@@ -7,7 +7,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from guard.alerts import format_duration
 from guard.history import OPEN, RESOLVED, HistoryStore, iso, parse_time, utcnow
@@ -86,44 +85,33 @@ def history_to_dict(store: HistoryStore, window: timedelta, now: datetime | None
 
 
 def render_history(data: dict[str, Any], console: Console) -> None:
+    """One line per finding, so that it reads the same in a terminal, a log or a cron mail."""
     console.print(f"[bold]History[/] {escape(data['history'])}")
     if data["open"]:
-        table = Table(title=f"Open ({len(data['open'])})", title_justify="left")
-        for column in ("severity", "finding", "where", "first seen", "open for", "posted", "fingerprint"):
-            table.add_column(column)
+        console.print(f"[bold]Open ({len(data['open'])})[/]")
         for row in data["open"]:
-            table.add_row(
-                row["severity"],
-                escape(row["headline"]),
-                escape(f"{row['account']} {row['region']}"),
-                row["first_seen"],
-                row["open_for"],
-                "yes" if row["posted"] else "not yet",
-                row["fingerprint"],
+            posted = "" if row["posted"] else " · [yellow]not posted yet[/]"
+            console.print(
+                f"  {row['severity']:<8} {escape(row['headline'])}  [dim]{escape(row['account'])} "
+                f"{escape(row['region'])} · open for {row['open_for']} since {row['first_seen']} · "
+                f"{row['fingerprint']}[/]{posted}",
+                soft_wrap=True,
             )
-        console.print(table)
     else:
         console.print("No open findings.")
     if data["resolved"]:
-        table = Table(title=f"Resolved since {data['resolved_since']}", title_justify="left")
-        for column in ("severity", "finding", "resolved at", "time to resolve", "fingerprint"):
-            table.add_column(column)
+        console.print(f"[bold]Resolved since {data['resolved_since']} ({len(data['resolved'])})[/]")
         for row in data["resolved"]:
-            table.add_row(
-                row["severity"],
-                escape(row["headline"]),
-                row["resolved_at"],
-                row["time_to_resolve"],
-                row["fingerprint"],
+            console.print(
+                f"  {row['severity']:<8} {escape(row['headline'])}  [dim]resolved {row['resolved_at']} "
+                f"after {row['time_to_resolve']} · {row['fingerprint']}[/]",
+                soft_wrap=True,
             )
-        console.print(table)
     else:
         console.print(f"Nothing resolved since {data['resolved_since']}.")
     pending = [m for m in data["outbox"] if m["status"] == "pending"]
     refused = [m for m in data["outbox"] if m["status"] != "pending"]
     if pending:
-        console.print(
-            f"[yellow]{len(pending)} Slack message(s) waiting in the outbox[/] (sent by the next run)."
-        )
+        console.print(f"[yellow]{len(pending)} Slack message(s) waiting in the outbox[/] (sent by the next run).")
     for message in refused:
         console.print(f"[red]Slack refused a {message['kind']} message:[/] {escape(message['error'] or '')}")

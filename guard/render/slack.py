@@ -14,7 +14,7 @@ from typing import Any
 
 from guard.live import REGISTRY
 from guard.live.types import Registry
-from guard.model import Drift, DriftKind, Severity
+from guard.model import Drift, DriftKind, Resource, Severity
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -167,6 +167,17 @@ def _where(drift: Drift) -> str:
     return " · ".join(parts)
 
 
+def _in_words(resource: Resource, registry: Registry = REGISTRY) -> str:
+    try:
+        declaration = registry.get(resource.type)
+    except KeyError:
+        declaration = None
+    described = declaration.describe(resource) if declaration and declaration.describe else None
+    text = described or f"{resource.type} {resource.id}".strip()
+    note = resource.attrs.get("description")
+    return f"{text} ({note})" if described and isinstance(note, str) and note else text
+
+
 def _what_changed(drift: Drift) -> str:
     lines = ["*What changed*", escape(drift.title)]
     for change in drift.changes:
@@ -174,6 +185,10 @@ def _what_changed(drift: Drift) -> str:
             f"• {code(change.path)}: expected {code(_value(change.expected))}"
             f" → actual {code(_value(change.actual))}"
         )
+    if not drift.changes and drift.kind is not DriftKind.CHANGED:
+        declared = _in_words(drift.expected) if drift.expected else "not declared"
+        live = _in_words(drift.actual) if drift.actual else "not in AWS"
+        lines.append(f"• expected {code(declared)} → actual {code(live)}")
     actor = getattr(drift, "actor", None)  # filled by attribution when it runs
     if actor:
         lines.append(f"*Who:* {escape(str(actor))}")
