@@ -65,8 +65,11 @@ class SlackApi:
         method = request.path.rsplit("/", 1)[-1]
         problem = slack_rejects(body)
         if problem:
-            return Response(json.dumps({"ok": False, "error": "invalid_blocks", "detail": problem}), 200,
-                            content_type="application/json")
+            return Response(
+                json.dumps({"ok": False, "error": "invalid_blocks", "detail": problem}),
+                200,
+                content_type="application/json",
+            )
         self.posts.append(Posted(method, body, request.headers.get("Authorization")))
         if method == "chat.update":
             answer = {"ok": True, "channel": body["channel"], "ts": body["ts"]}

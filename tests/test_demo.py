@@ -1,6 +1,8 @@
-from guard.demo import run_demo
-from rich.console import Console
 import io
+
+from rich.console import Console
+
+from guard.demo import run_demo
 
 
 def test_demo_catches_the_deleted_https_rule(tmp_path):

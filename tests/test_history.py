@@ -21,7 +21,7 @@ from guard.history import (
     open_history,
     utcnow,
 )
-from guard.notify.slack import WebhookNotifier, SlackTarget
+from guard.notify.slack import SlackTarget, WebhookNotifier
 from guard.scan import scan
 from tests.slackapi import SlackApi
 
@@ -51,9 +51,19 @@ def location(request, aws, tmp_path) -> str:
 
 def finding(fp: str = "f" * 16, at: str = "2024-05-01T10:00:00+00:00") -> FindingRecord:
     return FindingRecord(
-        fingerprint=fp, scope="s", account="123456789012", region=REGION, type="aws_security_group",
-        id="sg-1", address="aws_security_group.lb", kind="missing", severity="high", title="t",
-        headline="lb lost ingress tcp/443", first_seen=at, last_seen=at,
+        fingerprint=fp,
+        scope="s",
+        account="123456789012",
+        region=REGION,
+        type="aws_security_group",
+        id="sg-1",
+        address="aws_security_group.lb",
+        kind="missing",
+        severity="high",
+        title="t",
+        headline="lb lost ingress tcp/443",
+        first_seen=at,
+        last_seen=at,
     )
 
 
@@ -183,7 +193,9 @@ def test_an_incomplete_scan_resolves_nothing_it_did_not_read(location, drifted, 
     store = open_history(location)
     run_cycle(lambda: drifted, store, None, "scope")
     blind = replace(
-        drifted, findings=(), not_checked=(NotChecked("aws_vpc_security_group_ingress_rule", REGION, "Throttling"),)
+        drifted,
+        findings=(),
+        not_checked=(NotChecked("aws_vpc_security_group_ingress_rule", REGION, "Throttling"),),
     )
     result = run_cycle(lambda: blind, store, None, "scope")
     assert result.resolved == ()

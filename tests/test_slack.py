@@ -39,18 +39,33 @@ def estate(aws, tmp_path):
 
 def bot_args(state, history):
     return [
-        "scan", "--state", state, "--region", REGION, "--notify", "slack",
-        "--slack-token", TOKEN, "--slack-channel", "#alerts", "--history", history,
+        "scan",
+        "--state",
+        state,
+        "--region",
+        REGION,
+        "--notify",
+        "slack",
+        "--slack-token",
+        TOKEN,
+        "--slack-channel",
+        "#alerts",
+        "--history",
+        history,
     ]
 
 
 def restore_https_rule(session, group_id):
     session.client("ec2", region_name=REGION).authorize_security_group_ingress(
         GroupId=group_id,
-        IpPermissions=[{
-            "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-            "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS from anywhere"}],
-        }],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS from anywhere"}],
+            }
+        ],
     )
 
 
@@ -171,8 +186,9 @@ def test_an_outage_then_recovery_delivers_everything_once(guard, slack, estate, 
     # Still down, and a second edit happens: both wait.
     session.client("ec2", region_name=REGION).authorize_security_group_ingress(
         GroupId=built.app_group_id,
-        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-                        "IpRanges": [{"CidrIp": "203.0.113.7/32"}]}],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.7/32"}]}
+        ],
     )
     assert guard(*bot_args(state, history)).code == 2
     assert slack.posts == []
@@ -217,8 +233,18 @@ def test_token_and_webhook_url_never_appear_in_output_or_logs(guard, slack, esta
     ok = guard("--debug", *bot_args(state, tmp_path / "a.sqlite3"))
     slack.down = True
     webhook = guard(
-        "--debug", "scan", "--state", state, "--region", REGION, "--notify", "slack",
-        "--slack-webhook", slack.webhook_url, "--history", tmp_path / "b.sqlite3",
+        "--debug",
+        "scan",
+        "--state",
+        state,
+        "--region",
+        REGION,
+        "--notify",
+        "slack",
+        "--slack-webhook",
+        slack.webhook_url,
+        "--history",
+        tmp_path / "b.sqlite3",
     )
     assert "503" in webhook.err or "outbox" in webhook.err
     everything = failing.out + failing.err + ok.out + ok.err + webhook.out + webhook.err + caplog.text
@@ -236,13 +262,26 @@ def test_bad_slack_options_are_one_clear_line(guard, slack, estate, tmp_path):
         "guard: error: --slack-channel: a bot token needs a channel; pass --slack-channel '#alerts' or its id"
     )
     assert TOKEN not in result.err
-    both = guard("scan", "--state", state, "--notify", "slack", "--slack-token", TOKEN,
-                 "--slack-channel", "#a", "--slack-webhook", slack.webhook_url)
+    both = guard(
+        "scan",
+        "--state",
+        state,
+        "--notify",
+        "slack",
+        "--slack-token",
+        TOKEN,
+        "--slack-channel",
+        "#a",
+        "--slack-webhook",
+        slack.webhook_url,
+    )
     assert both.code == 1 and "use one" in both.err and "SECRET" not in both.err
 
 
 def big_drift(number: int) -> Drift:
-    group = Resource("aws_security_group", f"sg-{number:017x}", {"tags": {"Name": f"group-{number}-" + "x" * 300}})
+    group = Resource(
+        "aws_security_group", f"sg-{number:017x}", {"tags": {"Name": f"group-{number}-" + "x" * 300}}
+    )
     return Drift(
         kind=DriftKind.CHANGED,
         type="aws_security_group",

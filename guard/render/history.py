@@ -112,6 +112,8 @@ def render_history(data: dict[str, Any], console: Console) -> None:
     pending = [m for m in data["outbox"] if m["status"] == "pending"]
     refused = [m for m in data["outbox"] if m["status"] != "pending"]
     if pending:
-        console.print(f"[yellow]{len(pending)} Slack message(s) waiting in the outbox[/] (sent by the next run).")
+        console.print(
+            f"[yellow]{len(pending)} Slack message(s) waiting in the outbox[/] (sent by the next run)."
+        )
     for message in refused:
         console.print(f"[red]Slack refused a {message['kind']} message:[/] {escape(message['error'] or '')}")
