@@ -1,0 +1,130 @@
+"""Alerting runs: one cycle (cron, `guard scan --notify slack`, Lambda) or a loop (`guard watch`)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from guard.alerts import DEFAULT_REMIND_AFTER, CycleResult, parse_duration, run_cycle, scope_of
+from guard.aws import Clients
+from guard.errors import GuardError, InputError
+from guard.history import DEFAULT_LOCK_WAIT, open_history
+from guard.model import Report
+from guard.notify.slack import SlackTarget, make_notifier, redact
+
+log = logging.getLogger("guard.watch")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where history lives, where alerts go, when to remind. `repr` shows no secret."""
+
+    history: str | None = None  # SQLite path or dynamodb://TABLE; None: the per-user default
+    target: SlackTarget | None = None  # None: keep history, post nothing
+    remind_after: timedelta = DEFAULT_REMIND_AFTER
+    lock_wait: float = DEFAULT_LOCK_WAIT
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def from_options(
+        cls,
+        notify: str | None,
+        slack_webhook: str | None = None,
+        slack_token: str | None = None,
+        slack_channel: str | None = None,
+        history: str | None = None,
+        remind_after: str = "24h",
+        lock_wait: float = DEFAULT_LOCK_WAIT,
+        environ: dict[str, str] | None = None,
+    ) -> AlertSettings:
+        target = None
+        if notify == "slack":
+            target = SlackTarget.from_options(slack_webhook, slack_token, slack_channel, environ)
+        elif notify not in (None, "none"):
+            raise InputError("--notify", f"unknown destination {notify!r}", "use --notify slack")
+        return cls(
+            history=history,
+            target=target,
+            remind_after=parse_duration(remind_after, "--remind-after"),
+            lock_wait=lock_wait,
+            secrets=tuple(target.secrets) if target else (),
+        )
+
+    def clean(self, text: str) -> str:
+        return redact(text, self.secrets)
+
+
+def alert_once(
+    states: Sequence[str],
+    regions: Sequence[str],
+    clients: Clients,
+    settings: AlertSettings,
+    scan_once: Callable[[], Report] | None = None,
+) -> CycleResult:
+    """Scan once under the history lock, record it, and post what is new, due or resolved.
+
+    `scan_once` runs the scan the caller configured (Pulumi, remote state, accounts);
+    by default, the local states in `states`.
+    """
+    from guard.scan import scan
+
+    store = open_history(settings.history)
+    try:
+        notifier = make_notifier(settings.target) if settings.target else None
+        return run_cycle(
+            scan_once or (lambda: scan(states, regions, clients)),
+            store,
+            notifier,
+            scope_of(states, regions),
+            remind_after=settings.remind_after,
+            lock_wait=settings.lock_wait,
+        )
+    finally:
+        store.close()
+
+
+def describe_cycle(result: CycleResult) -> str:
+    report, delivery = result.report, result.delivery
+    parts = [
+        f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}",
+        f"{len(result.new)} new, {len(result.reminded)} reminded, {len(result.resolved)} resolved",
+    ]
+    if delivery.delivered or delivery.pending or delivery.refused:
+        parts.append(f"{delivery.delivered} Slack message{'s' if delivery.delivered != 1 else ''} sent")
+    if delivery.pending:
+        failure = f" ({delivery.errors[-1]})" if delivery.errors else ""
+        parts.append(f"{delivery.pending} kept in the outbox for the next run{failure}")
+    if delivery.refused:
+        parts.append(f"{delivery.refused} refused by Slack (see `guard history`)")
+    if not report.complete:
+        parts.append("INCOMPLETE: " + ", ".join(f"{n.type} in {n.region}" for n in report.not_checked))
+    return "; ".join(parts)
+
+
+def watch_loop(
+    cycle: Callable[[], CycleResult],
+    interval: timedelta,
+    stop: threading.Event,
+    report: Callable[[int, CycleResult | None, str | None], None],
+    max_cycles: int | None = None,
+) -> int:
+    """Run `cycle` every `interval` until `stop` is set; a failing cycle is reported and the loop goes on.
+
+    Returns the number of cycles run.
+    """
+    count = 0
+    while not stop.is_set():
+        count += 1
+        try:
+            result = cycle()
+        except Exception as exc:  # one bad cycle must not end the watch
+            report(count, None, str(exc) if isinstance(exc, GuardError) else f"{type(exc).__name__}: {exc}")
+        else:
+            report(count, result, None)
+        if max_cycles is not None and count >= max_cycles:
+            break
+        stop.wait(interval.total_seconds())
+    return count
