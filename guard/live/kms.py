@@ -88,6 +88,19 @@ def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, 
     return calls
 
 
+def _mark_aws_managed(keys: list[Attrs], aliases: list[Attrs]) -> None:
+    """A key behind an `alias/aws/...` alias is AWS-managed, whatever DescribeKey says
+    (moto creates the EBS default key as a customer key; AWS reports KeyManager AWS)."""
+    managed = {
+        alias.get("TargetKeyId")
+        for alias in aliases
+        if str(alias.get("AliasName", "")).startswith("alias/aws/")
+    }
+    for key in keys:
+        if key.get("KeyId") in managed:
+            key["AwsManagedAlias"] = True
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_kms_key",
@@ -115,7 +128,9 @@ REGISTRY.register(
             "bypass_policy_lockout_safety_check": "Terraform-only setting",
             "rotation_period_in_days": "not compared yet",
         },
-        aws_default=lambda item: item.get("KeyManager") == "AWS",
+        companion_call=("list_aliases", "Aliases"),
+        merge_companion=_mark_aws_managed,
+        aws_default=lambda item: item.get("KeyManager") == "AWS" or bool(item.get("AwsManagedAlias")),
         restore_calls=_key_restore,
         restorable=("enable_key_rotation", "is_enabled", "description"),
         describe=lambda resource: f"KMS key {resource.attrs.get('description') or resource.id}",
