@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from guard.aws import Clients, short_error
+from guard.aws import Clients, new_session, short_error
 from guard.errors import GuardError
 from guard.live import REGISTRY
 from guard.live.types import Registry
@@ -76,7 +76,7 @@ def assumed_session(base: boto3.Session, target: Target, session_name: str) -> b
     if target.external_id:
         params["ExternalId"] = target.external_id
     credentials = base.client("sts", region_name=region).assume_role(**params)["Credentials"]
-    return boto3.Session(
+    return new_session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],

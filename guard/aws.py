@@ -6,12 +6,25 @@ import threading
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from guard.errors import AwsAccessError, InputError
 
 DEFAULT_MAX_ATTEMPTS = 8
+
+# botocore reads its endpoint and service-model JSON once per session (most of a
+# second); one loader shared by every session guard opens reads each file once.
+_SHARED_LOADER = botocore.loaders.create_loader()
+
+
+def new_session(**kwargs: Any) -> boto3.Session:
+    """A boto3 session from the standard chain (or the given credentials), with the shared loader."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _SHARED_LOADER)
+    return boto3.Session(botocore_session=core, **kwargs)
 
 
 class Clients:
@@ -27,7 +40,7 @@ class Clients:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_pool_connections: int = 32,
     ) -> None:
-        self.session = session or boto3.Session()
+        self.session = session or new_session()
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": max_attempts},
             max_pool_connections=max_pool_connections,

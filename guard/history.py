@@ -723,9 +723,9 @@ def open_history(location: str | None, session: Any = None) -> HistoryStore:
         if not table_name:
             raise InputError("--history", f"{location!r} names no table", "use dynamodb://TABLE")
         region = parse_qs(parts.query).get("region", [None])[0]
-        import boto3
+        from guard.aws import new_session
 
-        session = session or boto3.Session()
+        session = session or new_session()
         resource = session.resource("dynamodb", region_name=region or session.region_name)
         return DynamoHistory(resource.Table(table_name), location)
     return SqliteHistory(location or default_history_path())

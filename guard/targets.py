@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import boto3
 
 from guard.accounts import Progress, Target, known_types, role_arn, scan_accounts
-from guard.aws import Clients
+from guard.aws import Clients, new_session
 from guard.config import AccountConfig, Config, apply_ignores, load_config
 from guard.errors import InputError
 from guard.live import REGISTRY
@@ -112,7 +112,7 @@ def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
 
 
 def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Report:
-    session = session or boto3.Session()
+    session = session or new_session()
     config = load_config(options.config) if options.config else None
     if config is None and not options.accounts:
         sources = command_line_sources(options)
