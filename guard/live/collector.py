@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,7 +61,7 @@ def collect(
             key = _ListCall(
                 declaration.service,
                 declaration.list_call,
-                tuple(sorted(declaration.list_params.items())),
+                _frozen(declaration.list_params),
                 region,
                 items_path=declaration.items_path if declaration.per_item else "",
                 per_item=declaration.per_item,
@@ -91,6 +91,11 @@ def collect(
                 _add(inventory, clients, declaration, items, call.region, workers)
     _collect_children(clients, inventory, children, workers)
     return inventory
+
+
+def _frozen(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Call parameters as a hashable key (botocore takes a tuple wherever it takes a list)."""
+    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in params.items()))
 
 
 def _listed_items(
@@ -177,7 +182,7 @@ def _collect_children(
                 for parent_id in parent_ids:
                     params = {**declaration.list_params, parent.param: parent_id}
                     call = _ListCall(
-                        declaration.service, declaration.list_call, tuple(sorted(params.items())), region
+                        declaration.service, declaration.list_call, _frozen(params), region
                     )
                     jobs.append((declaration, region, parent_id, call))
                 inventory.checked.add((declaration.name, region))  # until a call fails
@@ -314,7 +319,7 @@ def read_live(
     call = _ListCall(
         declaration.service,
         declaration.list_call,
-        tuple(params.items()),
+        _frozen(params),
         region,
         items_path=declaration.items_path if declaration.per_item else "",
         per_item=declaration.per_item,
