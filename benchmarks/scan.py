@@ -37,9 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guard.aws import Clients  # noqa: E402
-from guard.emulator import (  # noqa: E402
+from guard.emulator import (
     TerraformState,
     instance_attributes,
+    machine_image,
     moto_server,
     rule_block,
     security_group_attributes,
@@ -132,7 +133,7 @@ def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[
     )
     state.add("aws_vpc", "fleet", vpc_attributes(fleet_vpc, account, REGION))
     state.add("aws_subnet", "fleet", subnet_attributes(fleet["Subnet"], account))
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = machine_image(ec2)
     batches = [min(100, instances - start) for start in range(0, instances, 100)]
     with ThreadPoolExecutor(4) as pool:
         list(

@@ -19,6 +19,7 @@ from guard.aws import Clients
 from guard.emulator import (
     TerraformState,
     instance_attributes,
+    machine_image,
     moto_server,
     rule_block,
     security_group_attributes,
@@ -187,7 +188,7 @@ def build_web_estate(session: boto3.Session, region: str = REGION) -> WebEstate:
         dependencies=(app_address, lb_address),
     )
 
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = machine_image(ec2)
     instance_ids = []
     for key, subnet in zip(("a", "b"), subnets, strict=True):
         instance = ec2.run_instances(

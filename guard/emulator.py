@@ -61,6 +61,16 @@ def moto_server(region: str = "us-east-1") -> Iterator[str]:
         server.stop()
 
 
+def machine_image(ec2: Any) -> str:
+    """An Amazon Linux image id from the emulator's catalogue, asked for by name: the whole
+    catalogue is over a thousand images and takes seconds to describe."""
+    named = ec2.describe_images(
+        Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-*-x86_64-gp2"]}]
+    )["Images"]
+    images = named or ec2.describe_images(Owners=["amazon"])["Images"]
+    return str(images[0]["ImageId"])
+
+
 @dataclass
 class TerraformState:
     """A Terraform state document, format version 4, built one resource instance at a time."""

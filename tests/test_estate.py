@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 
 from guard.demo import build_web_estate, delete_https_rule
-from guard.emulator import TerraformState
+from guard.emulator import TerraformState, machine_image
 from guard.emulator_services import (
     autoscaling_group_attributes,
     cloudtrail_attributes,
@@ -195,7 +195,7 @@ def _compute(
         )
         state.add("aws_lambda_function", name.replace("-", "_"), lambda_function_attributes(function))
     autoscaling = client(session, "autoscaling")
-    image = client(session, "ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = machine_image(client(session, "ec2"))
     autoscaling.create_launch_configuration(
         LaunchConfigurationName="workers", ImageId=image, InstanceType="t3.small"
     )

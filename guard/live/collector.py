@@ -181,9 +181,7 @@ def _collect_children(
                 )
                 for parent_id in parent_ids:
                     params = {**declaration.list_params, parent.param: parent_id}
-                    call = _ListCall(
-                        declaration.service, declaration.list_call, _frozen(params), region
-                    )
+                    call = _ListCall(declaration.service, declaration.list_call, _frozen(params), region)
                     jobs.append((declaration, region, parent_id, call))
                 inventory.checked.add((declaration.name, region))  # until a call fails
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:

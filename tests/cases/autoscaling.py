@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import boto3
 
-from guard.emulator import TerraformState
+from guard.emulator import TerraformState, machine_image
 from guard.emulator_services import autoscaling_group_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
@@ -23,7 +23,7 @@ def _default_subnet(session: boto3.Session) -> str:
 
 def _create_group(session: boto3.Session, name: str, subnet: str) -> None:
     autoscaling = client(session, "autoscaling")
-    image = client(session, "ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = machine_image(client(session, "ec2"))
     autoscaling.create_launch_configuration(
         LaunchConfigurationName=f"{name}-lc", ImageId=image, InstanceType="t3.micro"
     )

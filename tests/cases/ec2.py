@@ -7,6 +7,7 @@ import boto3
 from guard.emulator import (
     TerraformState,
     instance_attributes,
+    machine_image,
     rule_block,
     security_group_attributes,
     subnet_attributes,
@@ -121,7 +122,7 @@ def build_vpc_rules(session: boto3.Session, state: TerraformState, ctx: Context)
 def build_instance(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     build_subnet(session, state, ctx)
     ec2 = _ec2(session)
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = machine_image(ec2)
     instance = ec2.run_instances(
         ImageId=image,
         InstanceType="t3.micro",
@@ -232,7 +233,7 @@ CASES = [
         ),
         unmanaged=lambda s, c: str(
             _ec2(s).run_instances(
-                ImageId=_ec2(s).describe_images(Owners=["amazon"])["Images"][0]["ImageId"],
+                ImageId=machine_image(_ec2(s)),
                 MinCount=1,
                 MaxCount=1,
             )["Instances"][0]["InstanceId"]

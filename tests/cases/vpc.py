@@ -8,7 +8,7 @@ import boto3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from guard.emulator import TerraformState, subnet_attributes, vpc_attributes
+from guard.emulator import TerraformState, machine_image, subnet_attributes, vpc_attributes
 from guard.emulator_vpc import (
     acl_rule_block,
     ebs_volume_attributes,
@@ -187,7 +187,7 @@ def build_volume(session: boto3.Session, state: TerraformState, ctx: Context) ->
 
 
 def _template_data(session: boto3.Session) -> dict[str, Any]:
-    image = _ec2(session).describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = machine_image(_ec2(session))
     return {"ImageId": image, "InstanceType": "t3.small"}
 
 
