@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (the repository root goes on sys.path before guard is imported)
 """How close is `guard scan` to the API floor, and how far ahead of a per-resource refresh?
 
 Provisions an estate on a local moto server, writes the matching Terraform state, then
@@ -36,7 +37,7 @@ import boto3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guard.aws import Clients  # noqa: E402
+from guard.aws import Clients
 from guard.emulator import (
     TerraformState,
     instance_attributes,
@@ -47,10 +48,10 @@ from guard.emulator import (
     subnet_attributes,
     vpc_attributes,
 )
-from guard.live import REGISTRY  # noqa: E402
-from guard.live.collector import collect  # noqa: E402
-from guard.reconcile import reconcile  # noqa: E402
-from guard.state import read_state_file  # noqa: E402
+from guard.live import REGISTRY
+from guard.live.collector import collect
+from guard.reconcile import reconcile
+from guard.state import read_state_file
 
 REGION = "us-east-1"
 FLOOR_CALLS = [
