@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from guard.attribution import AttributionSettings, attribute_findings
 from guard.aws import Clients
+from guard.current import current_resources
 from guard.errors import InputError
 from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
@@ -46,7 +47,10 @@ def scan(
     violations: tuple[Violation, ...] = ()
     if rules is not None:  # rules on live state; they also rank the drift they explain
         findings, violations = apply_to_scan(rules, declared, live.resources, findings, registry)
-    findings = add_impact(findings, build_graph(declared, live.resources))
+    current = current_resources(declared, live.resources, registry, keep_missing=True)
+    findings = add_impact(
+        findings, build_graph([r for r in current if r.address], [r for r in current if not r.address])
+    )
     notes: tuple[str, ...] = ()
     if attribution is not None:
         attributed = attribute_findings(findings, clients, account, attribution, scanned_regions[0])

@@ -384,15 +384,33 @@ def test_actor_from_a_record_says_unknown_for_what_is_missing():
 # --- end to end: the scan, with CloudTrail stubbed and AWS on moto ------------------------
 
 
+class _StubbedLookups:
+    """A CloudTrail client whose LookupEvents answers come from a Stubber; every other
+    CloudTrail operation (DescribeTrails and the rest, which the scan reads for
+    aws_cloudtrail) goes to moto."""
+
+    def __init__(self, real: Any, stubbed: Any) -> None:
+        self._real = real
+        self._stubbed = stubbed
+
+    def lookup_events(self, **params: Any) -> Any:
+        return self._stubbed.lookup_events(**params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
 class StubbedCloudTrail(Clients):
-    """Real clients for every service but CloudTrail, which moto does not implement."""
+    """Real clients for every service; CloudTrail's LookupEvents, which moto does not
+    implement, is stubbed."""
 
     def __init__(self, session: boto3.Session, cloudtrail: Any) -> None:
         super().__init__(session)
         self.cloudtrail = cloudtrail
 
     def client(self, service: str, region: str) -> Any:
-        return self.cloudtrail if service == "cloudtrail" else super().client(service, region)
+        real = super().client(service, region)
+        return _StubbedLookups(real, self.cloudtrail) if service == "cloudtrail" else real
 
 
 def _scan_events(group: str, rule_id: str) -> dict[str, Any]:

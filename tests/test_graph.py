@@ -17,6 +17,7 @@ from guard.model import Drift, DriftKind, Severity
 from guard.render.json import report_to_dict
 from guard.scan import scan
 from guard.state import read_state_file
+from tests.edge import build_edge
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -166,13 +167,15 @@ def _add_edge(
 
 
 def _estate_with_edge(aws: boto3.Session, tmp_path: Path, internal: bool = False) -> tuple[Any, Path]:
+    """The demo estate plus its load balancer, listeners and DNS record, built in moto."""
     estate = build_web_estate(aws, REGION)
-    _add_edge(estate.state, estate.lb_group_id, list(estate.subnet_ids), estate.instance_ids, internal)
+    build_edge(aws, estate, REGION, internal=internal)
     return estate, estate.state.write(tmp_path / "terraform.tfstate")
 
 
 def test_deleted_443_names_the_load_balancer_its_listener_and_the_dns_record(aws, tmp_path):
     estate, state = _estate_with_edge(aws, tmp_path)
+    assert scan([str(state)], [REGION], Clients(aws)).findings == ()  # the estate matches its state
     delete_https_rule(aws, estate.lb_group_id, REGION)
 
     report = scan([str(state)], [REGION], Clients(aws))
@@ -188,8 +191,9 @@ def test_deleted_443_names_the_load_balancer_its_listener_and_the_dns_record(aws
         "api.example.com points to load balancer prod-web (module.dns.aws_route53_record.api)",
     )
     assert report_to_dict(report)["findings"][0]["impact"] == list(finding.impact)
-    # The aws_lb, listener and record types are not collected: they count as not checked, not as drift.
-    assert "aws_lb" in report.unsupported_types
+    # The load balancer, listeners and record are read live and match: checked, not drift.
+    assert {"aws_lb", "aws_lb_listener", "aws_route53_record"} <= set(report.checked_types)
+    assert not {"aws_lb", "aws_lb_listener", "aws_route53_record"} & set(report.unsupported_types)
 
 
 def test_an_internal_load_balancer_raises_severity_less(aws, tmp_path):

@@ -9,42 +9,19 @@ from typing import Any
 import boto3
 
 from guard.demo import REGION, build_web_estate, delete_https_rule
+from tests.edge import build_edge
 
-ACCOUNT_LB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-web/50dc6c495c0c9188"
 
-
-def _with_load_balancer(estate: Any) -> None:
-    """The load balancer and its 443 listener are in state; guard does not read these types live."""
-    estate.state.add(
-        "aws_lb",
-        "web",
-        {
-            "arn": ACCOUNT_LB,
-            "enable_deletion_protection": True,
-            "id": ACCOUNT_LB,
-            "internal": False,
-            "load_balancer_type": "application",
-            "name": "prod-web",
-            "security_groups": [estate.lb_group_id],
-            "subnets": list(estate.subnet_ids),
-            "tags": {"Name": "prod-web"},
-        },
-        module="module.edge",
-    )
-    listener = ACCOUNT_LB.replace(":loadbalancer/", ":listener/") + "/f2f7dc8efc522ab2"
-    estate.state.add(
-        "aws_lb_listener",
-        "https",
-        {"arn": listener, "id": listener, "load_balancer_arn": ACCOUNT_LB, "port": 443, "protocol": "HTTPS"},
-        module="module.edge",
-    )
+def _with_load_balancer(session: boto3.Session, estate: Any) -> None:
+    """The load balancer and its 443 listener, in moto and in state (guard reads both live)."""
+    build_edge(session, estate, REGION, listeners=((443, "HTTPS"),), dns=False)
 
 
 def test_scan_with_rules_ranks_the_deleted_443_rule_critical(
     aws: boto3.Session, guard, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     estate = build_web_estate(aws, REGION)
-    _with_load_balancer(estate)
+    _with_load_balancer(aws, estate)
     state = estate.state.write(tmp_path / "terraform.tfstate")
     clean = guard("scan", "--state", state, "--region", REGION, "--rules", "builtin", "--format", "json")
     assert clean.code == 0, clean.out

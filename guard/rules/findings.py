@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from guard.current import current_resources
 from guard.live.types import Registry
 from guard.model import Drift, Resource, Violation
 from guard.rules.engine import evaluate, subjects_from_resources
@@ -13,12 +14,12 @@ from guard.rules.loader import RuleSet
 
 def live_view(declared: Sequence[Resource], live: Sequence[Resource], registry: Registry) -> list[Resource]:
     """What AWS holds: the collected types as read, with their Terraform addresses, plus
-    declared resources of types guard does not read (a load balancer and its listeners)
-    so that rules about related resources still see them."""
-    addresses = {(registry.canonical(r.type), r.id): r.address for r in declared if r.id}
-    view = [replace(r, address=r.address or addresses.get((r.type, r.id), "")) for r in live]
-    view += [r for r in declared if not registry.handles(r.type)]
-    return view
+    declared resources of types guard does not read, so that rules about related
+    resources still see them. Resources owned elsewhere (AWS's own defaults and managed
+    keys, a volume launched with its instance) are not judged on their own: they are not
+    the user's to change, or they are judged through their owner."""
+    current = current_resources(declared, live, registry, keep_missing=False)
+    return [resource for resource in current if not resource.owned_elsewhere]
 
 
 def apply_to_scan(
