@@ -322,12 +322,31 @@ def raised_severity(drift: Drift, reached: Sequence[Reached]) -> Severity:
     return wanted if wanted.rank > drift.severity.rank else drift.severity
 
 
+def _listeners_on_other_ports(drift: Drift, reached: Sequence[Reached]) -> set[int]:
+    """Listeners an ingress rule never covered: a deleted 443 rule does not break port 80."""
+    subject = drift.expected or drift.actual
+    if subject is None or subject.type != INGRESS:
+        return set()
+    low, high = subject.attrs.get("from_port"), subject.attrs.get("to_port")
+    if subject.attrs.get("ip_protocol") == "-1" or low is None or high is None:
+        return set()
+    return {
+        index
+        for index, hop in enumerate(reached)
+        if hop.node.type in _LISTENERS
+        and isinstance(hop.node.attrs.get("port"), int)
+        and not low <= hop.node.attrs["port"] <= high
+    }
+
+
 def impact_of(drift: Drift, graph: ResourceGraph) -> tuple[tuple[str, ...], Severity]:
     start = subject_node(drift, graph)
     if start is None:
         return (), drift.severity
     reached = reach(graph, start)
-    return tuple(sentence(hop) for hop in reached), raised_severity(drift, reached)
+    unaffected = _listeners_on_other_ports(drift, reached)
+    relevant = [hop for index, hop in enumerate(reached) if index not in unaffected]
+    return tuple(sentence(hop) for hop in relevant), raised_severity(drift, reached)
 
 
 def add_impact(findings: Iterable[Drift], graph: ResourceGraph) -> tuple[Drift, ...]:

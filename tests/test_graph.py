@@ -10,14 +10,13 @@ from typing import Any
 import boto3
 
 from guard.aws import Clients
-from guard.demo import build_web_estate, delete_https_rule
+from guard.demo import build_edge, build_web_estate, delete_https_rule
 from guard.emulator import TerraformState
 from guard.graph import add_impact, build_graph, finding_class, group_findings
 from guard.model import Drift, DriftKind, Severity
 from guard.render.json import report_to_dict
 from guard.scan import scan
 from guard.state import read_state_file
-from tests.edge import build_edge
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -187,7 +186,6 @@ def test_deleted_443_names_the_load_balancer_its_listener_and_the_dns_record(aws
         f"security group prod-alb ({estate.lb_group_id}) is attached to the internet-facing load balancer "
         "prod-web (module.edge.aws_lb.web)",
         "prod-web listens on HTTPS 443 (module.edge.aws_lb_listener.https)",
-        "prod-web listens on HTTP 80 (module.edge.aws_lb_listener.http)",
         "api.example.com points to load balancer prod-web (module.dns.aws_route53_record.api)",
     )
     assert report_to_dict(report)["findings"][0]["impact"] == list(finding.impact)

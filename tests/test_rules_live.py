@@ -8,8 +8,7 @@ from typing import Any
 
 import boto3
 
-from guard.demo import REGION, build_web_estate, delete_https_rule
-from tests.edge import build_edge
+from guard.demo import REGION, build_edge, build_web_estate, delete_https_rule
 
 
 def _with_load_balancer(session: boto3.Session, estate: Any) -> None:
