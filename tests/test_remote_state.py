@@ -31,7 +31,9 @@ def bucket(aws):
 def _put(s3, key, estate, bucket="acme-tf-state"):
     """Store the estate's state in the bucket. The bucket is declared in that state (a backend
     bucket its own stack manages): guard reads every S3 bucket, and one in no state is unmanaged."""
-    estate.state.add("aws_s3_bucket", "tf_state", s3_bucket_attributes(bucket, REGION), module="module.bootstrap")
+    estate.state.add(
+        "aws_s3_bucket", "tf_state", s3_bucket_attributes(bucket, REGION), module="module.bootstrap"
+    )
     # As the provider's default_tags left it.
     tags = [{"Key": k, "Value": v} for k, v in DEFAULT_TAGS.items()]
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})

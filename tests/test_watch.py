@@ -51,7 +51,9 @@ def drifted_state(aws, tmp_path):
     return state
 
 
-def test_watch_stops_cleanly_on_sigterm(drifted_state, httpserver, tmp_path):
+@pytest.mark.parametrize("source", ["--state", "--tf-dir"])
+def test_watch_stops_cleanly_on_sigterm(drifted_state, httpserver, tmp_path, source):
+    """`watch` reads the same state sources as `scan`: a state file, or a working directory."""
     slack = SlackApi(httpserver).start()
     env = {**os.environ, "GUARD_SLACK_WEBHOOK_URL": slack.webhook_url}
     process = subprocess.Popen(
@@ -60,8 +62,8 @@ def test_watch_stops_cleanly_on_sigterm(drifted_state, httpserver, tmp_path):
             "-m",
             "guard",
             "watch",
-            "--state",
-            str(drifted_state),
+            source,
+            str(drifted_state if source == "--state" else drifted_state.parent),
             "--region",
             REGION,
             "--interval",
@@ -100,6 +102,15 @@ def test_watch_rejects_a_bad_interval_in_one_line(guard, tmp_path):
     assert result.code == 1
     assert result.err.strip() == (
         "guard: error: --interval: 'often' is not a duration; use a number with s, m, h or d, e.g. 5m or 24h"
+    )
+
+
+def test_watch_without_a_state_source_is_one_line_exit_1(guard):
+    result = guard("watch", "--region", REGION)
+    assert result.code == 1
+    assert result.err.strip() == (
+        "guard: error: guard watch: no state to compare with; "
+        "pass --state, --tf-dir, --pulumi-stack, or --pulumi-state with --stack"
     )
 
 
@@ -153,3 +164,24 @@ def test_every_alerting_option_is_in_the_cli_reference(command):
             if name.startswith("--") and name != "--help":
                 listed = rf"^ +(?:-\w, )?(?:--[\w-]+ / )?{re.escape(name)}(?![\w-])"
                 assert re.search(listed, section, re.MULTILINE), f"{command} {name} not in docs/cli.md"
+
+
+def test_the_history_scope_names_every_source_a_run_reads():
+    """A run resolves only its own scope's findings: runs over different sources never share one."""
+    from guard.alerts import scope_of
+    from guard.targets import ScanOptions, scope_sources
+
+    plain = ScanOptions(states=("a.tfstate",), regions=(REGION,))
+    assert scope_of(scope_sources(plain), plain.regions) == scope_of(["a.tfstate"], [REGION])  # as before
+    scopes = {
+        scope_of(scope_sources(options), ())
+        for options in (
+            ScanOptions(tf_dirs=("network",)),
+            ScanOptions(tf_dirs=("app",)),
+            ScanOptions(pulumi_state="s3://acme-pulumi", stacks=("org/web/prod",)),
+            ScanOptions(pulumi_state="s3://acme-pulumi", stacks=("org/web/staging",)),
+            ScanOptions(states=("s3://b/k",), workspace="staging"),
+            ScanOptions(states=("s3://b/k",)),
+        )
+    }
+    assert len(scopes) == 6
