@@ -247,15 +247,20 @@ def cli(debug: bool) -> None:
         logging.getLogger("botocore").setLevel(logging.WARNING)
 
 
+def state_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--state`, the same for every command that scans (`scan`, `watch`)."""
+    return click.option(
+        "--state",
+        "states",
+        multiple=True,
+        type=click.Path(dir_okay=True),
+        help="Terraform state (format version 4): a file, s3://BUCKET/KEY (read only) or an "
+        "http(s):// backend address (credentials from GUARD_STATE_AUTH). Repeat for several states.",
+    )(command)
+
+
 @cli.command()
-@click.option(
-    "--state",
-    "states",
-    multiple=True,
-    type=click.Path(dir_okay=True),
-    help="Terraform state (format version 4): a file, s3://BUCKET/KEY (read only) or an "
-    "http(s):// backend address (credentials from GUARD_STATE_AUTH). Repeat for several states.",
-)
+@state_option
 @click.option(
     "--region",
     "regions",
@@ -363,11 +368,12 @@ def scan(
         **sources,
     )
     if alerting["notify"] not in (None, "none") or alerting["history"]:
+        from guard.targets import scope_sources
         from guard.watch import alert_once, describe_cycle
 
         settings_ = alert_settings(alerting)
         result = alert_once(
-            states,
+            scope_sources(options),
             regions,
             Clients(max_attempts=max_attempts),
             settings_,
@@ -850,14 +856,7 @@ def config_check(path: str) -> int:
 
 
 @cli.command()
-@click.option(
-    "--state",
-    "states",
-    multiple=True,
-    required=True,
-    type=click.Path(dir_okay=True),
-    help="Terraform state file (format version 4). Repeat for several states.",
-)
+@state_option
 @click.option("--region", "regions", multiple=True, help="AWS region to read. Repeat for several.")
 @click.option(
     "--interval",
@@ -873,26 +872,38 @@ def config_check(path: str) -> int:
     envvar="GUARD_MAX_ATTEMPTS",
     help="Attempts per AWS call before a throttled or failing call marks the scan incomplete.",
 )
+@state_source_options
 @notify_options
 def watch(
-    states: tuple[str, ...], regions: tuple[str, ...], interval: str, max_attempts: int, **alerting: Any
+    states: tuple[str, ...], regions: tuple[str, ...], interval: str, max_attempts: int, **sources: Any
 ) -> int:
     """Scan on a loop and alert: the same cycle as `scan --notify`, every --interval.
 
-    Stops cleanly on SIGTERM or SIGINT (after the cycle under way); a cycle that fails
-    is logged and the loop goes on.
+    Reads the same state sources as `scan` (--state, --tf-dir, --pulumi-stack,
+    --pulumi-state with --stack). Stops cleanly on SIGTERM or SIGINT (after the cycle
+    under way); a cycle that fails is logged and the loop goes on.
     """
     import signal
     import threading
 
     from guard.alerts import parse_duration
+    from guard.targets import ScanOptions, command_line_sources, run_scan, scope_sources
     from guard.watch import alert_once, describe_cycle, watch_loop
 
+    alerting = {name: sources.pop(name) for name in ALERT_OPTIONS}
     every = parse_duration(interval, "--interval")
     if every.total_seconds() < 1:
         raise GuardError("--interval: must be at least 1s")
+    options = ScanOptions(states=states, regions=regions, max_attempts=max_attempts, **sources)
+    if not command_line_sources(options):  # checked once, not every cycle
+        raise InputError(
+            "guard watch",
+            "no state to compare with",
+            "pass --state, --tf-dir, --pulumi-stack, or --pulumi-state with --stack",
+        )
     settings = alert_settings(alerting)
     clients = Clients(max_attempts=max_attempts)
+    scope = scope_sources(options)
     stop = threading.Event()
 
     def on_signal(number: int, _: Any) -> None:
@@ -913,7 +924,12 @@ def watch(
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         click.echo(f"guard: watch: every {interval}; stop with SIGTERM or Ctrl-C", err=True)
-        cycles = watch_loop(lambda: alert_once(states, regions, clients, settings), every, stop, on_cycle)
+        cycles = watch_loop(
+            lambda: alert_once(scope, regions, clients, settings, scan_once=lambda: run_scan(options)),
+            every,
+            stop,
+            on_cycle,
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,22 @@ class ScanOptions:
     progress: bool | None = None  # None: a bar on a terminal, plain lines otherwise
     rules: RuleSet | None = None  # `--rules`; else the config's rules folders
     attribution: AttributionSettings | None = None
+
+
+def scope_sources(options: ScanOptions) -> list[str]:
+    """Everything an alerting run reads, for its history scope (guard.alerts.scope_of): a run
+    resolves only findings of its own scope, so two runs over different sources must not share
+    one. With --state alone this is the states, as before, so existing histories keep their scope."""
+    items = list(options.states)
+    items += [f"tf-dir://{os.path.abspath(d)}" for d in options.tf_dirs]
+    items += [f"pulumi-stack://{os.path.abspath(p)}" for p in options.pulumi_stacks]
+    items += [f"pulumi://{options.pulumi_state} {stack}" for stack in options.stacks]
+    if options.workspace or options.workspace_key_prefix:
+        items.append(f"workspace://{options.workspace_key_prefix}/{options.workspace}")
+    if options.config:
+        items.append(f"config://{os.path.abspath(options.config)}")
+    items += [f"account://{account}" for account in options.accounts]
+    return items
 
 
 def command_line_sources(options: ScanOptions) -> list[StateSource]:

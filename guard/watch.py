@@ -67,7 +67,8 @@ def alert_once(
     """Scan once under the history lock, record it, and post what is new, due or resolved.
 
     `scan_once` runs the scan the caller configured (Pulumi, remote state, accounts);
-    by default, the local states in `states`.
+    by default, the local states in `states`. `states` also names the run's history scope
+    (with `scan_once`, pass guard.targets.scope_sources: every source the scan reads).
     """
     from guard.scan import scan
 

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import boto3
 import pytest
 from moto import settings as moto_settings
+from moto.awslambda.responses import LambdaResponse
 from moto.core.authorization import ActionAuthenticatorMixin
+from moto.route53.responses import Route53
 
 from guard.accounts import Progress
-from guard.demo import build_web_estate, delete_https_rule
+from guard.demo import DEFAULT_TAGS, build_web_estate, delete_https_rule
+from guard.emulator_services import iam_inline_policy_attributes, iam_role_attributes
 
 REGION = "us-east-1"
 PROD, STAGING, DENIED = "111111111111", "222222222222", "333333333333"
-READ_ONLY = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": ["ec2:Describe*", "sts:GetCallerIdentity"], "Resource": "*"}],
-}
+DOCS = Path(__file__).parent.parent / "docs" / "accounts.md"
+
+
+def documented_read_only_policy() -> dict:
+    """The narrow read-only policy docs/accounts.md tells users to attach: the role has exactly it."""
+    text = DOCS.read_text().split("<!-- guard-readonly-policy -->", 1)[1]
+    return json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+
+
+READ_ONLY = documented_read_only_policy()
 
 
 def _session(credentials: dict) -> boto3.Session:
@@ -42,26 +52,35 @@ def three_accounts(aws, tmp_path, monkeypatch):
             )["Credentials"]
         )
         iam = admin.client("iam")
-        iam.create_role(
-            RoleName="guard-readonly",
-            AssumeRolePolicyDocument=json.dumps(
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"AWS": f"arn:aws:iam::{runner_account}:user/guard-runner"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"StringEquals": {"sts:ExternalId": "acme-guard"}},
-                        }
-                    ],
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{runner_account}:user/guard-runner"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"sts:ExternalId": "acme-guard"}},
                 }
-            ),
-        )
+            ],
+        }
+        role = iam.create_role(
+            RoleName="guard-readonly",
+            AssumeRolePolicyDocument=json.dumps(trust),
+            Tags=[{"Key": k, "Value": v} for k, v in DEFAULT_TAGS.items()],  # the provider's default_tags
+        )["Role"]
         iam.put_role_policy(
             RoleName="guard-readonly", PolicyName="read-only", PolicyDocument=json.dumps(READ_ONLY)
         )
-        estates[account] = (admin, build_web_estate(admin, REGION))
+        estate = build_web_estate(admin, REGION)
+        # guard's role is infrastructure like any other: declared in the account's state,
+        # or guard reports it (and its policy) as unmanaged.
+        estate.state.add("aws_iam_role", "guard_readonly", iam_role_attributes(role, trust))
+        estate.state.add(
+            "aws_iam_role_policy",
+            "guard_readonly",
+            iam_inline_policy_attributes("role", "guard-readonly", "read-only", READ_ONLY),
+        )
+        estates[account] = (admin, estate)
         estates[account][1].state.write(tmp_path / f"{account}.tfstate")
 
     # The runner may assume guard-readonly in prod and staging only.
@@ -119,7 +138,11 @@ name = "sandbox"
 states = ["{tmp_path / f"{DENIED}.tfstate"}"]
 """
     )
-    # From here on moto checks every request against IAM, as AWS does.
+    # From here on moto checks every request against IAM, as AWS does. Except Lambda and
+    # Route 53: moto 5 cannot verify SigV4 on their REST paths (SignatureDoesNotMatch, or
+    # an empty error, even for a principal allowed "*"), so those two go unchecked.
+    for response in (LambdaResponse, Route53):
+        monkeypatch.setattr(response, "_authenticate_and_authorize_normal_action", lambda self, *a: None)
     monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
     monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
     return config, estates
@@ -137,7 +160,8 @@ def test_two_accounts_scanned_one_denied_exit_3(guard, three_accounts):
     assert denied["what"] == "account" and denied["name"] == f"{DENIED} (sandbox)"
     assert f"arn:aws:iam::{DENIED}:role/guard-readonly" in denied["reason"]
     assert "AccessDenied" in denied["reason"]
-    assert report["summary"]["coverage"]["managed"] == 16  # eight resources in each scanned account
+    # In each scanned account: the web estate's eight resources, guard's role and its policy.
+    assert report["summary"]["coverage"]["managed"] == 20
     lines = [line for line in result.err.splitlines() if line.startswith("guard: account")]
     assert len(lines) == 3 and any("NOT SCANNED" in line and DENIED in line for line in lines)
 

@@ -11,6 +11,7 @@ import pytest
 from guard.alerts import record, run_cycle
 from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
+from guard.emulator_services import dynamodb_table_attributes
 from guard.history import (
     FindingRecord,
     HistoryBusy,
@@ -29,7 +30,10 @@ REGION = "us-east-1"
 TABLE = "guard-history"
 
 
-def create_table(session):
+def create_table(session, state=None):
+    """guard's history table, as docs/slack.md has it created. With `state`, it is declared
+    there (Terraform manages it): guard reads every DynamoDB table, and a table in no state
+    is unmanaged, guard's own included."""
     session.client("dynamodb", region_name=REGION).create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
@@ -39,6 +43,18 @@ def create_table(session):
         ],
         BillingMode="PAY_PER_REQUEST",
     )
+    if state is not None:
+        declare_table(session, state)
+
+
+def declare_table(session, state):
+    """Declare the history table in `state`, tagged as the provider's default_tags would."""
+    dynamodb = session.client("dynamodb", region_name=REGION)
+    table = dynamodb.describe_table(TableName=TABLE)["Table"]
+    tags = [{"Key": k, "Value": v} for k, v in state.default_tags.items()]
+    if tags:
+        dynamodb.tag_resource(ResourceArn=table["TableArn"], Tags=tags)
+    state.add("aws_dynamodb_table", "guard_history", dynamodb_table_attributes(table, False))
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])
@@ -121,8 +137,10 @@ def test_the_lock_lets_one_run_in_and_a_stale_lock_go(location):
 
 
 @pytest.fixture
-def drifted(aws, tmp_path):
+def drifted(aws, tmp_path, location):
     built = build_web_estate(aws, REGION)
+    if location.startswith("dynamodb://"):
+        declare_table(aws, built.state)
     state = built.state.write(tmp_path / "terraform.tfstate")
     delete_https_rule(aws, built.lb_group_id, REGION)
     return scan([str(state)], [REGION], Clients(aws))

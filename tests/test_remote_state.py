@@ -8,7 +8,8 @@ import json
 import pytest
 from werkzeug import Response
 
-from guard.demo import build_web_estate, delete_https_rule
+from guard.demo import DEFAULT_TAGS, build_web_estate, delete_https_rule
+from guard.emulator_services import s3_bucket_attributes
 from tests.pulumi_estate import web_estate_export
 
 REGION = "us-east-1"
@@ -28,6 +29,14 @@ def bucket(aws):
 
 
 def _put(s3, key, estate, bucket="acme-tf-state"):
+    """Store the estate's state in the bucket. The bucket is declared in that state (a backend
+    bucket its own stack manages): guard reads every S3 bucket, and one in no state is unmanaged."""
+    estate.state.add(
+        "aws_s3_bucket", "tf_state", s3_bucket_attributes(bucket, REGION), module="module.bootstrap"
+    )
+    # As the provider's default_tags left it.
+    tags = [{"Key": k, "Value": v} for k, v in DEFAULT_TAGS.items()]
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
     s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(estate.state.document()).encode())
 
 
@@ -74,7 +83,7 @@ def test_s3_workspaces(guard, estate, bucket, stored_at, args):
     result = guard("scan", *args, "--region", REGION, "--format", "json")
     assert result.code == 0, result.err
     assert result.json()["sources"] == [f"s3://acme-tf-state/{stored_at}"]
-    assert result.json()["summary"]["coverage"]["managed"] == 8
+    assert result.json()["summary"]["coverage"]["managed"] == 9  # the web estate's eight and the bucket
 
 
 EMPTY_STATE = {"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "x", "resources": []}
@@ -267,13 +276,19 @@ def test_pulumi_s3_backend(guard, aws, estate, compressed):
         body, key = gzip.compress(body), key + ".gz"
     s3.put_object(Bucket="acme-pulumi", Key=key, Body=body)
     args = ("--pulumi-state", "s3://acme-pulumi/team-a", "--stack", "organization/web/prod")
-    clean = guard("scan", *args, "--region", REGION, "--format", "json")
-    assert clean.code == 0, clean.err
-    assert clean.json()["sources"] == ["s3://acme-pulumi/team-a (stack organization/web/prod)"]
+    before = guard("scan", *args, "--region", REGION, "--format", "json")
+    assert before.json()["sources"] == ["s3://acme-pulumi/team-a (stack organization/web/prod)"]
+    # The backend bucket was made by hand, outside any stack (Pulumi's usual bootstrap):
+    # it is unmanaged, and that is the one finding while the stack itself matches AWS.
+    assert before.code == 2, before.err
+    assert [(f["kind"], f["type"], f["id"]) for f in before.json()["findings"]] == [
+        ("unmanaged", "aws_s3_bucket", "acme-pulumi")
+    ]
     delete_https_rule(aws, estate.lb_group_id, REGION)
     drifted = guard("scan", *args, "--region", REGION, "--format", "json")
     assert drifted.code == 2
-    (finding,) = drifted.json()["findings"]
+    (finding,) = [f for f in drifted.json()["findings"] if f["kind"] != "unmanaged"]
+    assert [f["id"] for f in drifted.json()["findings"] if f["kind"] == "unmanaged"] == ["acme-pulumi"]
     assert finding["address"].startswith("urn:pulumi:prod::web::")
     assert finding["id"] == estate.lb_group_id
     assert finding["source"] == "s3://acme-pulumi/team-a (stack organization/web/prod)"

@@ -51,7 +51,9 @@ def drifted_state(aws, tmp_path):
     return state
 
 
-def test_watch_stops_cleanly_on_sigterm(drifted_state, httpserver, tmp_path):
+@pytest.mark.parametrize("source", ["--state", "--tf-dir"])
+def test_watch_stops_cleanly_on_sigterm(drifted_state, httpserver, tmp_path, source):
+    """`watch` reads the same state sources as `scan`: a state file, or a working directory."""
     slack = SlackApi(httpserver).start()
     env = {**os.environ, "GUARD_SLACK_WEBHOOK_URL": slack.webhook_url}
     process = subprocess.Popen(
@@ -60,8 +62,8 @@ def test_watch_stops_cleanly_on_sigterm(drifted_state, httpserver, tmp_path):
             "-m",
             "guard",
             "watch",
-            "--state",
-            str(drifted_state),
+            source,
+            str(drifted_state if source == "--state" else drifted_state.parent),
             "--region",
             REGION,
             "--interval",
@@ -103,13 +105,25 @@ def test_watch_rejects_a_bad_interval_in_one_line(guard, tmp_path):
     )
 
 
-def test_lambda_handler_runs_one_cycle_per_scheduled_event(aws, drifted_state, httpserver):
+def test_watch_without_a_state_source_is_one_line_exit_1(guard):
+    result = guard("watch", "--region", REGION)
+    assert result.code == 1
+    assert result.err.strip() == (
+        "guard: error: guard watch: no state to compare with; "
+        "pass --state, --tf-dir, --pulumi-stack, or --pulumi-state with --stack"
+    )
+
+
+def test_lambda_handler_runs_one_cycle_per_scheduled_event(aws, tmp_path, httpserver):
     from guard.lambda_handler import handler
 
-    create_table(aws)
+    built = build_web_estate(aws, REGION)
+    create_table(aws, built.state)  # the history table is declared with the estate
+    state = built.state.write(tmp_path / "terraform.tfstate")
+    delete_https_rule(aws, built.lb_group_id, REGION)
     slack = SlackApi(httpserver).start()
     environ = {
-        "GUARD_STATE": str(drifted_state),
+        "GUARD_STATE": str(state),
         "GUARD_REGIONS": REGION,
         "GUARD_HISTORY": f"dynamodb://{TABLE}",
         "GUARD_SLACK_WEBHOOK_URL": slack.webhook_url,
@@ -136,6 +150,9 @@ def test_lambda_handler_runs_one_cycle_per_scheduled_event(aws, drifted_state, h
 
 @pytest.mark.parametrize("command", ["scan", "watch", "history"])
 def test_every_alerting_option_is_in_the_cli_reference(command):
+    """docs/cli.md is generated from --help (tests/test_docs.py keeps it current): each option
+    must be listed in its command's section, not hidden or missing from the help."""
+    import re
     from pathlib import Path
 
     from guard.cli import cli
@@ -143,6 +160,28 @@ def test_every_alerting_option_is_in_the_cli_reference(command):
     text = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
     section = text.split(f"## guard {command}\n", 1)[1].split("\n## ", 1)[0]
     for param in cli.commands[command].params:
-        for name in param.opts:
+        for name in [*param.opts, *param.secondary_opts]:
             if name.startswith("--") and name != "--help":
-                assert f"`{name}" in section or f"{name}`" in section, f"{command} {name} not in docs/cli.md"
+                listed = rf"^ +(?:-\w, )?(?:--[\w-]+ / )?{re.escape(name)}(?![\w-])"
+                assert re.search(listed, section, re.MULTILINE), f"{command} {name} not in docs/cli.md"
+
+
+def test_the_history_scope_names_every_source_a_run_reads():
+    """A run resolves only its own scope's findings: runs over different sources never share one."""
+    from guard.alerts import scope_of
+    from guard.targets import ScanOptions, scope_sources
+
+    plain = ScanOptions(states=("a.tfstate",), regions=(REGION,))
+    assert scope_of(scope_sources(plain), plain.regions) == scope_of(["a.tfstate"], [REGION])  # as before
+    scopes = {
+        scope_of(scope_sources(options), ())
+        for options in (
+            ScanOptions(tf_dirs=("network",)),
+            ScanOptions(tf_dirs=("app",)),
+            ScanOptions(pulumi_state="s3://acme-pulumi", stacks=("org/web/prod",)),
+            ScanOptions(pulumi_state="s3://acme-pulumi", stacks=("org/web/staging",)),
+            ScanOptions(states=("s3://b/k",), workspace="staging"),
+            ScanOptions(states=("s3://b/k",)),
+        )
+    }
+    assert len(scopes) == 6
