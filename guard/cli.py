@@ -709,7 +709,12 @@ def types_command(output_format: str) -> int:
     elif output_format == "markdown":
         click.echo(render_markdown(REGISTRY), nl=False)
     else:
-        table = Table("Type", "Service", "AWS calls", "Compared", box=None, show_lines=False)
+        table = Table(box=None, show_lines=False)
+        # Type names are what people search for: never cut or wrap them, whatever their length.
+        longest = max((len(row["type"]) for row in rows), default=4)
+        table.add_column("Type", no_wrap=True, min_width=longest)
+        for header in ("Service", "AWS calls", "Compared"):
+            table.add_column(header)
         for row in rows:
             name = "\n".join([row["type"], *(f"(alias {a})" for a in row["aliases"])])
             table.add_row(name, row["service"], "\n".join(row["api_calls"]), ", ".join(row["compared"]))

@@ -197,11 +197,12 @@ def _pair_edits_in_place(
 
 def _without_children_of(missing: list[Resource], registry: Registry) -> list[Resource]:
     """A deleted group's rules went with it: the group's finding says it once."""
-    gone = {resource.id for resource in missing if resource.id}
+    # By type and id: an S3 bucket setting's id is its bucket's name, the same as the bucket's.
+    gone = {(resource.type, resource.id) for resource in missing if resource.id}
     kept = []
     for resource in missing:
         parent = registry.get(resource.type).parent
-        if parent is None or resource.attrs.get(parent[0]) not in gone:
+        if parent is None or (parent[1], resource.attrs.get(parent[0])) not in gone:
             kept.append(resource)
     return kept
 

@@ -200,11 +200,22 @@ def operation_name(service: str, method: str) -> str:
     raise ValueError(f"{service} has no operation {method}")
 
 
+# botocore service names the aws CLI renames (awscli/customizations: s3 -> s3api, since
+# `aws s3` is the high-level cp/sync command; codedeploy -> deploy; config -> configservice).
+# Every other service's command is its botocore name (elbv2, lambda, route53, ...).
+CLI_COMMANDS = {"s3": "s3api", "codedeploy": "deploy", "config": "configservice"}
+
+
+def cli_command(service: str) -> str:
+    """The aws CLI command for a botocore service name."""
+    return CLI_COMMANDS.get(service, service)
+
+
 def aws_cli(call: AwsCall) -> str:
     """The copy-pasteable `aws` CLI line for a boto3 call."""
     operation = _service_model(call.service).operation_model(operation_name(call.service, call.operation))
     members = operation.input_shape.members if operation.input_shape is not None else {}
-    words = ["aws", call.service, xform_name(operation.name, "-")]
+    words = ["aws", cli_command(call.service), xform_name(operation.name, "-")]
     if call.region:
         words += ["--region", shlex.quote(call.region)]
     for name, value in call.params.items():

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from guard.apply import EXIT_STEP_FAILED, Outcome, rollback
 from guard.aws import Clients
-from guard.emulator import TerraformState, rule_block, security_group_attributes
+from guard.emulator import TerraformState, vpc_rule_attributes
 from guard.live import REGISTRY
 from guard.live.types import ResourceType
 from guard.model import Resource
@@ -320,29 +320,33 @@ def test_failing_step_stops_the_run_and_reports_what_was_and_was_not_done(aws, t
 
 
 def test_failing_step_exit_code_from_the_cli(aws, guard, tmp_path):
-    """A declared group that is gone: its rule cannot be re-created by a direct call."""
+    """A declared rule whose group is gone: it cannot be re-created by a direct call.
+
+    The group is declared elsewhere (another stack), so the rule is a finding of its own;
+    a group declared in the same state would be one finding for itself and its rules, with
+    no direct call offered (tests/test_security_group_rules.py).
+    """
     ec2 = aws.client("ec2", region_name=REGION)
     vpc_id = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
     group = ec2.create_security_group(GroupName="gone", Description="gone", VpcId=vpc_id)
-    described = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"][0]
+    ec2.authorize_security_group_ingress(
+        GroupId=group["GroupId"],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        ],
+    )
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group["GroupId"]]}])
+    (rule,) = [r for r in rules["SecurityGroupRules"] if not r["IsEgress"]]
     ec2.delete_security_group(GroupId=group["GroupId"])
     state = TerraformState()
     state.add(
-        "aws_security_group",
-        "gone",
-        security_group_attributes(
-            described,
-            "123456789012",
-            REGION,
-            ingress=[rule_block("tcp", 443, 443, ("0.0.0.0/0",))],
-            egress=[],
-        ),
+        "aws_vpc_security_group_ingress_rule", "https", vpc_rule_attributes(rule, "123456789012", REGION)
     )
     path = state.write(tmp_path / "terraform.tfstate")
     result = guard("rollback", "--state", path, "--region", REGION, "--apply", "--yes")
     assert result.code == EXIT_STEP_FAILED, (result.out, result.err)
     assert "FAILED" in result.out and "InvalidGroup.NotFound" in result.out
-    assert "terraform apply -target=aws_security_group.gone" in result.out
+    assert "terraform apply -target=aws_vpc_security_group_ingress_rule.https" in result.out
 
 
 # --- never an invented call ----------------------------------------------------------
@@ -373,17 +377,19 @@ def test_change_without_a_safe_reversal_offers_only_iac(aws, guard, tmp_path):
 # --- the printed commands are real ---------------------------------------------------
 
 
-def _all_plans(aws: boto3.Session, guard: Any, tmp_path: Path) -> list[dict[str, Any]]:
-    """Every rollback step the cases produce, read from the scan's JSON."""
-    steps = []
+def _all_plans(aws: boto3.Session, guard: Any, tmp_path: Path) -> list[tuple[Edit, list[dict[str, Any]]]]:
+    """Every rollback step the cases produce, per edit, read from the scan's JSON."""
+    plans = []
     for number, edit in enumerate(EDITS):
         folder = tmp_path / str(number)
         folder.mkdir()
         _reset_emulator()
         path, _ = _inject(edit, aws, folder)
+        steps = []
         for finding in _scan(guard, path)["findings"]:
             steps += finding["rollback"]
-    return steps
+        plans.append((edit, steps))
+    return plans
 
 
 def _reset_emulator() -> None:
@@ -394,11 +400,18 @@ def _reset_emulator() -> None:
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
 
 
+# Services whose aws CLI command is not the botocore name (aws-cli renames them; `aws s3`
+# is the high-level cp/sync command, the API calls are under `aws s3api`).
+AWS_CLI_RENAMED = {"s3": "s3api", "codedeploy": "deploy", "config": "configservice"}
+AWS_CLI_SERVICES = {command: service for service, command in AWS_CLI_RENAMED.items()}
+
+
 def _check_cli_line(line: str) -> None:
     """The line parses with shlex, names a real operation, and every option is one of its inputs."""
     words = shlex.split(line)
     assert words[:1] == ["aws"], line
-    service, command, rest = words[1], words[2], words[3:]
+    assert words[1] not in AWS_CLI_RENAMED, f"the aws CLI calls it {AWS_CLI_RENAMED.get(words[1])}: {line}"
+    service, command, rest = AWS_CLI_SERVICES.get(words[1], words[1]), words[2], words[3:]
     loader = botocore.session.get_session()
     assert service in loader.get_available_services(), line
     model = loader.get_service_model(service)
@@ -443,10 +456,25 @@ def _check_cli_line(line: str) -> None:
 
 
 def test_every_generated_cli_line_and_hcl_block_is_real(aws, guard, tmp_path):
-    steps = _all_plans(aws, guard, tmp_path)
+    plans = _all_plans(aws, guard, tmp_path)
+    steps = [step for _, edit_steps in plans for step in edit_steps]
     assert {step["kind"] for step in steps} >= {"aws", "iac", "import", "delete"}
+    assert all(step["cli"] for step in steps if step["kind"] in WRITE_KINDS)
+    # Not a vacuous check: every edit whose type declares a way back for it prints that
+    # way back (or says, in a manual step, which attribute has none).
+    offered = [
+        (edit, edit_steps)
+        for edit, edit_steps in plans
+        if edit.kind in offered_kinds(REGISTRY.get(edit.type))
+    ]
+    assert len(offered) >= len(EDITS) // 2
+    for edit, edit_steps in offered:
+        kinds = {step["kind"] for step in edit_steps}
+        assert kinds & set(WRITE_KINDS) or "manual" in kinds, (str(edit), edit_steps)
     lines = [step["cli"] for step in steps if step["cli"]]
-    assert len(lines) >= len(EDITS)
+    assert len(lines) >= sum(
+        1 for _, edit_steps in offered if any(s["kind"] in WRITE_KINDS for s in edit_steps)
+    )
     for line in lines:
         _check_cli_line(line)
     blocks = [step["iac"] for step in steps if step["kind"] == "import"]
@@ -466,6 +494,18 @@ def test_ec2_boolean_values_print_as_flags():
         aws_cli(call) == "aws ec2 modify-subnet-attribute --subnet-id subnet-1 --no-map-public-ip-on-launch"
     )
     _check_cli_line(aws_cli(call))
+
+
+def test_s3_calls_print_under_s3api():
+    """`aws s3` is the high-level cp/sync command; S3's API operations are `aws s3api`."""
+    from guard.model import AwsCall
+    from guard.rollback import aws_cli
+
+    call = AwsCall("s3", "delete_bucket_policy", {"Bucket": "acme-prod-logs"})
+    assert aws_cli(call) == "aws s3api delete-bucket-policy --bucket acme-prod-logs"
+    _check_cli_line(aws_cli(call))
+    elbv2 = AwsCall("elbv2", "delete_rule", {"RuleArn": "arn:aws:elasticloadbalancing:rule"}, "us-east-1")
+    assert aws_cli(elbv2).startswith("aws elbv2 delete-rule --region us-east-1 ")
 
 
 def _check_import_hcl(text: str) -> None:

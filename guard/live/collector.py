@@ -312,6 +312,9 @@ def read_live(
     holds at that moment, not on what the scan saw. A "not found" answer means it is gone.
     """
     params = dict(declaration.list_params)
+    parent_param, parent_id = _parent_of(declaration, subject)
+    if parent_param:
+        params[parent_param] = parent_id  # a child is listed under its parent, as in a scan
     if declaration.read_params is not None:
         params.update(declaration.read_params(subject))
     call = _ListCall(
@@ -333,7 +336,19 @@ def read_live(
         side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
         side_pages = _read_pages(clients, side)
     items = _listed_items(declaration, result, side_pages, enriched=call.per_item is not None)
+    if parent_param:
+        items = [{**item, parent_param: item.get(parent_param) or parent_id} for item in items]
     return _to_resources(clients, declaration, items, account, region, workers=4)
+
+
+def _parent_of(declaration: ResourceType, subject: Resource) -> tuple[str, Any]:
+    """(list-call parameter, parent id) for a type listed once per parent, else ("", None).
+
+    Such a list call (ELBv2 describe_listeners, describe_rules) refuses to run without it."""
+    if declaration.per_parent is None or declaration.parent is None:
+        return "", None
+    parent_id = subject.attrs.get(declaration.parent[0])
+    return (declaration.per_parent.param, parent_id) if parent_id else ("", None)
 
 
 def _not_found(error: ClientError) -> bool:

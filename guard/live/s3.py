@@ -262,7 +262,8 @@ REGISTRY.register(
         parent=("bucket", "aws_s3_bucket"),
         restore_calls=lambda resource, _, __: _versioning_call(resource),
         restorable=("status",),
-        recreate_calls=_versioning_call,
+        # No recreate_calls: every bucket has a versioning state, so this is never "missing"
+        # while its bucket exists (and a deleted bucket is one finding, the bucket's).
         describe=lambda resource: f"versioning of bucket {_bucket_of(resource)}",
     )
 )
@@ -333,7 +334,8 @@ REGISTRY.register(
         parent=("bucket", "aws_s3_bucket"),
         restore_calls=lambda resource, _, __: [_encryption_call(resource)],
         restorable=("*",),
-        recreate_calls=lambda resource: [_encryption_call(resource)],
+        # No recreate_calls: every bucket is encrypted (AES256 when nobody chose), so this is
+        # never "missing" while its bucket exists.
         describe=lambda resource: f"default encryption of bucket {_bucket_of(resource)}",
     )
 )

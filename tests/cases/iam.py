@@ -130,6 +130,13 @@ def build_group(session: boto3.Session, state: TerraformState, ctx: Context) -> 
     state.add("aws_iam_group", "developers", iam_group_attributes(group))
 
 
+def _move_group(session: boto3.Session, ctx: Context) -> None:
+    """Moved to another path (moto applies NewPath only together with a new name)."""
+    iam = _iam(session)
+    iam.update_group(GroupName="developers", NewGroupName="developers-moving", NewPath="/moved/")
+    iam.update_group(GroupName="developers-moving", NewGroupName="developers")
+
+
 def _add_statement(session: boto3.Session, ctx: Context) -> None:
     wider = {
         "Version": "2012-10-17",
@@ -256,5 +263,36 @@ CASES = [
         expected=Expected("missing", "aws_iam_group", "group", "aws_iam_group.developers"),
         unmanaged=lambda s, c: str(_iam(s).create_group(GroupName="adhoc")["Group"]["GroupName"]),
         unmanaged_type="aws_iam_group",
+    ),
+    # The same resources again, for the other ways back a declaration offers.
+    TypeCase(
+        "aws_iam_role_policy",
+        build=build_role_policy,
+        drift=lambda s, c: _iam(s).delete_role_policy(RoleName="app-server", PolicyName="read-logs"),
+        expected=Expected(
+            "missing",
+            "aws_iam_role_policy",
+            "role_policy_id",
+            "aws_iam_role_policy.read_logs",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_iam_user_policy",
+        build=build_user_policy,
+        drift=lambda s, c: _iam(s).delete_user_policy(UserName="ci-deployer", PolicyName="deploy"),
+        expected=Expected(
+            "missing",
+            "aws_iam_user_policy",
+            "user_policy_id",
+            "aws_iam_user_policy.deploy",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_iam_group",
+        build=build_group,
+        drift=_move_group,
+        expected=Expected("changed", "aws_iam_group", "group", "aws_iam_group.developers", paths=("path",)),
     ),
 ]

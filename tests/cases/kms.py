@@ -66,4 +66,10 @@ CASES = [
         )[1],
         unmanaged_type="aws_kms_alias",
     ),
+    TypeCase(
+        "aws_kms_alias",
+        build=build_alias,
+        drift=lambda s, c: client(s, "kms").delete_alias(AliasName="alias/data"),
+        expected=Expected("missing", "aws_kms_alias", "alias", "aws_kms_alias.data", title_has="was deleted"),
+    ),
 ]

@@ -102,4 +102,14 @@ CASES = [
         unmanaged=_new_record,
         unmanaged_type="aws_route53_record",
     ),
+    TypeCase(
+        "aws_route53_record",
+        build=build_records,
+        drift=lambda s, c: _change(
+            s, c["zone_id"], "DELETE", "www.example.com", "A", ["192.0.2.10", "192.0.2.11"]
+        ),
+        expected=Expected(
+            "missing", "aws_route53_record", "www_id", "aws_route53_record.www", title_has="was deleted"
+        ),
+    ),
 ]

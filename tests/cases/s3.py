@@ -68,6 +68,13 @@ def _policy_on_other_bucket(session: boto3.Session) -> str:
     return OTHER
 
 
+def _ownership_on_other_bucket(session: boto3.Session) -> str:
+    _s3(session).put_bucket_ownership_controls(
+        Bucket=OTHER, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    )
+    return OTHER
+
+
 def read_only_policy(account: str, bucket: str) -> dict:
     return {
         "Version": "2012-10-17",
@@ -272,5 +279,45 @@ CASES = [
             "aws_s3_bucket_ownership_controls.assets",
             paths=("object_ownership",),
         ),
+    ),
+    # The same settings again, removed, for the other ways back a declaration offers.
+    TypeCase(
+        "aws_s3_bucket_public_access_block",
+        build=build_access_block,
+        drift=lambda s, c: _s3(s).delete_public_access_block(Bucket=BUCKET),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_public_access_block",
+            "bucket",
+            "aws_s3_bucket_public_access_block.assets",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_s3_bucket_policy",
+        build=build_policy,
+        drift=lambda s, c: _s3(s).delete_bucket_policy(Bucket=BUCKET),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_policy",
+            "bucket",
+            "aws_s3_bucket_policy.assets",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_s3_bucket_ownership_controls",
+        build=build_ownership,
+        drift=lambda s, c: _s3(s).delete_bucket_ownership_controls(Bucket=BUCKET),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_ownership_controls",
+            "bucket",
+            "aws_s3_bucket_ownership_controls.assets",
+            title_has="was deleted",
+        ),
+        # ACLs turned back on by hand for a declared bucket that declares no ownership controls.
+        unmanaged=lambda s, c: _ownership_on_other_bucket(s),
+        unmanaged_type="aws_s3_bucket_ownership_controls",
     ),
 ]

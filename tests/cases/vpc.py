@@ -229,6 +229,21 @@ def _import_key(session: boto3.Session, ctx: Context) -> str:
     return "adhoc"
 
 
+def _route_to_an_interface(session: boto3.Session, ctx: Context) -> None:
+    """The default route pointed at an appliance's interface instead of the gateway."""
+    ec2 = _ec2(session)
+    eni = ec2.create_network_interface(SubnetId=ctx["subnet_id"])["NetworkInterface"]["NetworkInterfaceId"]
+    ec2.replace_route(
+        RouteTableId=ctx["route_table_id"], DestinationCidrBlock="0.0.0.0/0", NetworkInterfaceId=eni
+    )
+
+
+def _tag_key_pair(session: boto3.Session, ctx: Context) -> None:
+    ec2 = _ec2(session)
+    key_pair_id = ec2.describe_key_pairs(KeyNames=[ctx["key_name"]])["KeyPairs"][0]["KeyPairId"]
+    ec2.create_tags(Resources=[key_pair_id], Tags=[{"Key": "Team", "Value": "someone"}])
+
+
 def _rename(resource_id_key: str) -> Any:
     def edit(session: boto3.Session, ctx: Context) -> None:
         _ec2(session).create_tags(
@@ -353,5 +368,26 @@ CASES = [
         ),
         unmanaged=_import_key,
         unmanaged_type="aws_key_pair",
+    ),
+    # The same resources again, for the other ways back a declaration offers.
+    TypeCase(
+        "aws_route",
+        build=build_route,
+        drift=_route_to_an_interface,
+        expected=Expected(
+            "changed",
+            "aws_route",
+            "route_id",
+            "aws_route.internet",
+            paths=("gateway_id", "network_interface_id"),
+        ),
+    ),
+    TypeCase(
+        "aws_key_pair",
+        build=build_key_pair,
+        drift=_tag_key_pair,
+        expected=Expected(
+            "changed", "aws_key_pair", "key_name", "aws_key_pair.deployer", paths=("tags.Team",)
+        ),
     ),
 ]
