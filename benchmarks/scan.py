@@ -20,6 +20,7 @@ No timing is asserted here or anywhere: results go to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -54,13 +56,6 @@ from guard.reconcile import reconcile
 from guard.state import read_state_file
 
 REGION = "us-east-1"
-FLOOR_CALLS = [
-    ("describe_vpcs", {}),
-    ("describe_subnets", {}),
-    ("describe_security_groups", {}),
-    ("describe_security_group_rules", {}),
-    ("describe_instances", {}),
-]
 
 
 def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[str, list[str]]:
@@ -196,18 +191,54 @@ def measure_guard(state_path: Path, env: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def floor_calls() -> list[tuple[str, str, dict[str, Any]]]:
+    """Every list call guard's declarations make in one region (each once), nothing more."""
+    calls: dict[tuple[str, str, str], tuple[str, str, dict[str, Any]]] = {}
+    for declaration in REGISTRY.types.values():
+        if declaration.per_parent is not None:
+            continue  # listed per parent: none exist in this estate
+        params = dict(declaration.list_params)
+        calls[(declaration.service, declaration.list_call, json.dumps(params, sort_keys=True))] = (
+            declaration.service,
+            declaration.list_call,
+            params,
+        )
+        if declaration.companion_call:
+            calls[(declaration.service, declaration.companion_call[0], "{}")] = (
+                declaration.service,
+                declaration.companion_call[0],
+                {},
+            )
+    return list(calls.values())
+
+
 def measure_floor(env: dict[str, str]) -> dict[str, Any]:
+    """The same list calls as guard (incl. STS for the account), paginated, 16 at a time."""
     code = textwrap.dedent(f"""
         import json, time, boto3
         from concurrent.futures import ThreadPoolExecutor
         started = time.perf_counter()  # client creation counts: guard pays it too
-        ec2 = boto3.client("ec2", region_name={REGION!r})
+        session = boto3.Session(region_name={REGION!r})
         calls = [0]
-        ec2.meta.events.register("before-send.*", lambda **_: calls.__setitem__(0, calls[0] + 1))
-        def read(name):
-            return sum(1 for _ in ec2.get_paginator(name).paginate())
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(read, {[name for name, _ in FLOOR_CALLS]!r}))
+        clients = {{}}
+        def client(service):
+            if service not in clients:
+                clients[service] = session.client(service)
+                clients[service].meta.events.register(
+                    "before-send.*", lambda **_: calls.__setitem__(0, calls[0] + 1))
+            return clients[service]
+        client("sts").get_caller_identity()
+        jobs = {floor_calls()!r}
+        for service, _, _ in jobs:
+            client(service)
+        def read(job):
+            service, operation, params = job
+            c = client(service)
+            if c.can_paginate(operation):
+                return sum(1 for _ in c.get_paginator(operation).paginate(**params))
+            return getattr(c, operation)(**params)
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(read, jobs))
         print(json.dumps({{"seconds": time.perf_counter() - started, "calls": calls[0]}}))
     """)
     _, result = _child(code, env)
@@ -306,7 +337,29 @@ def measure_parse(count: int, folder: Path) -> dict[str, Any]:
     return result
 
 
-def run_size(size: int, folder: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def network_latency(milliseconds: float) -> Iterator[None]:
+    """Every request the emulator answers first waits this long, as a call to AWS does.
+
+    moto answers in a few milliseconds; AWS in tens. Without it, one call per resource
+    looks cheaper than it is in every real account.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.__call__
+
+    def delayed(self: Any, environ: Any, start_response: Any) -> Any:
+        time.sleep(milliseconds / 1000)
+        return original(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = delayed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DomainDispatcherApplication.__call__ = original  # type: ignore[method-assign]
+
+
+def run_size(size: int, folder: Path, latency_ms: float) -> dict[str, Any]:
     with moto_server(REGION) as endpoint:
         session = boto3.Session(region_name=REGION)
         state = TerraformState()
@@ -315,12 +368,14 @@ def run_size(size: int, folder: Path) -> dict[str, Any]:
         state_path = state.write(folder / f"estate-{size}.tfstate")
         provisioned = time.perf_counter() - started
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
-        guard = measure_guard(state_path, env)
-        floor = measure_floor(env)
-        refresh = measure_refresh(ids, env)
+        with network_latency(latency_ms):
+            guard = measure_guard(state_path, env)
+            floor = measure_floor(env)
+            refresh = measure_refresh(ids, env)
         reconciled = measure_reconcile(state_path)
     return {
         "size": size,
+        "latency_ms": latency_ms,
         "declared": reconciled["declared"],
         "provision_seconds": provisioned,
         "guard": guard,
@@ -342,6 +397,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", help="estate sizes (default 1000 10000)")
     parser.add_argument("--parse-size", type=int, help="resources in the generated state (default 100000)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--latency-ms", type=float, default=30.0, help="added to every emulator answer (default 30, as AWS)"
+    )
     args = parser.parse_args()
     sizes = args.sizes or ([200] if args.quick else [1000, 10000])
     parse_size = args.parse_size or (5000 if args.quick else 100_000)
@@ -349,7 +407,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for size in sizes:
-            outcome = run_size(size, folder)
+            outcome = run_size(size, folder, args.latency_ms)
             results["sizes"].append(outcome)
             print(
                 f"{outcome['declared']:>6} declared | guard {outcome['guard']['seconds']:6.2f}s "
