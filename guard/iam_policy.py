@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ CONDITIONAL = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _model(service: str) -> Any:
     return botocore.session.get_session().get_service_model(service)
 
