@@ -139,7 +139,7 @@ def _template(node: ast.JoinedStr, words: list[str]) -> re.Pattern[str]:
     """An f-string as a pattern; a placeholder stands for one of the module's one-word literals
     (f"tag_{kind}" with "role" and "user" in the module -> tag_role, tag_user)."""
     word = "(?:" + "|".join(words) + ")" if words else "(?!)"
-    parts = [re.escape(part.value) if isinstance(part, ast.Constant) else word for part in node.values]
+    parts = [re.escape(str(part.value)) if isinstance(part, ast.Constant) else word for part in node.values]
     return re.compile("".join(parts))
 
 
