@@ -8,14 +8,13 @@ The Terraform state reader has the same treatment in tests/test_fuzz_state.py.
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from guard.config import load_config
+from guard.config import load_config, tomllib
 from guard.errors import GuardError, InputError
 from guard.plan import parse_plan
 from guard.rules.loader import RuleFileError, load_rules
