@@ -126,6 +126,5 @@ def test_a_fault_makes_every_output_name_what_was_not_checked(
             assert type_name in markdown.out, f"check-plan's Markdown does not name {type_name}"
 
 
-
 def test_retries_are_adaptive_and_attempts_configurable(monkeypatch):
     assert Clients(max_attempts=5).config.retries == {"mode": "adaptive", "max_attempts": 5}
