@@ -41,6 +41,7 @@ from guard.render.slack import (
     alert_messages,
     context,
     headline,
+    incomplete_messages,
     notice_messages,
     truncate,
 )
@@ -181,12 +182,21 @@ def record(
 
     if notifier is not None:
         store.enqueue(_messages(new, reminders, resolved, notifier, scope, now))
+        if not report.complete and _newly_incomplete(store, scope):
+            unread = incomplete_messages(report.account or "", report.not_checked)
+            store.enqueue([_outbox(scope, "incomplete", message, at) for message in unread])
     return CycleResult(
         report,
         tuple(a.fingerprint for a in new),
         tuple(r.fingerprint for r, _ in reminders),
         tuple(r.fingerprint for r in resolved),
     )
+
+
+def _newly_incomplete(store: HistoryStore, scope: str) -> bool:
+    """Say a scan is incomplete when it becomes so, not on every cycle it stays so."""
+    previous = next((run for run in store.runs(limit=50) if run.scope == scope), None)
+    return previous is None or previous.complete
 
 
 def _new_record(fp: str, drift: Drift, scope: str, at: str) -> FindingRecord:

@@ -243,8 +243,10 @@ def cli(debug: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING,
         format="guard: %(levelname)s: %(message)s",
     )
-    if not debug:
-        logging.getLogger("botocore").setLevel(logging.WARNING)
+    # botocore, boto3 and urllib3 log whole requests and responses at DEBUG: AWS's answers
+    # hold live values that state marks sensitive (and Lambda environments), so never those.
+    for wire_logger in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(wire_logger).setLevel(logging.INFO if debug else logging.WARNING)
 
 
 def state_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.errors import InputError
+from guard.input_limits import check_file_size
 from guard.model import Resource
 from guard.state.placement import placement
 
@@ -139,6 +140,7 @@ def masked(value: Any, sensitive: Any) -> Any:
 
 def read_plan(path: str | Path) -> Plan:
     name = str(path)
+    check_file_size(path, name)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -177,7 +179,7 @@ def parse_plan(text: str, source: str) -> Plan:
         )
     changes = _changes(document.get("resource_changes"), source, "resource_changes")
     drift = _changes(document.get("resource_drift"), source, "resource_drift")
-    prior_values = ((document.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+    prior_values = _object_at(document, ("prior_state", "values", "root_module"), source)
     prior = tuple(_module_resources(prior_values, source))
     return Plan(
         source=source,
@@ -235,9 +237,24 @@ def _changes(entries: Any, source: str, field: str) -> tuple[PlannedChange, ...]
     return tuple(out)
 
 
+def _object_at(document: dict[str, Any], path: tuple[str, ...], source: str) -> dict[str, Any]:
+    """The object at `path` (absent or null: empty); anything but an object is an InputError."""
+    value: Any = document
+    for depth, key in enumerate(path):
+        value = value.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise InputError(source, f"has a `{'.'.join(path[: depth + 1])}` that is not an object", _FIX)
+    return dict(value)
+
+
 def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
     out = []
-    for entry in module.get("resources") or []:
+    resources = module.get("resources") or []
+    if not isinstance(resources, list):
+        raise InputError(source, "has a module `resources` that is not a list", _FIX)
+    for entry in resources:
         if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed":
             continue
         found = entry.get("values")
@@ -255,7 +272,10 @@ def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
                 sensitive=_sensitive_names(entry.get("sensitive_values")),
             )
         )
-    for child in module.get("child_modules") or []:
+    children = module.get("child_modules") or []
+    if not isinstance(children, list):
+        raise InputError(source, "has `child_modules` that is not a list", _FIX)
+    for child in children:
         if isinstance(child, dict):
             out.extend(_module_resources(child, source))
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _FIELDS = {
@@ -30,6 +30,7 @@ _FLAGS = (
 )
 
 
+@reads("get_trail_status", "list_tags")
 def read_trail(clients: Any, region: str, trail: dict[str, Any]) -> dict[str, Any]:
     cloudtrail = clients.client("cloudtrail", region)
     status = cloudtrail.get_trail_status(Name=trail["TrailARN"])

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 
+@reads("describe_table", "list_tags_of_resource", "describe_continuous_backups")
 def read_table(clients: Any, region: str, name: str) -> dict[str, Any]:
     dynamodb = clients.client("dynamodb", region)
     table = dict(dynamodb.describe_table(TableName=name)["Table"])

@@ -12,12 +12,13 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _GONE = ("PendingDeletion", "PendingReplicaDeletion")
 
 
+@reads("describe_key", "get_key_rotation_status", "list_resource_tags", "get_key_policy")
 def read_key(clients: Any, region: str, listed: dict[str, Any]) -> dict[str, Any]:
     kms = clients.client("kms", region)
     key = dict(kms.describe_key(KeyId=listed["KeyId"])["KeyMetadata"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _CONFIG = {
@@ -19,6 +19,7 @@ _CONFIG = {
 }
 
 
+@reads("list_tags")
 def read_function_tags(clients: Any, region: str, function: dict[str, Any]) -> dict[str, Any]:
     answer = clients.client("lambda", region).list_tags(Resource=function["FunctionArn"])
     return {**function, "TagMap": answer.get("Tags") or {}}

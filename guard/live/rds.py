@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _MODIFIABLE = {
@@ -128,6 +128,7 @@ REGISTRY.register(
 )
 
 
+@reads("list_tags_for_resource")
 def _subnet_group_tags(clients: Any, region: str, item: dict[str, Any]) -> dict[str, Any]:
     answer = clients.client("rds", region).list_tags_for_resource(ResourceName=item["DBSubnetGroupArn"])
     return {**item, "Tags": answer.get("TagList") or []}

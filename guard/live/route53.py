@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Resource
 
 
@@ -27,6 +27,7 @@ def _unquote(value: str) -> str:
     return value[1:-1] if len(value) >= 2 and value.startswith('"') and value.endswith('"') else value
 
 
+@reads("list_tags_for_resource", "list_resource_record_sets")
 def read_zone(clients: Any, region: str, zone: dict[str, Any]) -> dict[str, Any]:
     route53 = clients.client("route53", region)
     identifier = zone_id(zone["Id"])

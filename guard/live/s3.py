@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 CALLS_PER_BUCKET = 7
@@ -59,6 +59,15 @@ def bucket_region(clients: Any, region: str, bucket: dict[str, Any]) -> str:
     return _LOCATION_REGIONS.get(constraint, constraint)
 
 
+@reads(
+    "get_bucket_location",
+    "get_bucket_tagging",
+    "get_public_access_block",
+    "get_bucket_policy",
+    "get_bucket_versioning",
+    "get_bucket_encryption",
+    "get_bucket_ownership_controls",
+)
 def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, Any]:
     """Every setting of one bucket, read from the bucket's own region."""
     name = bucket["Name"]

@@ -7,12 +7,13 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _SETTABLE = {"display_name": "DisplayName", "policy": "Policy", "kms_master_key_id": "KmsMasterKeyId"}
 
 
+@reads("get_topic_attributes", "list_tags_for_resource")
 def read_topic(clients: Any, region: str, topic: dict[str, Any]) -> dict[str, Any]:
     sns = clients.client("sns", region)
     attributes = sns.get_topic_attributes(TopicArn=topic["TopicArn"]).get("Attributes") or {}

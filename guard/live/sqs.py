@@ -7,7 +7,7 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _NUMBERS = {
@@ -24,6 +24,7 @@ _FLAGS = {
 }
 
 
+@reads("get_queue_attributes", "list_queue_tags")
 def read_queue(clients: Any, region: str, url: str) -> dict[str, Any]:
     sqs = clients.client("sqs", region)
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]).get("Attributes") or {}

@@ -154,3 +154,19 @@ class Registry:
 
 
 REGISTRY = Registry()
+
+
+def reads(*operations: str) -> Callable[[PerItemReader], PerItemReader]:
+    """Declares the boto3 operations (snake_case, the declaration's service) a per-item
+    reader calls, so that the least-privilege IAM policy (guard/iam_policy.py) grants them."""
+
+    def mark(reader: PerItemReader) -> PerItemReader:
+        reader.operations = operations  # type: ignore[attr-defined]
+        return reader
+
+    return mark
+
+
+def reader_operations(reader: PerItemReader) -> tuple[str, ...]:
+    """What `reads` declared on a per-item reader; a reader without a declaration claims nothing."""
+    return tuple(getattr(reader, "operations", ()))

@@ -14,7 +14,7 @@ from typing import Any
 
 from guard.live import REGISTRY
 from guard.live.types import Registry
-from guard.model import Drift, DriftKind, Resource, Severity
+from guard.model import Drift, DriftKind, NotChecked, Resource, Severity
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -352,3 +352,42 @@ def limit_violations(message: SlackMessage | dict[str, Any]) -> list[str]:
             if not elements or len(elements) > MAX_CONTEXT_ELEMENTS:
                 problems.append(f"block {index}: {len(elements)} context elements")
     return problems
+
+
+def incomplete_messages(account: str, not_checked: Sequence[NotChecked]) -> list[SlackMessage]:
+    """A scan that could not read everything says so, naming each type and region and why:
+    silence in the channel must never read as "clean"."""
+    if not not_checked:
+        return []
+    count = len(not_checked)
+    title = (
+        f"Scan incomplete: {count} type/region{'s' if count != 1 else ''} not checked in {account or 'AWS'}"
+    )
+    lines = [
+        f":warning: {code(item.type)} in {escape(item.region or 'global')}: {escape(item.reason)}"
+        for item in not_checked
+    ]
+    return _line_messages(title, lines)
+
+
+def _line_messages(title: str, lines: Sequence[str]) -> list[SlackMessage]:
+    """Lines as sections under a header, split to stay within every Block Kit limit."""
+    sections: list[str] = []
+    current = ""
+    for line in lines:
+        line = truncate(line, MAX_SECTION_TEXT)
+        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
+            sections.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    sections.append(current)
+    per_message = MAX_BLOCKS - 1
+    messages = []
+    for start in range(0, len(sections), per_message):
+        chunk = sections[start : start + per_message]
+        heading = header(title) if start == 0 else context(f"{escape(title)} (continued)")
+        messages.append(
+            SlackMessage(truncate(title, MAX_FALLBACK_TEXT), (heading, *(section(text) for text in chunk)))
+        )
+    return messages

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.errors import InputError
+from guard.input_limits import check_file_size
 from guard.model import Resource
 from guard.state.placement import placement
 
@@ -313,6 +314,7 @@ def _block(block: dict[str, Any], renames: dict[str, str], secrets: _Secrets) ->
 
 def read_pulumi_file(path: str | Path, known_types: Collection[str] = ()) -> list[Resource]:
     name = str(path)
+    check_file_size(path, name)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

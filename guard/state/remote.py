@@ -23,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from guard.aws import short_error
 from guard.errors import InputError
+from guard.input_limits import check_size, max_state_bytes
 
 DEFAULT_WORKSPACE = "default"
 DEFAULT_WORKSPACE_PREFIX = "env:"  # Terraform's S3 backend default for workspace_key_prefix
@@ -66,6 +67,7 @@ def fetch_s3(session: boto3.Session, location: S3Location, source: str) -> bytes
     try:
         client = session.client("s3", region_name=region)
         response = client.get_object(Bucket=location.bucket, Key=location.key)
+        check_size(int(response.get("ContentLength") or 0), source)
         return bytes(response["Body"].read())
     except NoCredentialsError:
         raise InputError(
@@ -115,7 +117,8 @@ def fetch_http(url: str, source: str, environ: dict[str, str] | None = None) -> 
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
             status = response.status
-            body = bytes(response.read())
+            body = bytes(response.read(max_state_bytes() + 1))
+            check_size(len(body), source)
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
             raise InputError(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.errors import InputError
+from guard.input_limits import check_file_size
 from guard.model import Resource
 from guard.state.placement import placement
 
@@ -17,6 +18,7 @@ _FIX = "pass a state written by Terraform 0.12 or later (`terraform state pull >
 def read_state_file(path: str | Path) -> list[Resource]:
     """Read a local state file; every problem is an InputError naming the file."""
     name = str(path)
+    check_file_size(path, name)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -1,0 +1,180 @@
+"""Least-privilege IAM policies, generated from the resource-type declarations.
+
+`python -m guard.iam_policy` prints the read-only policy for `scan`, `watch` and
+`check-plan --live` (docs/iam-policy.json); `python -m guard.iam_policy --rollback` the
+policy for `rollback --apply` (docs/iam-policy-rollback.json). Both are checked against
+the code by tests/test_promise_read_only.py: a call the policy lacks, or an action no
+code sends, fails the test.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+from botocore import xform_name
+
+from guard.live import REGISTRY, Registry
+from guard.live.types import reader_operations
+
+READ = re.compile(r"^(Describe|List|Get|Lookup|BatchGet)[A-Z]")
+
+# Where S3's IAM action is not its operation's name (AWS Service Authorization Reference).
+ACTION_NAMES = {
+    ("s3", "ListBuckets"): "ListAllMyBuckets",
+    ("s3", "ListObjectsV2"): "ListBucket",
+    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
+    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "DeleteBucketTagging"): "PutBucketTagging",
+    ("s3", "DeleteBucketOwnershipControls"): "PutBucketOwnershipControls",
+}
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """Calls made only when a feature is used; granted in their own statement."""
+
+    sid: str
+    why: str
+    operations: tuple[tuple[str, str], ...]  # (boto3 service, API operation name)
+
+
+# Calls outside the resource-type declarations. sts:GetCallerIdentity needs no permission
+# (AWS answers it for any principal) but is listed so the policy names every call.
+ALWAYS = (("sts", "GetCallerIdentity"),)
+CONDITIONAL = (
+    Conditional(
+        "GuardAllRegions", "--all-regions: the regions enabled for the account", (("ec2", "DescribeRegions"),)
+    ),
+    Conditional(
+        "GuardAttribution",
+        "--attribute: who made each change (CloudTrail LookupEvents, or an organisation trail's log files)",
+        (("cloudtrail", "LookupEvents"), ("s3", "ListObjectsV2"), ("s3", "GetObject")),
+    ),
+    Conditional("GuardRemoteState", "--state s3://BUCKET/KEY and Pulumi S3 backends", (("s3", "GetObject"),)),
+    Conditional(
+        "GuardBucketRegion",
+        "S3 answers ListBuckets without BucketRegion in some partitions: the bucket's region is asked",
+        (("s3", "GetBucketLocation"),),
+    ),
+)
+
+
+@cache
+def _model(service: str) -> Any:
+    return botocore.session.get_session().get_service_model(service)
+
+
+def api_name(service: str, operation: str) -> str:
+    """The API operation name ("DescribeTags") of a boto3 method name ("describe_tags")."""
+    names = {xform_name(name): name for name in _model(service).operation_names}
+    if operation not in names:
+        raise ValueError(f"{service} has no operation {operation}")
+    return str(names[operation])
+
+
+def action(service: str, operation: str) -> str:
+    """IAM action for a boto3 service and API operation: the service's signing name
+    (elbv2 -> elasticloadbalancing) and the operation, S3's few renamings applied."""
+    prefix = _model(service).signing_name or _model(service).endpoint_prefix
+    return f"{prefix}:{ACTION_NAMES.get((service, operation), operation)}"
+
+
+def scan_operations(registry: Registry = REGISTRY) -> set[tuple[str, str]]:
+    """(service, API operation) of every call the declarations make on a scan."""
+    calls: set[tuple[str, str]] = set()
+    for declaration in registry.types.values():
+        service = declaration.service
+        names = [declaration.list_call]
+        if declaration.companion_call:
+            names.append(declaration.companion_call[0])
+        names += [detail.operation for detail in declaration.details]
+        if declaration.per_item is not None:
+            names += reader_operations(declaration.per_item)
+        calls.update((service, api_name(service, name)) for name in names)
+    return calls
+
+
+def write_operations(registry: Registry = REGISTRY) -> set[tuple[str, str]]:
+    """(service, API operation) of every write a rollback step can run.
+
+    Read from the service modules' source: a rollback call names its operation as a string
+    literal next to its service (`AwsCall("ec2", "create_tags", ...)`, or a module helper
+    fixed to one service), so every literal that is a write operation of a service the
+    module names is one the module may send.
+    """
+    services = {declaration.service for declaration in registry.types.values()}
+    folder = Path(__file__).parent / "live"
+    calls: set[tuple[str, str]] = set()
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        literals = {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        words = sorted(literal for literal in literals if re.fullmatch("[a-z]+", literal))
+        templates = [_template(node, words) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)]
+        for service in services & literals:
+            operations = {xform_name(name): name for name in _model(service).operation_names}
+            named = literals & set(operations)
+            named |= {name for name in operations for template in templates if template.fullmatch(name)}
+            calls.update((service, operations[name]) for name in named if not READ.match(operations[name]))
+    return calls
+
+
+def _template(node: ast.JoinedStr, words: list[str]) -> re.Pattern[str]:
+    """An f-string as a pattern; a placeholder stands for one of the module's one-word literals
+    (f"tag_{kind}" with "role" and "user" in the module -> tag_role, tag_user)."""
+    word = "(?:" + "|".join(words) + ")" if words else "(?!)"
+    parts = [re.escape(str(part.value)) if isinstance(part, ast.Constant) else word for part in node.values]
+    return re.compile("".join(parts))
+
+
+def _statement(sid: str, actions: Iterable[str]) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": "*"}
+
+
+def read_policy(registry: Registry = REGISTRY) -> dict[str, Any]:
+    """The policy for `scan`, `watch` and `check-plan --live` (and on-event's re-reads)."""
+    reads = sorted(action(s, o) for s, o in scan_operations(registry) | set(ALWAYS))
+    statements = [_statement("GuardReadOnly", reads)]
+    for extra in CONDITIONAL:
+        statements.append(_statement(extra.sid, (action(s, o) for s, o in extra.operations)))
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def rollback_policy(registry: Registry = REGISTRY) -> dict[str, Any]:
+    """The policy for `rollback --apply`: the reads above (it re-reads and re-scans) and the writes."""
+    policy = read_policy(registry)
+    writes = (action(s, o) for s, o in write_operations(registry))
+    policy["Statement"].append(_statement("GuardRollbackWrites", writes))
+    return policy
+
+
+def render(policy: dict[str, Any]) -> str:
+    return json.dumps(policy, indent=2) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    if argv not in ([], ["--rollback"]):
+        print("usage: python -m guard.iam_policy [--rollback]", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(rollback_policy() if argv else read_policy()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
