@@ -68,7 +68,7 @@ def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[
     units = max(1, size // 10)
     groups = units * 2
     subnets = units * 2
-    instances = size - groups - subnets - 3
+    instances = size - groups - subnets - 2 - max(1, -(-(size - groups - subnets) // 4000))
 
     def make_group(index: int) -> dict[str, Any]:
         group_id = ec2.create_security_group(
@@ -122,27 +122,25 @@ def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[
     for index, subnet in enumerate(made_subnets):
         state.add("aws_subnet", "bench", subnet_attributes(subnet, account), index_key=index)
 
-    # Instances need addresses: their own VPC with one /16 subnet.
+    # Instances need addresses: their own VPC, one /20 subnet (4,091 usable) per 4,000.
     fleet_vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]
-    fleet = ec2.create_subnet(
-        VpcId=fleet_vpc["VpcId"], CidrBlock="10.1.0.0/16", AvailabilityZone=f"{REGION}b"
-    )
     state.add("aws_vpc", "fleet", vpc_attributes(fleet_vpc, account, REGION))
-    state.add("aws_subnet", "fleet", subnet_attributes(fleet["Subnet"], account))
+    fleet = []
+    for block in range(max(1, -(-instances // 4000))):
+        subnet = ec2.create_subnet(
+            VpcId=fleet_vpc["VpcId"], CidrBlock=f"10.1.{block * 16}.0/20", AvailabilityZone=f"{REGION}b"
+        )["Subnet"]
+        fleet.append(subnet["SubnetId"])
+        state.add("aws_subnet", "fleet", subnet_attributes(subnet, account), index_key=block)
     image = machine_image(ec2)
-    batches = [min(100, instances - start) for start in range(0, instances, 100)]
-    with ThreadPoolExecutor(4) as pool:
-        list(
-            pool.map(
-                lambda n: ec2.run_instances(
-                    ImageId=image,
-                    InstanceType="t3.micro",
-                    MinCount=n,
-                    MaxCount=n,
-                    SubnetId=fleet["Subnet"]["SubnetId"],
-                ),
-                batches,
-            )
+    # One batch at a time: moto hands out a subnet's addresses from one generator.
+    for start in range(0, instances, 100):
+        ec2.run_instances(
+            ImageId=image,
+            InstanceType="t3.micro",
+            MinCount=min(100, instances - start),
+            MaxCount=min(100, instances - start),
+            SubnetId=fleet[start // 4000],
         )
     index = 0
     for page in ec2.get_paginator("describe_instances").paginate():
