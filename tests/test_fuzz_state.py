@@ -110,3 +110,47 @@ def test_truncated_state_never_crashes(cut):
         ],
     }
     _read(json.dumps(document)[:cut])
+
+
+def _outcome(read):
+    try:
+        return [(r.address, r.id, r.region, r.sensitive) for r in read()]
+    except InputError as error:
+        return str(error)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(document=state, chunk=st.integers(min_value=1, max_value=64), indent=st.sampled_from([None, 1, 2]))
+def test_the_streaming_file_reader_agrees_with_the_whole_text_reader(
+    document, chunk, indent, tmp_path, monkeypatch
+):
+    """Files are read a chunk at a time; every chunk boundary must give what json.loads gives."""
+    from guard.state import terraform
+
+    text = json.dumps(document, indent=indent)
+    path = tmp_path / "fuzz.tfstate"
+    path.write_text(text)
+    monkeypatch.setattr(terraform._Stream, "CHUNK", chunk)
+    assert _outcome(lambda: terraform.read_state_file(path)) == _outcome(lambda: parse_state(text, str(path)))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    document=state, cut=st.integers(min_value=0, max_value=400), chunk=st.integers(min_value=1, max_value=32)
+)
+def test_the_streaming_reader_rejects_what_json_rejects(document, cut, chunk, tmp_path, monkeypatch):
+    """Cut short anywhere: when the whole text is refused the streamed file is refused too
+    (it may name another problem first: it reads resources as they come); when the whole
+    text reads, both give the same resources."""
+    from guard.state import terraform
+
+    text = json.dumps(document)[:cut]
+    path = tmp_path / "fuzz.tfstate"
+    path.write_text(text)
+    monkeypatch.setattr(terraform._Stream, "CHUNK", chunk)
+    streamed = _outcome(lambda: terraform.read_state_file(path))
+    whole = _outcome(lambda: parse_state(text, str(path)))
+    if isinstance(whole, str):
+        assert isinstance(streamed, str)
+    else:
+        assert streamed == whole

@@ -20,7 +20,8 @@ def read_state_file(path: str | Path) -> list[Resource]:
     name = str(path)
     check_file_size(path, name)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            return _stream_state(handle, name)
     except FileNotFoundError:
         raise InputError(name, "no such file", "check the --state path") from None
     except IsADirectoryError:
@@ -29,41 +30,53 @@ def read_state_file(path: str | Path) -> list[Resource]:
         raise InputError(name, "is not UTF-8 text", _FIX) from None
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror})", "check permissions") from None
-    return parse_state(text, name)
 
 
 def parse_state(text: str, source: str) -> list[Resource]:
+    """A state already in memory (from S3, HTTP): the same checks as a file."""
     if not text.strip():
         raise InputError(source, "is empty", _FIX)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(source, f"is not valid JSON (line {exc.lineno}, column {exc.colno})", _FIX) from None
+    return parse_document(document, source)
+
+
+def _header_problem(document: Any, source: str) -> InputError | None:
+    """What makes a document not a version-4 state, judged on its top-level fields."""
     if not isinstance(document, dict):
-        raise InputError(source, "is JSON but not a Terraform state object", _FIX)
+        return InputError(source, "is JSON but not a Terraform state object", _FIX)
     if "deployment" in document and "checkpoint" not in document:
-        raise InputError(
+        return InputError(
             source,
             "looks like a Pulumi stack export, not a Terraform state",
             "pass it with --pulumi-stack",
         )
     version = document.get("version")
     if version is None:
-        raise InputError(source, "has no `version` field, so it is not a Terraform state", _FIX)
+        return InputError(source, "has no `version` field, so it is not a Terraform state", _FIX)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise InputError(source, f"has a non-integer `version` ({version!r})", _FIX)
+        return InputError(source, f"has a non-integer `version` ({version!r})", _FIX)
     if version < SUPPORTED_VERSION:
-        raise InputError(
+        return InputError(
             source,
             f"is state format version {version} (Terraform 0.11 or older), which guard does not read",
             "run `terraform init` and `terraform apply` with Terraform 0.12+ to upgrade it",
         )
     if version > SUPPORTED_VERSION:
-        raise InputError(
+        return InputError(
             source,
             f"is state format version {version}, newer than the version 4 guard knows",
             "upgrade change-guard",
         )
+    return None
+
+
+def parse_document(document: Any, source: str) -> list[Resource]:
+    problem = _header_problem(document, source)
+    if problem is not None:
+        raise problem
     resources = document.get("resources")
     if resources is None:
         raise InputError(source, "has no `resources` list", _FIX)
@@ -72,6 +85,126 @@ def parse_state(text: str, source: str) -> list[Resource]:
     out: list[Resource] = []
     for position, block in enumerate(resources):
         out.extend(_resource_instances(block, f"{source}: resources[{position}]", source))
+    return out
+
+
+class _Stream:
+    """A JSON text read a chunk at a time, so a large state is never held whole in memory."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, handle: Any, source: str) -> None:
+        self.handle, self.source = handle, source
+        self.buffer, self.pos, self.eof, self.lines_before = "", 0, False, 0
+
+    def more(self) -> bool:
+        """Read on (at least as much again as is pending, so retries stay cheap)."""
+        if self.eof:
+            return False
+        chunk = self.handle.read(max(self.CHUNK, len(self.buffer) - self.pos))
+        if not chunk:
+            self.eof = True
+            return False
+        self.lines_before += self.buffer.count("\n", 0, self.pos)
+        self.buffer = self.buffer[self.pos :] + chunk
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self.more():
+                return ""
+
+    def take(self, expected: str) -> None:
+        if self.peek() != expected:
+            raise self.invalid(self.pos)
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.more():
+                    continue
+                raise self.invalid(exc.pos) from None
+            # A number near the end of the buffer may go on in the next chunk ("0." + "5",
+            # "1e" + "+3"): read on and decode it again.
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if (end == len(self.buffer) or (number and len(self.buffer) - end <= 2)) and self.more():
+                continue
+            self.pos = end
+            return value
+
+    def invalid(self, position: int) -> InputError:
+        line = self.lines_before + self.buffer.count("\n", 0, position) + 1
+        column = position - self.buffer.rfind("\n", 0, position)
+        return InputError(self.source, f"is not valid JSON (line {line}, column {column})", _FIX)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _stream_state(handle: Any, source: str) -> list[Resource]:
+    """Read a state file's top level, turning each `resources` entry into Resources as it
+    is decoded (Terraform writes `version` first), so the file's text is never whole."""
+    stream = _Stream(handle, source)
+    first = stream.peek()
+    if not first:
+        raise InputError(source, "is empty", _FIX)
+    if first != "{":
+        document = stream.value()
+        if stream.peek():
+            raise stream.invalid(stream.pos)
+        return parse_document(document, source)
+    stream.pos += 1
+    header: dict[str, Any] = {}
+    converted: list[Resource] | None = None
+    while stream.peek() != "}":
+        key = stream.value()
+        if not isinstance(key, str):
+            raise stream.invalid(stream.pos)
+        stream.take(":")
+        if (
+            key == "resources"
+            and stream.peek() == "["
+            and _header_problem({**header, "resources": []}, source) is None
+        ):
+            converted = _stream_resources(stream, source)
+        else:
+            header[key] = stream.value()
+        if stream.peek() == ",":
+            stream.pos += 1
+        elif stream.peek() != "}":
+            raise stream.invalid(stream.pos)
+    stream.pos += 1
+    if stream.peek():
+        raise stream.invalid(stream.pos)
+    if converted is None:
+        return parse_document(header, source)
+    problem = _header_problem({**header, "resources": []}, source)
+    if problem is not None:
+        raise problem
+    return converted
+
+
+def _stream_resources(stream: _Stream, source: str) -> list[Resource]:
+    stream.take("[")
+    out: list[Resource] = []
+    position = 0
+    while stream.peek() != "]":
+        out.extend(_resource_instances(stream.value(), f"{source}: resources[{position}]", source))
+        position += 1
+        if stream.peek() == ",":
+            stream.pos += 1
+        elif stream.peek() != "]":
+            raise stream.invalid(stream.pos)
+    stream.pos += 1
     return out
 
 
