@@ -249,6 +249,29 @@ def cli(debug: bool) -> None:
         logging.getLogger(wire_logger).setLevel(logging.INFO if debug else logging.WARNING)
 
 
+local_states_option = click.option(
+    "--state",
+    "states",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Terraform state file (format version 4). Repeat for several states.",
+)
+
+
+def max_attempts_option(
+    text: str = "Attempts per AWS call before a throttled or failing call marks the scan incomplete.",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--max-attempts",
+        type=click.IntRange(1, 20),
+        default=DEFAULT_MAX_ATTEMPTS,
+        show_default=True,
+        envvar="GUARD_MAX_ATTEMPTS",
+        help=text,
+    )
+
+
 def state_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--state`, the same for every command that scans (`scan`, `watch`)."""
     return click.option(
@@ -274,14 +297,7 @@ def state_option(command: Callable[..., Any]) -> Callable[..., Any]:
     is_flag=True,
     help="Read every region enabled for the account (DescribeRegions; opted-in regions only).",
 )
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 20),
-    default=DEFAULT_MAX_ATTEMPTS,
-    show_default=True,
-    envvar="GUARD_MAX_ATTEMPTS",
-    help="Attempts per AWS call before a throttled or failing call marks the scan incomplete.",
-)
+@max_attempts_option()
 @click.option(
     "--rules",
     "rule_dirs",
@@ -451,14 +467,7 @@ def rules_option(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Also read the resources the plan touches from AWS (read-only) and warn about "
     "out-of-band changes the apply would undo.",
 )
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 20),
-    default=DEFAULT_MAX_ATTEMPTS,
-    show_default=True,
-    envvar="GUARD_MAX_ATTEMPTS",
-    help="With --live: attempts per AWS call.",
-)
+@max_attempts_option("With --live: attempts per AWS call.")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file."
 )
@@ -521,14 +530,7 @@ def write_plan_report(report: PlanReport, output_format: str, output: str | None
 
 
 @cli.command("on-event")
-@click.option(
-    "--state",
-    "states",
-    multiple=True,
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="Terraform state file (format version 4). Repeat for several states.",
-)
+@local_states_option
 @click.option(
     "--event",
     "event_path",
@@ -575,14 +577,7 @@ def on_event(states: tuple[str, ...], event_path: str, output_format: str, outpu
 
 
 @cli.command()
-@click.option(
-    "--state",
-    "states",
-    multiple=True,
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="Terraform state file (format version 4). Repeat for several states.",
-)
+@local_states_option
 @click.option(
     "--format",
     "output_format",
@@ -726,14 +721,7 @@ def types_command(output_format: str) -> int:
 
 
 @cli.command()
-@click.option(
-    "--state",
-    "states",
-    multiple=True,
-    required=True,
-    type=click.Path(dir_okay=True),
-    help="Terraform state file (format version 4). Repeat for several states.",
-)
+@local_states_option
 @click.option(
     "--region",
     "regions",
@@ -759,14 +747,7 @@ def types_command(output_format: str) -> int:
     type=click.Path(file_okay=False, exists=True),
     help="Terraform code folder: show the file and line that declares each resource.",
 )
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 20),
-    default=DEFAULT_MAX_ATTEMPTS,
-    show_default=True,
-    envvar="GUARD_MAX_ATTEMPTS",
-    help="Attempts per AWS call before a throttled or failing call gives up.",
-)
+@max_attempts_option("Attempts per AWS call before a throttled or failing call gives up.")
 @output_options
 def rollback(
     states: tuple[str, ...],
@@ -871,14 +852,7 @@ def config_check(path: str) -> int:
     show_default=True,
     help="Time between the start of one cycle and the next (e.g. 90s, 5m, 1h).",
 )
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 20),
-    default=DEFAULT_MAX_ATTEMPTS,
-    show_default=True,
-    envvar="GUARD_MAX_ATTEMPTS",
-    help="Attempts per AWS call before a throttled or failing call marks the scan incomplete.",
-)
+@max_attempts_option()
 @state_source_options
 @notify_options
 def watch(
