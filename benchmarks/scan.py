@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guard.aws import Clients
-from guard.emulator import (
+from guard.demo.emulator import (
     TerraformState,
     instance_attributes,
     machine_image,
@@ -52,7 +52,7 @@ from guard.emulator import (
 )
 from guard.live import REGISTRY
 from guard.live.collector import collect
-from guard.reconcile import reconcile
+from guard.reconcile.match import reconcile
 from guard.state import read_state_file
 
 REGION = "us-east-1"
@@ -178,7 +178,7 @@ def measure_guard(state_path: Path, env: dict[str, str]) -> dict[str, Any]:
         sys.path.insert(0, {str(ROOT)!r})
         from benchmarks.scan import peak_rss_mb
         from guard.aws import Clients
-        from guard.scan import scan
+        from guard.pipeline.scan import scan
         started = time.perf_counter()
         report = scan([{str(state_path)!r}], [{REGION!r}], Clients())
         print(json.dumps({{"seconds": time.perf_counter() - started, "calls": report.api_calls,

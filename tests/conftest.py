@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from guard.cli import run
-from guard.emulator import moto_server
+from guard.demo.emulator import moto_server
 
 REGION = "us-east-1"
 

@@ -13,7 +13,9 @@ import pytest
 from botocore.stub import Stubber
 from rich.console import Console
 
-from guard.attribution import (
+from guard.aws import Clients
+from guard.demo import build_web_estate, delete_https_rule
+from guard.enrich.attribution import (
     AttributionSettings,
     LookupEventsSource,
     RateLimiter,
@@ -22,13 +24,11 @@ from guard.attribution import (
     attribute,
     describe_actor,
 )
-from guard.aws import Clients
-from guard.demo import build_web_estate, delete_https_rule
-from guard.live.sg_rules import INGRESS, rule_attrs
+from guard.live.resources.security_group_rules import INGRESS, rule_attrs
 from guard.model import Change, Drift, DriftKind, Resource
+from guard.pipeline.scan import scan
 from guard.render.console import render_console
 from guard.render.json import report_to_dict
-from guard.scan import scan
 from tests.cloudtrail_shapes import (
     ACCOUNT,
     CLI_AGENT,

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from guard.plan import parse_plan, read_plan
+from guard.plan.reader import parse_plan, read_plan
 
 PLANS = Path(__file__).parent / "plans"
 SECRETS = ("hunter2-do-not-print", "changed-in-console-secret")

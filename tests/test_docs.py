@@ -8,14 +8,16 @@ from pathlib import Path
 import click
 
 from guard.cli import cli
-from guard.clidoc import _commands, cli_reference
+from guard.cli.reference import _commands, cli_reference
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 
 
 def test_cli_reference_is_current():
-    assert (DOCS / "cli.md").read_text() == cli_reference(), "run: python -m guard.clidoc > docs/cli.md"
+    assert (DOCS / "cli.md").read_text() == cli_reference(), (
+        "run: python -m guard.cli.reference > docs/cli.md"
+    )
 
 
 def test_every_command_has_help_and_every_option_has_help():

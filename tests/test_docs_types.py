@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from guard.live import REGISTRY
-from guard.live.catalog import render_markdown
+from guard.render.types import render_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "resource-types.md"
 

@@ -16,8 +16,8 @@ from typing import Any
 import boto3
 
 from guard.demo import build_web_estate, delete_https_rule
-from guard.emulator import TerraformState, machine_image
-from guard.emulator_services import (
+from guard.demo.emulator import TerraformState, machine_image
+from guard.demo.emulator_services import (
     autoscaling_group_attributes,
     cloudtrail_attributes,
     db_instance_attributes,

@@ -11,11 +11,11 @@ import boto3
 
 from guard.aws import Clients
 from guard.demo import build_edge, build_web_estate, delete_https_rule
-from guard.emulator import TerraformState
-from guard.graph import add_impact, build_graph, finding_class, group_findings
+from guard.demo.emulator import TerraformState
+from guard.enrich.graph import add_impact, build_graph, finding_class, group_findings
 from guard.model import Drift, DriftKind, Severity
+from guard.pipeline.scan import scan
 from guard.render.json import report_to_dict
-from guard.scan import scan
 from guard.state import read_state_file
 
 REGION = "us-east-1"
@@ -235,7 +235,7 @@ def test_a_rule_on_a_port_no_listener_uses_is_not_critical(tmp_path):
 
 
 def _rule_drift(group_id: str, port: int, source: str = "s.tfstate", region: str = REGION) -> Drift:
-    from guard.live.sg_rules import INGRESS, rule_attrs
+    from guard.live.resources.security_group_rules import INGRESS, rule_attrs
     from guard.model import Resource
 
     declared = Resource(

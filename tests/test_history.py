@@ -8,11 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from guard.alerts import record, run_cycle
-from guard.aws import Clients
-from guard.demo import build_web_estate, delete_https_rule
-from guard.emulator_services import dynamodb_table_attributes
-from guard.history import (
+from guard.alerting.cycle import record, run_cycle
+from guard.alerting.history import (
     FindingRecord,
     HistoryBusy,
     OutboxMessage,
@@ -22,8 +19,11 @@ from guard.history import (
     open_history,
     utcnow,
 )
-from guard.notify.slack import SlackTarget, WebhookNotifier
-from guard.scan import scan
+from guard.alerting.slack import SlackTarget, WebhookNotifier
+from guard.aws import Clients
+from guard.demo import build_web_estate, delete_https_rule
+from guard.demo.emulator_services import dynamodb_table_attributes
+from guard.pipeline.scan import scan
 from tests.slackapi import SlackApi
 
 REGION = "us-east-1"

@@ -11,7 +11,7 @@ import pytest
 
 from guard.aws import Clients
 from guard.demo import WebEstate, build_web_estate, delete_https_rule
-from guard.events import check_events, lambda_handler
+from guard.pipeline.on_event import check_events, lambda_handler
 from tests.cloudtrail_shapes import (
     describe_security_groups,
     eventbridge,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from guard.config import load_config, tomllib
 from guard.errors import GuardError, InputError
-from guard.plan import parse_plan
+from guard.plan.reader import parse_plan
 from guard.rules.loader import RuleFileError, load_rules
 from guard.state.pulumi import parse_pulumi
 

@@ -21,11 +21,13 @@ import boto3
 import pytest
 
 import tests.cases
-from guard.apply import executable_calls, rollback
+from guard.alerting.watch import AlertSettings, alert_once
 from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
-from guard.emulator import TerraformState
-from guard.iam_policy import (
+from guard.demo.emulator import TerraformState
+from guard.live import REGISTRY
+from guard.remedy.apply import executable_calls, rollback
+from guard.remedy.iam_policy import (
     ACTION_NAMES,
     CONDITIONAL,
     action,
@@ -35,8 +37,6 @@ from guard.iam_policy import (
     rollback_policy,
     scan_operations,
 )
-from guard.live import REGISTRY
-from guard.watch import AlertSettings, alert_once
 from tests import test_estate as estate
 from tests.cases import TypeCase
 from tests.cases.services import REGION, account
@@ -147,7 +147,7 @@ def _actions(statement: dict[str, object]) -> list[str]:
 
 
 def test_shipped_policies_are_the_generated_ones():
-    """`python -m guard.iam_policy > docs/iam-policy.json` (and `--rollback`) after a change."""
+    """`python -m guard.remedy.iam_policy > docs/iam-policy.json` (and `--rollback`) after a change."""
     assert (DOCS / "iam-policy.json").read_text(encoding="utf-8") == render(read_policy())
     assert (DOCS / "iam-policy-rollback.json").read_text(encoding="utf-8") == render(rollback_policy())
 

@@ -151,8 +151,8 @@ def test_type_tokens_map_to_terraform_types():
 
 def test_every_registered_type_has_a_token_that_maps_back():
     """Every type guard checks, written as the bridge writes its token, reads back as itself."""
-    from guard.accounts import known_types
     from guard.live import REGISTRY
+    from guard.pipeline.accounts import known_types
 
     known = known_types(REGISTRY)
     for name in known:

@@ -9,7 +9,7 @@ import pytest
 from werkzeug import Response
 
 from guard.demo import DEFAULT_TAGS, build_web_estate, delete_https_rule
-from guard.emulator_services import s3_bucket_attributes
+from guard.demo.emulator_services import s3_bucket_attributes
 from tests.pulumi_estate import web_estate_export
 
 REGION = "us-east-1"

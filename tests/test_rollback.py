@@ -17,14 +17,14 @@ from botocore import xform_name
 from botocore.validate import ParamValidator
 from rich.console import Console
 
-from guard.apply import EXIT_STEP_FAILED, Outcome, rollback
 from guard.aws import Clients
-from guard.emulator import TerraformState, vpc_rule_attributes
+from guard.demo.emulator import TerraformState, vpc_rule_attributes
 from guard.live import REGISTRY
 from guard.live.types import ResourceType
 from guard.model import Resource
+from guard.remedy.apply import EXIT_STEP_FAILED, Outcome, rollback
+from guard.remedy.plan import iac_command, import_hcl, split_address
 from guard.render.rollback import render_rollback_console
-from guard.rollback import iac_command, import_hcl, split_address
 from tests.cases import TypeCase
 from tests.cases.ec2 import REGION, build_instance, build_vpc, build_vpc_rules
 from tests.test_type_sweep import CASES
@@ -485,7 +485,7 @@ def test_every_generated_cli_line_and_hcl_block_is_real(aws, guard, tmp_path):
 
 def test_ec2_boolean_values_print_as_flags():
     from guard.model import AwsCall
-    from guard.rollback import aws_cli
+    from guard.remedy.plan import aws_cli
 
     call = AwsCall(
         "ec2", "modify_subnet_attribute", {"SubnetId": "subnet-1", "MapPublicIpOnLaunch": {"Value": False}}
@@ -499,7 +499,7 @@ def test_ec2_boolean_values_print_as_flags():
 def test_s3_calls_print_under_s3api():
     """`aws s3` is the high-level cp/sync command; S3's API operations are `aws s3api`."""
     from guard.model import AwsCall
-    from guard.rollback import aws_cli
+    from guard.remedy.plan import aws_cli
 
     call = AwsCall("s3", "delete_bucket_policy", {"Bucket": "acme-prod-logs"})
     assert aws_cli(call) == "aws s3api delete-bucket-policy --bucket acme-prod-logs"

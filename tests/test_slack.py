@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from guard.alerting.fingerprint import fingerprint
+from guard.alerting.history import SqliteHistory
 from guard.demo import build_web_estate, delete_https_rule
-from guard.fingerprint import fingerprint
-from guard.history import SqliteHistory
 from guard.model import Change, Drift, DriftKind, Resource, RollbackStep, Severity
 from guard.render.slack import Alert, alert_messages, headline, limit_violations
 from tests.slackapi import SlackApi
@@ -299,9 +299,9 @@ def big_drift(number: int) -> Drift:
 
 
 def test_a_200_finding_run_stays_within_every_slack_limit(slack, tmp_path):
-    from guard.alerts import run_cycle
+    from guard.alerting.cycle import run_cycle
+    from guard.alerting.slack import BotNotifier, SlackTarget
     from guard.model import Report
-    from guard.notify.slack import BotNotifier, SlackTarget
 
     drifts = tuple(big_drift(n) for n in range(200))
     report = Report(account="123456789012", regions=(REGION,), sources=("s",), findings=drifts)
@@ -329,7 +329,7 @@ def test_a_200_finding_run_stays_within_every_slack_limit(slack, tmp_path):
 def test_headline_says_what_broke(aws, estate):
     session, built, state = estate
     from guard.aws import Clients
-    from guard.scan import scan
+    from guard.pipeline.scan import scan
 
     delete_https_rule(session, built.lb_group_id, REGION)
     [drift] = scan([str(state)], [REGION], Clients(session)).findings

@@ -8,7 +8,7 @@ import pkgutil
 import pytest
 
 import tests.cases
-from guard.emulator import TerraformState
+from guard.demo.emulator import TerraformState
 from guard.live import REGISTRY
 from tests.cases import TypeCase
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
+from guard.alerting.watch import watch_loop
 from guard.demo import build_web_estate, delete_https_rule
-from guard.watch import watch_loop
 from tests.slackapi import SlackApi
 from tests.test_history import TABLE, create_table
 
@@ -115,7 +115,7 @@ def test_watch_without_a_state_source_is_one_line_exit_1(guard):
 
 
 def test_lambda_handler_runs_one_cycle_per_scheduled_event(aws, tmp_path, httpserver):
-    from guard.lambda_handler import handler
+    from guard.alerting.lambda_handler import handler
 
     built = build_web_estate(aws, REGION)
     create_table(aws, built.state)  # the history table is declared with the estate
@@ -168,8 +168,8 @@ def test_every_alerting_option_is_in_the_cli_reference(command):
 
 def test_the_history_scope_names_every_source_a_run_reads():
     """A run resolves only its own scope's findings: runs over different sources never share one."""
-    from guard.alerts import scope_of
-    from guard.targets import ScanOptions, scope_sources
+    from guard.alerting.cycle import scope_of
+    from guard.pipeline.run import ScanOptions, scope_sources
 
     plain = ScanOptions(states=("a.tfstate",), regions=(REGION,))
     assert scope_of(scope_sources(plain), plain.regions) == scope_of(["a.tfstate"], [REGION])  # as before

@@ -1,22 +1,6 @@
-"""Live AWS state: one module per service declares its resource types in REGISTRY."""
+"""Live AWS state: the declaration model, the one generic collector, and the declarations."""
 
-from guard.live import (  # noqa: F401  (each module registers its declarations on import)
-    autoscaling,
-    cloudtrail,
-    dynamodb,
-    ec2,
-    elbv2,
-    iam,
-    kms,
-    lambda_,
-    rds,
-    route53,
-    s3,
-    sg_rules,
-    sns,
-    sqs,
-    vpc,
-)
+from guard.live import resources  # noqa: F401  (registers every declaration on import)
 from guard.live.types import REGISTRY, Registry, ResourceType
 
 __all__ = ["REGISTRY", "Registry", "ResourceType"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from guard.live.sg_rules import EGRESS, INGRESS
+from guard.live.resources.security_group_rules import EGRESS, INGRESS
 
 _TAGS = ("CreateTags", "DeleteTags")
 # CreateTags and DeleteTags name their resources in a list; the id prefix says which type.

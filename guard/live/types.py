@@ -158,7 +158,7 @@ REGISTRY = Registry()
 
 def reads(*operations: str) -> Callable[[PerItemReader], PerItemReader]:
     """Declares the boto3 operations (snake_case, the declaration's service) a per-item
-    reader calls, so that the least-privilege IAM policy (guard/iam_policy.py) grants them."""
+    reader calls, so that the least-privilege IAM policy (guard/remedy/iam_policy.py) grants them."""
 
     def mark(reader: PerItemReader) -> PerItemReader:
         reader.operations = operations  # type: ignore[attr-defined]

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from guard import __version__
-from guard.checkplan import PlanFinding, PlanReport
 from guard.model import Severity
+from guard.plan.check import PlanFinding, PlanReport
 from guard.render.console import _COLOUR
 
 SCHEMA_VERSION = 1

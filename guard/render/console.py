@@ -36,7 +36,7 @@ def render_console(report: Report, console: Console) -> None:
 
 
 def _groups(report: Report, console: Console) -> None:
-    from guard.graph import group_findings
+    from guard.enrich.graph import group_findings
 
     for group in group_findings(report.findings):
         if len(group.places) < 2:  # one place's findings are already listed together above
@@ -65,7 +65,7 @@ def _finding(drift: Drift, console: Console) -> None:
     for consequence in drift.impact:
         console.print(f"    [magenta]impact:[/] {escape(consequence)}")
     if drift.actor is not None:
-        from guard.attribution import describe_actor
+        from guard.enrich.attribution import describe_actor
 
         console.print(f"    [cyan]who:[/] {escape(describe_actor(drift.actor))}")
     for step in drift.rollback:

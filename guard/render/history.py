@@ -8,8 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from guard.alerts import format_duration
-from guard.history import OPEN, RESOLVED, HistoryStore, iso, parse_time, utcnow
+from guard.alerting.cycle import format_duration
+from guard.alerting.history import OPEN, RESOLVED, HistoryStore, iso, parse_time, utcnow
 
 
 def history_to_dict(store: HistoryStore, window: timedelta, now: datetime | None = None) -> dict[str, Any]:

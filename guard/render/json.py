@@ -84,14 +84,14 @@ def violation_to_dict(violation: Violation) -> dict[str, Any]:
 def _actor(actor: Actor | None) -> dict[str, Any] | None:
     if actor is None:
         return None
-    from guard.attribution import describe_actor
+    from guard.enrich.attribution import describe_actor
 
     return {**asdict(actor), "text": describe_actor(actor)}
 
 
 def _groups(report: Report) -> list[dict[str, Any]]:
     """The same mistake in several places: indexes into `findings`."""
-    from guard.graph import group_findings
+    from guard.enrich.graph import group_findings
 
     position = {id(drift): index for index, drift in enumerate(report.findings)}
     return [

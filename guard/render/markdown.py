@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guard.checkplan import PlanFinding, PlanReport
+from guard.plan.check import PlanFinding, PlanReport
 from guard.render.checkplan import counts_text, summary_lines, verdict
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment

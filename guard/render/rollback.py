@@ -8,9 +8,9 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from guard.apply import FindingRun, Outcome, RollbackRun
+from guard.remedy.apply import FindingRun, Outcome, RollbackRun
+from guard.remedy.plan import aws_cli
 from guard.render.json import SCHEMA_VERSION, finding_to_dict
-from guard.rollback import aws_cli
 
 _BADGE = {
     Outcome.PLANNED: ("WILL RUN", "cyan"),

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from guard import __version__
-from guard.checkplan import PlanReport
 from guard.model import Severity
+from guard.plan.check import PlanReport
 from guard.rules.model import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -20,7 +20,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 
-from guard.live.sg_rules import EGRESS, INGRESS, rule_attrs
+from guard.live.resources.security_group_rules import EGRESS, INGRESS, rule_attrs
 from guard.model import Resource, Violation
 from guard.rules.model import Condition, Leaf, Relation, Rule
 from guard.rules.operators import OPERATORS

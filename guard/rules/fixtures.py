@@ -52,8 +52,8 @@ def _read_json(path: Path) -> Any:
 
 
 def run_fixture(folder: Path, rules: RuleSet) -> FixtureResult:
-    from guard.checkplan import check_plan
-    from guard.plan import parse_plan
+    from guard.plan.check import check_plan
+    from guard.plan.reader import parse_plan
     from guard.state.terraform import parse_state
 
     expected = _read_json(folder / "expected.json")

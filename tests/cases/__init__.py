@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 
-from guard.emulator import TerraformState
+from guard.demo.emulator import TerraformState
 
 Context = dict[str, Any]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import boto3
 
-from guard.emulator import TerraformState, machine_image
-from guard.emulator_services import autoscaling_group_attributes
+from guard.demo.emulator import TerraformState, machine_image
+from guard.demo.emulator_services import autoscaling_group_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from guard.emulator import TerraformState
-from guard.emulator_services import dynamodb_table_attributes
+from guard.demo.emulator import TerraformState
+from guard.demo.emulator_services import dynamodb_table_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 

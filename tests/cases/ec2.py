@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from guard.emulator import (
+from guard.demo.emulator import (
     TerraformState,
     instance_attributes,
     machine_image,

@@ -9,8 +9,8 @@ from typing import Any
 
 import boto3
 
-from guard.emulator import TerraformState, security_group_attributes, subnet_attributes, vpc_attributes
-from guard.emulator_vpc import (
+from guard.demo.emulator import TerraformState, security_group_attributes, subnet_attributes, vpc_attributes
+from guard.demo.emulator_vpc import (
     action_block,
     condition_block,
     lb_attributes,

@@ -7,8 +7,8 @@ import json
 
 import boto3
 
-from guard.emulator import TerraformState
-from guard.emulator_services import (
+from guard.demo.emulator import TerraformState
+from guard.demo.emulator_services import (
     iam_group_attributes,
     iam_inline_policy_attributes,
     iam_policy_attributes,

@@ -7,8 +7,8 @@ import json
 
 import boto3
 
-from guard.emulator import TerraformState
-from guard.emulator_services import kms_alias_attributes, kms_key_attributes
+from guard.demo.emulator import TerraformState
+from guard.demo.emulator_services import kms_alias_attributes, kms_key_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, account, client
 

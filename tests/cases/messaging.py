@@ -6,8 +6,8 @@ import json
 
 import boto3
 
-from guard.emulator import TerraformState
-from guard.emulator_services import sns_topic_attributes, sqs_queue_attributes
+from guard.demo.emulator import TerraformState
+from guard.demo.emulator_services import sns_topic_attributes, sqs_queue_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 

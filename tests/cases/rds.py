@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from guard.emulator import TerraformState, subnet_attributes, vpc_attributes
-from guard.emulator_services import db_instance_attributes, db_subnet_group_attributes
+from guard.demo.emulator import TerraformState, subnet_attributes, vpc_attributes
+from guard.demo.emulator_services import db_instance_attributes, db_subnet_group_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, account, client
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from guard.emulator import TerraformState
-from guard.emulator_services import route53_record_attributes, route53_zone_attributes
+from guard.demo.emulator import TerraformState
+from guard.demo.emulator_services import route53_record_attributes, route53_zone_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 

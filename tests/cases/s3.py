@@ -12,8 +12,8 @@ import json
 
 import boto3
 
-from guard.emulator import TerraformState
-from guard.emulator_services import (
+from guard.demo.emulator import TerraformState
+from guard.demo.emulator_services import (
     kms_key_attributes,
     s3_bucket_attributes,
     s3_bucket_policy_attributes,

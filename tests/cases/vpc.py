@@ -8,8 +8,8 @@ import boto3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from guard.emulator import TerraformState, machine_image, subnet_attributes, vpc_attributes
-from guard.emulator_vpc import (
+from guard.demo.emulator import TerraformState, machine_image, subnet_attributes, vpc_attributes
+from guard.demo.emulator_vpc import (
     acl_rule_block,
     ebs_volume_attributes,
     eip_attributes,
@@ -22,7 +22,7 @@ from guard.emulator_vpc import (
     route_block,
     route_table_attributes,
 )
-from guard.live.vpc import terraform_route_id
+from guard.live.resources.vpc import terraform_route_id
 from tests.cases import Context, Expected, TypeCase
 
 REGION = "us-east-1"

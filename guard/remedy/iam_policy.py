@@ -1,7 +1,7 @@
 """Least-privilege IAM policies, generated from the resource-type declarations.
 
-`python -m guard.iam_policy` prints the read-only policy for `scan`, `watch` and
-`check-plan --live` (docs/iam-policy.json); `python -m guard.iam_policy --rollback` the
+`python -m guard.remedy.iam_policy` prints the read-only policy for `scan`, `watch` and
+`check-plan --live` (docs/iam-policy.json); `python -m guard.remedy.iam_policy --rollback` the
 policy for `rollback --apply` (docs/iam-policy-rollback.json). Both are checked against
 the code by tests/test_promise_read_only.py: a call the policy lacks, or an action no
 code sends, fails the test.
@@ -170,7 +170,7 @@ def render(policy: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     if argv not in ([], ["--rollback"]):
-        print("usage: python -m guard.iam_policy [--rollback]", file=sys.stderr)
+        print("usage: python -m guard.remedy.iam_policy [--rollback]", file=sys.stderr)
         return 1
     sys.stdout.write(render(rollback_policy() if argv else read_policy()))
     return 0

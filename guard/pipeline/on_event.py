@@ -21,17 +21,17 @@ from typing import Any
 import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
-from guard.attribution import actor_from_record
 from guard.aws import Clients, short_error
+from guard.enrich.attribution import actor_from_record
+from guard.enrich.graph import add_impact, build_graph
 from guard.errors import InputError
-from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
 from guard.live.collector import LiveInventory, convert_pages
 from guard.live.events import EVENTS
 from guard.live.types import Registry, ResourceType
 from guard.model import NotChecked, Report, Resource
-from guard.reconcile import reconcile
-from guard.rollback import rollback_plan
+from guard.reconcile.match import reconcile
+from guard.remedy.plan import rollback_plan
 from guard.state import load_states
 
 log = logging.getLogger(__name__)

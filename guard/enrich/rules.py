@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from guard.current import current_resources
 from guard.live.types import Registry
 from guard.model import Drift, Resource, Violation
+from guard.reconcile.current import current_resources
 from guard.rules.engine import evaluate, subjects_from_resources
 from guard.rules.loader import RuleSet
 

@@ -7,13 +7,13 @@ Terraform's own refresh puts what it saw in `resource_drift`; a plan made with
 from __future__ import annotations
 
 from guard.aws import Clients
-from guard.checkplan import LiveComparison, Revert
 from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
 from guard.model import DriftKind
-from guard.plan import Plan, masked
-from guard.reconcile import reconcile
+from guard.plan.check import LiveComparison, Revert
+from guard.plan.reader import Plan, masked
+from guard.reconcile.match import reconcile
 
 
 def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) -> LiveComparison:

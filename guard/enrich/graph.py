@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from guard.live.sg_rules import EGRESS, INGRESS, describe_rule
+from guard.live.resources.security_group_rules import EGRESS, INGRESS, describe_rule
 from guard.model import Drift, DriftKind, Resource, Severity
 
 _RULE_TYPES = {INGRESS, EGRESS, "aws_security_group_rule"}

@@ -1,6 +1,6 @@
 """The command reference in docs/cli.md, generated from the commands' own help.
 
-Run `python -m guard.clidoc > docs/cli.md` after changing a command; tests/test_docs.py
+Run `python -m guard.cli.reference > docs/cli.md` after changing a command; tests/test_docs.py
 fails when the file is stale.
 """
 
@@ -12,7 +12,7 @@ from guard.cli import cli
 
 HEADER = """# Command reference
 
-Generated from `guard --help` by `python -m guard.clidoc > docs/cli.md`; do not edit by
+Generated from `guard --help` by `python -m guard.cli.reference > docs/cli.md`; do not edit by
 hand. Exit codes for every command that reads AWS: `0` clean, `2` drift or violations
 found, `3` incomplete (something could not be read; the output names it), `1` bad input
 or usage error.

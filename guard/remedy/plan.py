@@ -26,7 +26,7 @@ from botocore import xform_name
 
 from guard.live.types import Registry, ResourceType
 from guard.model import AwsCall, Drift, DriftKind, Resource, RollbackStep
-from guard.reconcile import MASK
+from guard.reconcile.match import MASK
 
 log = logging.getLogger(__name__)
 

@@ -7,18 +7,18 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from guard.attribution import AttributionSettings, attribute_findings
 from guard.aws import Clients
-from guard.current import current_resources
+from guard.enrich.attribution import AttributionSettings, attribute_findings
+from guard.enrich.graph import add_impact, build_graph
+from guard.enrich.rules import apply_to_scan
 from guard.errors import InputError
-from guard.graph import add_impact, build_graph
 from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
 from guard.model import Drift, DriftKind, Report, Resource, Unreadable, Violation
-from guard.reconcile import reconcile
-from guard.rollback import rollback_plan
-from guard.rules.findings import apply_to_scan
+from guard.reconcile.current import current_resources
+from guard.reconcile.match import reconcile
+from guard.remedy.plan import rollback_plan
 from guard.rules.loader import RuleSet
 from guard.state import load_states
 

@@ -23,11 +23,11 @@ from guard.errors import GuardError
 from guard.live import REGISTRY
 from guard.live.types import Registry
 from guard.model import NotChecked, Report, Unreadable
-from guard.scan import scan
+from guard.pipeline.scan import scan
 from guard.state.sources import StateSource, load_sources
 
 if TYPE_CHECKING:
-    from guard.attribution import AttributionSettings
+    from guard.enrich.attribution import AttributionSettings
     from guard.rules.loader import RuleSet
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ import boto3
 from rich.console import Console
 
 from guard.aws import Clients
-from guard.emulator import (
+from guard.demo.emulator import (
     TerraformState,
     instance_attributes,
     machine_image,
@@ -27,11 +27,11 @@ from guard.emulator import (
     subnet_attributes,
     vpc_attributes,
 )
-from guard.emulator_services import route53_record_attributes, route53_zone_attributes
-from guard.emulator_vpc import action_block, lb_attributes, listener_attributes, target_group_attributes
+from guard.demo.emulator_services import route53_record_attributes, route53_zone_attributes
+from guard.demo.emulator_vpc import action_block, lb_attributes, listener_attributes, target_group_attributes
 from guard.model import DriftKind
+from guard.pipeline.scan import scan
 from guard.render.console import render_console
-from guard.scan import scan
 
 REGION = "us-east-1"
 DEFAULT_TAGS = {"ManagedBy": "terraform", "Environment": "prod"}

@@ -23,9 +23,9 @@ from guard.live import REGISTRY
 from guard.live.collector import read_live
 from guard.live.types import Registry
 from guard.model import AwsCall, Drift, DriftKind, Report, Resource
-from guard.reconcile import attribute_changes
-from guard.rollback import aws_cli, with_declarations
-from guard.scan import scan
+from guard.pipeline.scan import scan
+from guard.reconcile.match import attribute_changes
+from guard.remedy.plan import aws_cli, with_declarations
 
 log = logging.getLogger(__name__)
 

@@ -8,14 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from guard.alerts import DEFAULT_REMIND_AFTER, CycleResult, parse_duration, run_cycle, scope_of
+from guard.alerting.cycle import DEFAULT_REMIND_AFTER, CycleResult, parse_duration, run_cycle, scope_of
+from guard.alerting.history import DEFAULT_LOCK_WAIT, open_history
+from guard.alerting.slack import SlackTarget, make_notifier, redact
 from guard.aws import Clients
 from guard.errors import GuardError, InputError
-from guard.history import DEFAULT_LOCK_WAIT, open_history
 from guard.model import Report
-from guard.notify.slack import SlackTarget, make_notifier, redact
 
-log = logging.getLogger("guard.watch")
+log = logging.getLogger("guard.alerting.watch")
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def alert_once(
 
     `scan_once` runs the scan the caller configured (Pulumi, remote state, accounts);
     by default, the local states in `states`. `states` also names the run's history scope
-    (with `scan_once`, pass guard.targets.scope_sources: every source the scan reads).
+    (with `scan_once`, pass guard.pipeline.run.scope_sources: every source the scan reads).
     """
-    from guard.scan import scan
+    from guard.pipeline.scan import scan
 
     store = open_history(settings.history)
     try:

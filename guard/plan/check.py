@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from guard.model import Severity, Violation
-from guard.plan import MASK, UNKNOWN, Plan, PlannedChange, masked
+from guard.plan.reader import MASK, UNKNOWN, Plan, PlannedChange, masked
 from guard.rules.engine import Subject, evaluate, subjects_from_resources
 from guard.rules.loader import RuleSet
 from guard.rules.model import Rule

@@ -1,6 +1,6 @@
 """AWS Lambda entry point, scheduled by EventBridge: one alert cycle per invocation.
 
-Handler: `guard.lambda_handler.handler`. Configuration from the function's environment
+Handler: `guard.alerting.lambda_handler.handler`. Configuration from the function's environment
 (docs/deployment.md): GUARD_STATE (state files, comma-separated), GUARD_REGIONS,
 GUARD_HISTORY (dynamodb://TABLE: a Lambda's disk does not outlive it),
 GUARD_SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN with GUARD_SLACK_CHANNEL, GUARD_REMIND_AFTER.
@@ -12,10 +12,10 @@ import logging
 import os
 from typing import Any
 
+from guard.alerting.history import HistoryBusy
+from guard.alerting.watch import AlertSettings, alert_once, describe_cycle
 from guard.aws import Clients
 from guard.errors import InputError
-from guard.history import HistoryBusy
-from guard.watch import AlertSettings, alert_once, describe_cycle
 
 log = logging.getLogger("guard.lambda")
 

@@ -18,9 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from guard.errors import InputError
-from guard.fingerprint import fingerprint
-from guard.history import (
+from guard.alerting.fingerprint import fingerprint
+from guard.alerting.history import (
     DEFAULT_LOCK_WAIT,
     OPEN,
     FindingRecord,
@@ -32,8 +31,9 @@ from guard.history import (
     new_seq,
     utcnow,
 )
+from guard.alerting.slack import DeliveryError, SlackNotifier
+from guard.errors import InputError
 from guard.model import Drift, Report
-from guard.notify.slack import DeliveryError, SlackNotifier
 from guard.render.slack import (
     Alert,
     Notice,
@@ -47,7 +47,7 @@ from guard.render.slack import (
 )
 
 DEFAULT_REMIND_AFTER = timedelta(hours=24)
-log = logging.getLogger("guard.alerts")
+log = logging.getLogger("guard.alerting.cycle")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
 from guard.live.events import events_for
-from guard.live.sg_rules import SOURCES, protocol
+from guard.live.resources.security_group_rules import SOURCES, protocol
 from guard.model import Actor, Drift
 
 log = logging.getLogger(__name__)

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from guard.accounts import Progress, Target, known_types, role_arn, scan_accounts
 from guard.aws import Clients, new_session
 from guard.config import AccountConfig, Config, apply_ignores, load_config
 from guard.errors import InputError
 from guard.live import REGISTRY
 from guard.model import Report
-from guard.scan import scan
+from guard.pipeline.accounts import Progress, Target, known_types, role_arn, scan_accounts
+from guard.pipeline.scan import scan
 from guard.state.sources import StateSource, load_sources, pulumi_source, terraform_source, tf_dir_source
 
 if TYPE_CHECKING:
-    from guard.attribution import AttributionSettings
+    from guard.enrich.attribution import AttributionSettings
     from guard.rules.loader import RuleSet
 
 
@@ -45,7 +45,7 @@ class ScanOptions:
 
 
 def scope_sources(options: ScanOptions) -> list[str]:
-    """Everything an alerting run reads, for its history scope (guard.alerts.scope_of): a run
+    """Everything an alerting run reads, for its history scope (guard.alerting.cycle.scope_of): a run
     resolves only findings of its own scope, so two runs over different sources must not share
     one. With --state alone this is the states, as before, so existing histories keep their scope."""
     items = list(options.states)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from guard.live.sg_rules import protocol
+from guard.live.resources.security_group_rules import protocol
 from guard.live.shape import declared_tags, ec2_tag_calls, tags
 from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
 from guard.model import AwsCall, Change, Resource

@@ -18,7 +18,7 @@ from guard.errors import GuardError, InputError
 from guard.model import Report, Severity
 
 if TYPE_CHECKING:
-    from guard.checkplan import PlanReport
+    from guard.plan.check import PlanReport
     from guard.rules.loader import RuleSet
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_DRIFT, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -210,7 +210,7 @@ def notify_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def alert_settings(alerting: dict[str, Any]) -> Any:
-    from guard.watch import AlertSettings
+    from guard.alerting.watch import AlertSettings
 
     return AlertSettings.from_options(**alerting)
 
@@ -359,8 +359,8 @@ def scan(
     read: a type, a region, a state or an account), 1 bad input.
     """
     alerting = {name: sources.pop(name) for name in ALERT_OPTIONS}
-    from guard.attribution import AttributionSettings
-    from guard.targets import ScanOptions, run_scan
+    from guard.enrich.attribution import AttributionSettings
+    from guard.pipeline.run import ScanOptions, run_scan
 
     rules = load_rule_options(rule_dirs) if rule_dirs else None
     settings = None
@@ -386,8 +386,8 @@ def scan(
         **sources,
     )
     if alerting["notify"] not in (None, "none") or alerting["history"]:
-        from guard.targets import scope_sources
-        from guard.watch import alert_once, describe_cycle
+        from guard.alerting.watch import alert_once, describe_cycle
+        from guard.pipeline.run import scope_sources
 
         settings_ = alert_settings(alerting)
         result = alert_once(
@@ -487,9 +487,9 @@ def check_plan(
     resources, and warns when the apply reverts a change made outside Terraform. Exit
     codes: 0 pass, 2 blocked, 1 bad input, 3 incomplete (--live could not read something).
     """
-    from guard.checkplan import check_plan as run_check
-    from guard.live_plan import compare_live
-    from guard.plan import read_plan
+    from guard.plan.check import check_plan as run_check
+    from guard.plan.live import compare_live
+    from guard.plan.reader import read_plan
 
     plan = read_plan(plan_json)
     rules = load_rule_options(rule_dirs)
@@ -546,7 +546,7 @@ def on_event(states: tuple[str, ...], event_path: str, output_format: str, outpu
     call. Exit codes: 0 nothing drifted (or ignored), 2 drift, 3 the resource could not
     be read, 1 bad input.
     """
-    from guard.events import check_events, outcome_to_dict, read_event_file
+    from guard.pipeline.on_event import check_events, outcome_to_dict, read_event_file
 
     document = read_event_file(event_path)
     source = "standard input" if event_path == "-" else event_path
@@ -589,7 +589,7 @@ def on_event(states: tuple[str, ...], event_path: str, output_format: str, outpu
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 def graph(states: tuple[str, ...], output_format: str, output: str | None) -> int:
     """Export the resource graph built from state: what uses what, for a picture. Reads no AWS."""
-    from guard.graph import build_graph, render_graph_dot, render_graph_json
+    from guard.enrich.graph import build_graph, render_graph_dot, render_graph_json
     from guard.state import load_states
 
     built = build_graph(load_states(states))
@@ -698,7 +698,7 @@ def types_command(output_format: str) -> int:
     from rich.table import Table
 
     from guard.live import REGISTRY
-    from guard.live.catalog import render_markdown, type_catalog
+    from guard.render.types import render_markdown, type_catalog
 
     rows = type_catalog(REGISTRY)
     if output_format == "json":
@@ -767,8 +767,8 @@ def rollback(
     remain open, 3 incomplete (something could not be read), 4 a step failed and the
     run stopped, 1 bad input or confirmation declined.
     """
-    from guard.apply import FindingRun, Outcome
-    from guard.apply import rollback as run_rollback
+    from guard.remedy.apply import FindingRun, Outcome
+    from guard.remedy.apply import rollback as run_rollback
     from guard.render.rollback import render_rollback_console, render_rollback_json
 
     def confirm(runs: tuple[FindingRun, ...]) -> bool:
@@ -777,7 +777,7 @@ def rollback(
         if yes:
             return True
         click.echo(f"guard will make {calls} AWS call(s) for {len(planned)} finding(s):", err=True)
-        from guard.rollback import aws_cli
+        from guard.remedy.plan import aws_cli
 
         for run in planned:
             for call in run.calls:
@@ -867,9 +867,9 @@ def watch(
     import signal
     import threading
 
-    from guard.alerts import parse_duration
-    from guard.targets import ScanOptions, command_line_sources, run_scan, scope_sources
-    from guard.watch import alert_once, describe_cycle, watch_loop
+    from guard.alerting.cycle import parse_duration
+    from guard.alerting.watch import alert_once, describe_cycle, watch_loop
+    from guard.pipeline.run import ScanOptions, command_line_sources, run_scan, scope_sources
 
     alerting = {name: sources.pop(name) for name in ALERT_OPTIONS}
     every = parse_duration(interval, "--interval")
@@ -897,7 +897,9 @@ def watch(
 
     def on_cycle(number: int, result: Any, error: str | None) -> None:
         if error is not None:
-            logging.getLogger("guard.watch").error("cycle %d failed: %s", number, settings.clean(error))
+            logging.getLogger("guard.alerting.watch").error(
+                "cycle %d failed: %s", number, settings.clean(error)
+            )
             click.echo(f"guard: watch: cycle {number} failed: {settings.clean(error)}", err=True)
         else:
             click.echo(f"guard: watch: cycle {number}: {settings.clean(describe_cycle(result))}", err=True)
@@ -941,8 +943,8 @@ def watch(
 )
 def history(history: str | None, since: str, output_format: str) -> int:
     """List open and recently resolved findings, with time to resolve and undelivered messages."""
-    from guard.alerts import parse_duration
-    from guard.history import open_history
+    from guard.alerting.cycle import parse_duration
+    from guard.alerting.history import open_history
     from guard.render.history import history_to_dict, render_history
 
     window = parse_duration(since, "--since")

@@ -46,7 +46,7 @@ MESSAGE_ERRORS = frozenset(
     }
 )
 
-log = logging.getLogger("guard.notify")
+log = logging.getLogger("guard.alerting")
 
 
 class DeliveryError(GuardError):
@@ -197,7 +197,7 @@ class BotNotifier(SlackNotifier):
             token=target.token,
             base_url=base_url if base_url.endswith("/") else base_url + "/",
             timeout=30,
-            logger=_filtered_logger("guard.notify.slack_sdk.web", self.secrets),
+            logger=_filtered_logger("guard.alerting.slack_sdk.web", self.secrets),
             retry_handlers=retry_handlers(),
         )
         self.posted_channel: str | None = None
@@ -241,7 +241,7 @@ class WebhookNotifier(SlackNotifier):
         self.client = client or WebhookClient(
             url=target.webhook_url,
             timeout=30,
-            logger=_filtered_logger("guard.notify.slack_sdk.webhook", self.secrets),
+            logger=_filtered_logger("guard.alerting.slack_sdk.webhook", self.secrets),
             retry_handlers=retry_handlers(),
         )
 

@@ -1,0 +1,1 @@
+"""Alerting: the alert cycle, its history, the watch loop, and delivery to Slack."""

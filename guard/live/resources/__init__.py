@@ -1,0 +1,22 @@
+"""Every supported resource type, one declaration each, in the module of its AWS service.
+
+Importing this package registers them all in `guard.live.types.REGISTRY`.
+"""
+
+from guard.live.resources import (  # noqa: F401  (each module registers its declarations on import)
+    autoscaling,
+    cloudtrail,
+    dynamodb,
+    ec2,
+    elbv2,
+    iam,
+    kms,
+    lambda_,
+    rds,
+    route53,
+    s3,
+    security_group_rules,
+    sns,
+    sqs,
+    vpc,
+)

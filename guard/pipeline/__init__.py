@@ -1,0 +1,1 @@
+"""The one pass: state -> live -> reconcile -> rules -> impact -> attribution -> Report."""

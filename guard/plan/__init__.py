@@ -1,0 +1,1 @@
+"""Plans: `terraform show -json` read, checked against rules (check-plan) and live AWS."""

@@ -1,0 +1,1 @@
+"""Remedy: the way back for each finding (rollback plans), taking it, and the IAM policies."""
