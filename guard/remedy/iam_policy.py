@@ -116,9 +116,9 @@ def write_operations(registry: Registry = REGISTRY) -> set[tuple[str, str]]:
     module names is one the module may send.
     """
     services = {declaration.service for declaration in registry.types.values()}
-    folder = Path(__file__).parent / "live"
+    folder = Path(__file__).parent.parent / "live"
     calls: set[tuple[str, str]] = set()
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         literals = {
             node.value
