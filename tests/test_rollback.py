@@ -18,7 +18,7 @@ from botocore.validate import ParamValidator
 from rich.console import Console
 
 from guard.aws import Clients
-from guard.demo.emulator import TerraformState, vpc_rule_attributes
+from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from guard.live.types import ResourceType
 from guard.model import Resource
@@ -27,6 +27,7 @@ from guard.remedy.plan import iac_command, import_hcl, split_address
 from guard.render.rollback import render_rollback_console
 from tests.cases import TypeCase
 from tests.cases.ec2 import REGION, build_instance, build_vpc, build_vpc_rules
+from tests.support.network import vpc_rule_attributes
 from tests.test_type_sweep import CASES
 
 WRITE_KINDS = ("aws", "delete")
