@@ -22,7 +22,15 @@ FAKE_CREDENTIALS = {
 
 @contextlib.contextmanager
 def moto_server(region: str = "us-east-1") -> Iterator[str]:
-    """Start moto's server on 127.0.0.1 (a free port) and point the boto3 chain at it."""
+    """Start moto's server on 127.0.0.1 (a free port), empty, and point the boto3 chain at it."""
+    with running_emulator() as endpoint, pointed_at(endpoint, region):
+        reset_emulator(endpoint)
+        yield endpoint
+
+
+@contextlib.contextmanager
+def running_emulator() -> Iterator[str]:
+    """moto's server on 127.0.0.1 (a free port) until the block ends; yields its endpoint."""
     try:
         from moto.server import ThreadedMotoServer
     except ImportError as exc:  # the demo extra is not installed
@@ -37,22 +45,32 @@ def moto_server(region: str = "us-east-1") -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    # moto keeps its emulated AWS in process-wide memory: start every server from empty.
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+def reset_emulator(endpoint: str) -> None:
+    """Empty every emulated service: moto keeps its AWS in process-wide memory."""
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
+
+
+@contextlib.contextmanager
+def pointed_at(endpoint: str, region: str) -> Iterator[None]:
+    """Point the boto3 chain (fake credentials, endpoint, region) at the emulator until the block ends."""
     saved = {
         key: os.environ.get(key) for key in (*FAKE_CREDENTIALS, "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION")
     }
     os.environ.update(FAKE_CREDENTIALS, AWS_ENDPOINT_URL=endpoint, AWS_DEFAULT_REGION=region)
     try:
-        yield endpoint
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        server.stop()
 
 
 def machine_image(ec2: Any) -> str:
