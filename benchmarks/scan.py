@@ -40,11 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guard.aws import Clients
-from guard.demo.emulator import (
+from guard.demo.emulator import machine_image, moto_server
+from guard.demo.state import (
     TerraformState,
     instance_attributes,
-    machine_image,
-    moto_server,
     rule_block,
     security_group_attributes,
     subnet_attributes,

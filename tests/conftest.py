@@ -12,15 +12,24 @@ import boto3
 import pytest
 
 from guard.cli import run
-from guard.demo.emulator import moto_server
+from guard.demo.emulator import pointed_at, reset_emulator, running_emulator
 
 REGION = "us-east-1"
 
 
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[str]:
+    """One moto server on 127.0.0.1 per xdist worker, started by the first test that asks for AWS:
+    stopping a server costs half a second, and a reset empties it as well as a new one would."""
+    with running_emulator() as endpoint:
+        yield endpoint
+
+
 @pytest.fixture
-def aws() -> Iterator[boto3.Session]:
-    """A fresh moto server on 127.0.0.1 for each test; boto3's chain points at it."""
-    with moto_server(REGION):
+def aws(emulator: str) -> Iterator[boto3.Session]:
+    """An empty emulated AWS for each test; boto3's chain points at it for the test's length."""
+    reset_emulator(emulator)
+    with pointed_at(emulator, REGION):
         yield boto3.Session(region_name=REGION)
 
 

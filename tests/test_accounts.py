@@ -14,8 +14,8 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.route53.responses import Route53
 
 from guard.demo import DEFAULT_TAGS, build_web_estate, delete_https_rule
-from guard.demo.emulator_services import iam_inline_policy_attributes, iam_role_attributes
 from guard.pipeline.accounts import Progress
+from tests.support.services import iam_inline_policy_attributes, iam_role_attributes
 
 REGION = "us-east-1"
 PROD, STAGING, DENIED = "111111111111", "222222222222", "333333333333"

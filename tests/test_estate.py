@@ -16,8 +16,12 @@ from typing import Any
 import boto3
 
 from guard.demo import build_web_estate, delete_https_rule
-from guard.demo.emulator import TerraformState, machine_image
-from guard.demo.emulator_services import (
+from guard.demo.emulator import machine_image
+from guard.demo.state import TerraformState, route53_record_attributes, route53_zone_attributes
+from tests.cases.iam import ASSUME_EC2, READ_LOGS
+from tests.cases.s3 import ALL_BLOCKED, read_only_policy
+from tests.cases.services import REGION, account, client, function_zip, lambda_role
+from tests.support.services import (
     autoscaling_group_attributes,
     cloudtrail_attributes,
     db_instance_attributes,
@@ -32,8 +36,6 @@ from guard.demo.emulator_services import (
     kms_alias_attributes,
     kms_key_attributes,
     lambda_function_attributes,
-    route53_record_attributes,
-    route53_zone_attributes,
     s3_bucket_attributes,
     s3_bucket_policy_attributes,
     s3_encryption_attributes,
@@ -43,9 +45,6 @@ from guard.demo.emulator_services import (
     sns_topic_attributes,
     sqs_queue_attributes,
 )
-from tests.cases.iam import ASSUME_EC2, READ_LOGS
-from tests.cases.s3 import ALL_BLOCKED, read_only_policy
-from tests.cases.services import REGION, account, client, function_zip, lambda_role
 
 BUCKETS = ("assets", "logs", "audit", "backups", "exports")
 

@@ -11,7 +11,7 @@ import boto3
 
 from guard.aws import Clients
 from guard.demo import build_edge, build_web_estate, delete_https_rule
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from guard.enrich.graph import add_impact, build_graph, finding_class, group_findings
 from guard.model import Drift, DriftKind, Severity
 from guard.pipeline.scan import scan

@@ -22,9 +22,9 @@ from guard.alerting.history import (
 from guard.alerting.slack import SlackTarget, WebhookNotifier
 from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
-from guard.demo.emulator_services import dynamodb_table_attributes
 from guard.pipeline.scan import scan
 from tests.slackapi import SlackApi
+from tests.support.services import dynamodb_table_attributes
 
 REGION = "us-east-1"
 TABLE = "guard-history"

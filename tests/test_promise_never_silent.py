@@ -19,7 +19,7 @@ import pytest
 
 from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from tests import test_estate as estate
 from tests.faultyaws import ACCESS_DENIED, DROPPED, THROTTLED, FaultyAws, region_disabled

@@ -24,7 +24,7 @@ import tests.cases
 from guard.alerting.watch import AlertSettings, alert_once
 from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from guard.remedy.apply import executable_calls, rollback
 from guard.remedy.iam_policy import (

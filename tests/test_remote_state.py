@@ -9,8 +9,8 @@ import pytest
 from werkzeug import Response
 
 from guard.demo import DEFAULT_TAGS, build_web_estate, delete_https_rule
-from guard.demo.emulator_services import s3_bucket_attributes
 from tests.pulumi_estate import web_estate_export
+from tests.support.services import s3_bucket_attributes
 
 REGION = "us-east-1"
 KEY = "network/terraform.tfstate"

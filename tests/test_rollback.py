@@ -18,7 +18,7 @@ from botocore.validate import ParamValidator
 from rich.console import Console
 
 from guard.aws import Clients
-from guard.demo.emulator import TerraformState, vpc_rule_attributes
+from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from guard.live.types import ResourceType
 from guard.model import Resource
@@ -27,6 +27,7 @@ from guard.remedy.plan import iac_command, import_hcl, split_address
 from guard.render.rollback import render_rollback_console
 from tests.cases import TypeCase
 from tests.cases.ec2 import REGION, build_instance, build_vpc, build_vpc_rules
+from tests.support.network import vpc_rule_attributes
 from tests.test_type_sweep import CASES
 
 WRITE_KINDS = ("aws", "delete")
@@ -105,6 +106,8 @@ def test_rollback_apply_closes_the_finding(edit, aws, guard, tmp_path):
     before = _scan(guard, path)
     assert len(before["findings"]) == 1, [f["title"] for f in before["findings"]]
     finding = before["findings"][0]
+    # The plan it prints is real before it is run (one edit's share of the check below).
+    _check_printed_plan(edit, finding["rollback"])
     kinds = {step["kind"] for step in finding["rollback"]}
     declaration = REGISTRY.get(edit.type)
     if not kinds & set(WRITE_KINDS):
@@ -377,29 +380,6 @@ def test_change_without_a_safe_reversal_offers_only_iac(aws, guard, tmp_path):
 # --- the printed commands are real ---------------------------------------------------
 
 
-def _all_plans(aws: boto3.Session, guard: Any, tmp_path: Path) -> list[tuple[Edit, list[dict[str, Any]]]]:
-    """Every rollback step the cases produce, per edit, read from the scan's JSON."""
-    plans = []
-    for number, edit in enumerate(EDITS):
-        folder = tmp_path / str(number)
-        folder.mkdir()
-        _reset_emulator()
-        path, _ = _inject(edit, aws, folder)
-        steps = []
-        for finding in _scan(guard, path)["findings"]:
-            steps += finding["rollback"]
-        plans.append((edit, steps))
-    return plans
-
-
-def _reset_emulator() -> None:
-    import os
-    import urllib.request
-
-    endpoint = os.environ["AWS_ENDPOINT_URL"]
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
-
-
 # Services whose aws CLI command is not the botocore name (aws-cli renames them; `aws s3`
 # is the high-level cp/sync command, the API calls are under `aws s3api`).
 AWS_CLI_RENAMED = {"s3": "s3api", "codedeploy": "deploy", "config": "configservice"}
@@ -455,32 +435,41 @@ def _check_cli_line(line: str) -> None:
     assert not report.has_errors(), f"{report.generate_report()}: {line}"
 
 
-def test_every_generated_cli_line_and_hcl_block_is_real(aws, guard, tmp_path):
-    plans = _all_plans(aws, guard, tmp_path)
-    steps = [step for _, edit_steps in plans for step in edit_steps]
-    assert {step["kind"] for step in steps} >= {"aws", "iac", "import", "delete"}
-    assert all(step["cli"] for step in steps if step["kind"] in WRITE_KINDS)
-    # Not a vacuous check: every edit whose type declares a way back for it prints that
-    # way back (or says, in a manual step, which attribute has none).
-    offered = [
-        (edit, edit_steps)
-        for edit, edit_steps in plans
-        if edit.kind in offered_kinds(REGISTRY.get(edit.type))
-    ]
-    assert len(offered) >= len(EDITS) // 2
-    for edit, edit_steps in offered:
-        kinds = {step["kind"] for step in edit_steps}
-        assert kinds & set(WRITE_KINDS) or "manual" in kinds, (str(edit), edit_steps)
-    lines = [step["cli"] for step in steps if step["cli"]]
-    assert len(lines) >= sum(
-        1 for _, edit_steps in offered if any(s["kind"] in WRITE_KINDS for s in edit_steps)
-    )
-    for line in lines:
+def required_step_kinds(edit: Edit) -> set[str]:
+    """The kinds of step an edit's plan must print, read from its type's declaration alone."""
+    declaration = REGISTRY.get(edit.type)
+    if edit.kind != "unmanaged":
+        return {"iac"}  # a declared resource can always be put back by its IaC tool
+    if declaration.parent is None:
+        # A resource in no state: adopt it, or delete it when the type says how.
+        return {"import"} | ({"delete"} if declaration.delete_calls is not None else set())
+    return {"aws"} if declaration.delete_calls is not None else set()  # an addition to a declared one
+
+
+def _check_printed_plan(edit: Edit, steps: list[dict[str, Any]]) -> None:
+    """Every printed aws CLI line and HCL block is real, and the plan holds what the type offers."""
+    kinds = {step["kind"] for step in steps}
+    assert kinds >= required_step_kinds(edit), (str(edit), steps)
+    assert all(step["cli"] for step in steps if step["kind"] in WRITE_KINDS), steps
+    # Not a vacuous check: an edit whose type declares a way back for it prints that way
+    # back (or says, in a manual step, which attribute has none).
+    if edit.kind in offered_kinds(REGISTRY.get(edit.type)):
+        assert kinds & set(WRITE_KINDS) or "manual" in kinds, (str(edit), steps)
+    for line in [step["cli"] for step in steps if step["cli"]]:
         _check_cli_line(line)
-    blocks = [step["iac"] for step in steps if step["kind"] == "import"]
-    assert len(blocks) >= 4
-    for text in blocks:
+    for text in [step["iac"] for step in steps if step["kind"] == "import"]:
         _check_import_hcl(text)
+
+
+def test_every_generated_cli_line_and_hcl_block_is_real():
+    """Each edit's plan is checked by _check_printed_plan inside its round trip above, one
+    test per edit so that xdist spreads them; this proves that, together, those plans print
+    every kind of step, a way back for at least half the edits, and at least four import blocks."""
+    required = [required_step_kinds(edit) for edit in EDITS]
+    assert set().union(*required) >= {"aws", "iac", "import", "delete"}
+    offered = [edit for edit in EDITS if edit.kind in offered_kinds(REGISTRY.get(edit.type))]
+    assert len(offered) >= len(EDITS) // 2
+    assert sum("import" in kinds for kinds in required) >= 4
 
 
 def test_ec2_boolean_values_print_as_flags():

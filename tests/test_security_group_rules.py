@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from guard.demo import build_web_estate, delete_https_rule
-from guard.demo.emulator import TerraformState, security_group_rule_attributes
+from guard.demo.state import TerraformState, security_group_rule_attributes
 from tests.cases.ec2 import build_vpc_rules
 
 REGION = "us-east-1"

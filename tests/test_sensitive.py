@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from tests.cases.ec2 import build_vpc
 
 CANARY = "canary-7f3a9c-secret"

@@ -8,7 +8,7 @@ import pkgutil
 import pytest
 
 import tests.cases
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from tests.cases import TypeCase
 

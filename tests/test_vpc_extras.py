@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from tests.cases.vpc import REGION, _ec2, build_route_table
 
 

@@ -16,19 +16,22 @@ import boto3
 from rich.console import Console
 
 from guard.aws import Clients
-from guard.demo.emulator import (
+from guard.demo.emulator import machine_image, moto_server
+from guard.demo.state import (
     TerraformState,
+    action_block,
     instance_attributes,
-    machine_image,
-    moto_server,
+    lb_attributes,
+    listener_attributes,
+    route53_record_attributes,
+    route53_zone_attributes,
     rule_block,
     security_group_attributes,
     security_group_rule_attributes,
     subnet_attributes,
+    target_group_attributes,
     vpc_attributes,
 )
-from guard.demo.emulator_services import route53_record_attributes, route53_zone_attributes
-from guard.demo.emulator_vpc import action_block, lb_attributes, listener_attributes, target_group_attributes
 from guard.model import DriftKind
 from guard.pipeline.scan import scan
 from guard.render.console import render_console

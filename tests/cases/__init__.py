@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 
 Context = dict[str, Any]
 

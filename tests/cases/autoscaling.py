@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import TerraformState, machine_image
-from guard.demo.emulator_services import autoscaling_group_attributes
+from guard.demo.emulator import machine_image
+from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
+from tests.support.services import autoscaling_group_attributes
 
 
 def _default_subnet(session: boto3.Session) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import cloudtrail_attributes, s3_bucket_attributes
+from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, client
+from tests.support.services import cloudtrail_attributes, s3_bucket_attributes
 
 
 def build_trail(session: boto3.Session, state: TerraformState, ctx: Context) -> None:

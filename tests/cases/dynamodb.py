@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import dynamodb_table_attributes
+from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
+from tests.support.services import dynamodb_table_attributes
 
 
 def _create(session: boto3.Session, name: str) -> dict:

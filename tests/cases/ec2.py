@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import (
+from guard.demo.emulator import machine_image
+from guard.demo.state import (
     TerraformState,
     instance_attributes,
-    machine_image,
     rule_block,
     security_group_attributes,
     subnet_attributes,
     vpc_attributes,
-    vpc_rule_attributes,
 )
 from tests.cases import Context, Expected, TypeCase
+from tests.support.network import vpc_rule_attributes
 
 REGION = "us-east-1"
 

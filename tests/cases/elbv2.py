@@ -9,16 +9,18 @@ from typing import Any
 
 import boto3
 
-from guard.demo.emulator import TerraformState, security_group_attributes, subnet_attributes, vpc_attributes
-from guard.demo.emulator_vpc import (
+from guard.demo.state import (
+    TerraformState,
     action_block,
-    condition_block,
     lb_attributes,
     listener_attributes,
-    listener_rule_attributes,
+    security_group_attributes,
+    subnet_attributes,
     target_group_attributes,
+    vpc_attributes,
 )
 from tests.cases import Context, Expected, TypeCase
+from tests.support.network import condition_block, listener_rule_attributes
 
 REGION = "us-east-1"
 FIXED_404 = {"content_type": "text/plain", "message_body": "not here", "status_code": "404"}

@@ -7,8 +7,9 @@ import json
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import (
+from guard.demo.state import TerraformState
+from tests.cases import Context, Expected, TypeCase
+from tests.support.services import (
     iam_group_attributes,
     iam_inline_policy_attributes,
     iam_policy_attributes,
@@ -16,7 +17,6 @@ from guard.demo.emulator_services import (
     iam_role_policy_attachment_attributes,
     iam_user_attributes,
 )
-from tests.cases import Context, Expected, TypeCase
 
 REGION = "us-east-1"
 ASSUME_EC2 = {

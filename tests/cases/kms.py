@@ -7,10 +7,10 @@ import json
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import kms_alias_attributes, kms_key_attributes
+from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, account, client
+from tests.support.services import kms_alias_attributes, kms_key_attributes
 
 
 def _key(session: boto3.Session, state: TerraformState, name: str, description: str) -> dict:

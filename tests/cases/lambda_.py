@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import lambda_function_attributes
+from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client, function_zip, lambda_role
+from tests.support.services import lambda_function_attributes
 
 
 def build_function(session: boto3.Session, state: TerraformState, ctx: Context) -> None:

@@ -6,10 +6,10 @@ import json
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import sns_topic_attributes, sqs_queue_attributes
+from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
+from tests.support.services import sns_topic_attributes, sqs_queue_attributes
 
 
 def _queue(

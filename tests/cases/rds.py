@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import TerraformState, subnet_attributes, vpc_attributes
-from guard.demo.emulator_services import db_instance_attributes, db_subnet_group_attributes
+from guard.demo.state import TerraformState, subnet_attributes, vpc_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, account, client
+from tests.support.services import db_instance_attributes, db_subnet_group_attributes
 
 
 def build_subnet_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import route53_record_attributes, route53_zone_attributes
+from guard.demo.state import TerraformState, route53_record_attributes, route53_zone_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 

@@ -12,8 +12,9 @@ import json
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import (
+from guard.demo.state import TerraformState
+from tests.cases import Context, Expected, TypeCase
+from tests.support.services import (
     kms_key_attributes,
     s3_bucket_attributes,
     s3_bucket_policy_attributes,
@@ -22,7 +23,6 @@ from guard.demo.emulator_services import (
     s3_public_access_block_attributes,
     s3_versioning_attributes,
 )
-from tests.cases import Context, Expected, TypeCase
 
 REGION = "us-east-1"
 BUCKET = "acme-prod-assets"

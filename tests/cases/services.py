@@ -9,8 +9,8 @@ from typing import Any
 
 import boto3
 
-from guard.demo.emulator import TerraformState
-from guard.demo.emulator_services import iam_role_attributes
+from guard.demo.state import TerraformState
+from tests.support.services import iam_role_attributes
 
 REGION = "us-east-1"
 CASES: list[Any] = []  # helpers only; the sweep collects CASES from every module

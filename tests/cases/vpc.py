@@ -8,8 +8,11 @@ import boto3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from guard.demo.emulator import TerraformState, machine_image, subnet_attributes, vpc_attributes
-from guard.demo.emulator_vpc import (
+from guard.demo.emulator import machine_image
+from guard.demo.state import TerraformState, subnet_attributes, vpc_attributes
+from guard.live.resources.vpc import terraform_route_id
+from tests.cases import Context, Expected, TypeCase
+from tests.support.network import (
     acl_rule_block,
     ebs_volume_attributes,
     eip_attributes,
@@ -22,8 +25,6 @@ from guard.demo.emulator_vpc import (
     route_block,
     route_table_attributes,
 )
-from guard.live.resources.vpc import terraform_route_id
-from tests.cases import Context, Expected, TypeCase
 
 REGION = "us-east-1"
 

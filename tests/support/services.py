@@ -1,8 +1,9 @@
 """Terraform state attributes, as the AWS provider 5.x writes them after `apply`, for the
-S3, IAM, RDS, Route53, KMS, Lambda, CloudTrail, Auto Scaling, DynamoDB, SQS and SNS types.
+S3, IAM, RDS, KMS, Lambda, CloudTrail, Auto Scaling, DynamoDB, SQS and SNS types.
 
 Each builder takes what the AWS API answered right after the resource was created and
-returns the instance's full `attributes` object, computed attributes included.
+returns the instance's full `attributes` object, computed attributes included. The type
+cases in tests/cases/ use them; the Route53 builders the demo needs are in guard/demo/state.py.
 """
 
 from __future__ import annotations
@@ -272,59 +273,6 @@ def db_subnet_group_attributes(
         "supported_network_types": group.get("SupportedNetworkTypes", ["IPV4"]),
         "tags": dict(tags or {}) or None,
         "vpc_id": group.get("VpcId", ""),
-    }
-
-
-# Route53 -----------------------------------------------------------------------------
-
-
-def route53_zone_attributes(
-    zone: Mapping[str, Any], name_servers: list[str], tags: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    zone_id = str(zone["Id"]).rsplit("/", 1)[-1]
-    return {
-        "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
-        "comment": (zone.get("Config") or {}).get("Comment", ""),
-        "delegation_set_id": "",
-        "force_destroy": False,
-        "id": zone_id,
-        "name": str(zone["Name"]).rstrip("."),
-        "name_servers": sorted(name_servers),
-        "primary_name_server": sorted(name_servers)[0] if name_servers else "",
-        "tags": dict(tags or {}) or None,
-        "vpc": [],
-        "zone_id": zone_id,
-    }
-
-
-def route53_record_attributes(
-    zone_id: str,
-    name: str,
-    record_type: str,
-    ttl: int | None = None,
-    records: list[str] | None = None,
-    alias: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """`name` as configured and fully qualified; TXT values without their quotes."""
-    return {
-        "alias": [dict(alias)] if alias else [],
-        "allow_overwrite": None,
-        "cidr_routing_policy": [],
-        "failover_routing_policy": [],
-        "fqdn": name,
-        "geolocation_routing_policy": [],
-        "geoproximity_routing_policy": [],
-        "health_check_id": "",
-        "id": f"{zone_id}_{name}_{record_type}",
-        "latency_routing_policy": [],
-        "multivalue_answer_routing_policy": False,
-        "name": name,
-        "records": sorted(records or []) or None,
-        "set_identifier": "",
-        "ttl": ttl if ttl is not None else 0,
-        "type": record_type,
-        "weighted_routing_policy": [],
-        "zone_id": zone_id,
     }
 
 

@@ -1,4 +1,5 @@
-"""Terraform state attributes, AWS provider 5.x shape, for the VPC extras and ELBv2 types.
+"""Terraform state attributes, AWS provider 5.x shape, for the VPC extras, the
+standalone security group rules and the ELBv2 listener rules the type cases build.
 
 Each builder takes what the AWS API returned for a resource `terraform apply` made and
 returns every attribute the provider writes to state, computed ones included.
@@ -25,6 +26,29 @@ ROUTE_TARGETS = (
 
 def _tags(item: Mapping[str, Any]) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in item.get("Tags") or [] if not t["Key"].startswith("aws:")}
+
+
+def vpc_rule_attributes(rule: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+    """aws_vpc_security_group_ingress_rule / _egress_rule from a DescribeSecurityGroupRules item."""
+    rule_id = rule["SecurityGroupRuleId"]
+    protocol = rule["IpProtocol"]
+    all_traffic = protocol == "-1"
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:security-group-rule/{rule_id}",
+        "cidr_ipv4": rule.get("CidrIpv4"),
+        "cidr_ipv6": rule.get("CidrIpv6"),
+        "description": rule.get("Description"),
+        "from_port": None if all_traffic else rule.get("FromPort"),
+        "id": rule_id,
+        "ip_protocol": protocol,
+        "prefix_list_id": rule.get("PrefixListId"),
+        "referenced_security_group_id": (rule.get("ReferencedGroupInfo") or {}).get("GroupId"),
+        "security_group_id": rule["GroupId"],
+        "security_group_rule_id": rule_id,
+        "tags": _tags(rule) or None,
+        "tags_all": _tags(rule),
+        "to_port": None if all_traffic else rule.get("ToPort"),
+    }
 
 
 def route_block(cidr_block: str = "", ipv6_cidr_block: str = "", **targets: str) -> dict[str, Any]:
@@ -284,157 +308,6 @@ def key_pair_attributes(key: Mapping[str, Any], public_key: str, account: str, r
         "key_type": key.get("KeyType", "rsa"),
         "public_key": public_key,
         "tags": _tags(key),
-    }
-
-
-# --- ELBv2 -----------------------------------------------------------------------------
-
-
-def lb_attributes(
-    lb: Mapping[str, Any], attributes: Mapping[str, str], tags: Mapping[str, str]
-) -> dict[str, Any]:
-    """aws_lb from DescribeLoadBalancers, its attributes and its tags (ELBv2 lists them apart)."""
-    arn = lb["LoadBalancerArn"]
-    subnets = sorted(z["SubnetId"] for z in lb.get("AvailabilityZones") or [])
-    return {
-        "access_logs": [
-            {
-                "bucket": attributes.get("access_logs.s3.bucket", ""),
-                "enabled": attributes.get("access_logs.s3.enabled", "false") == "true",
-                "prefix": attributes.get("access_logs.s3.prefix", ""),
-            }
-        ],
-        "arn": arn,
-        "arn_suffix": arn.split(":loadbalancer/", 1)[-1],
-        "client_keep_alive": 3600,
-        "connection_logs": [{"bucket": "", "enabled": False, "prefix": ""}],
-        "customer_owned_ipv4_pool": "",
-        "desync_mitigation_mode": "defensive",
-        "dns_name": lb.get("DNSName", ""),
-        "dns_record_client_routing_policy": None,
-        "drop_invalid_header_fields": attributes.get("routing.http.drop_invalid_header_fields.enabled")
-        == "true",
-        "enable_cross_zone_load_balancing": True,
-        "enable_deletion_protection": attributes.get("deletion_protection.enabled") == "true",
-        "enable_http2": attributes.get("routing.http2.enabled", "true") == "true",
-        "enable_tls_version_and_cipher_suite_headers": False,
-        "enable_waf_fail_open": False,
-        "enable_xff_client_port": False,
-        "enable_zonal_shift": False,
-        "enforce_security_group_inbound_rules_on_private_link_traffic": "",
-        "id": arn,
-        "idle_timeout": int(attributes.get("idle_timeout.timeout_seconds", "60")),
-        "internal": lb.get("Scheme") == "internal",
-        "ip_address_type": lb.get("IpAddressType", "ipv4"),
-        "load_balancer_type": lb.get("Type", "application"),
-        "name": lb["LoadBalancerName"],
-        "name_prefix": "",
-        "preserve_host_header": False,
-        "security_groups": sorted(lb.get("SecurityGroups") or []),
-        "subnet_mapping": [
-            {
-                "allocation_id": "",
-                "ipv6_address": "",
-                "outpost_id": "",
-                "private_ipv4_address": "",
-                "subnet_id": subnet,
-            }
-            for subnet in subnets
-        ],
-        "subnets": subnets,
-        "tags": dict(tags),
-        "timeouts": None,
-        "vpc_id": lb.get("VpcId", ""),
-        "xff_header_processing_mode": "append",
-        "zone_id": lb.get("CanonicalHostedZoneId", ""),
-    }
-
-
-def target_group_attributes(group: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
-    arn = group["TargetGroupArn"]
-    matcher = group.get("Matcher") or {}
-    return {
-        "arn": arn,
-        "arn_suffix": arn.split(":", 5)[-1],
-        "connection_termination": None,
-        "deregistration_delay": "300",
-        "health_check": [
-            {
-                "enabled": group.get("HealthCheckEnabled", True),
-                "healthy_threshold": group.get("HealthyThresholdCount", 5),
-                "interval": group.get("HealthCheckIntervalSeconds", 30),
-                "matcher": matcher.get("HttpCode", ""),
-                "path": group.get("HealthCheckPath", ""),
-                "port": group.get("HealthCheckPort", "traffic-port"),
-                "protocol": group.get("HealthCheckProtocol", "HTTP"),
-                "timeout": group.get("HealthCheckTimeoutSeconds", 5),
-                "unhealthy_threshold": group.get("UnhealthyThresholdCount", 2),
-            }
-        ],
-        "id": arn,
-        "ip_address_type": group.get("IpAddressType", "ipv4"),
-        "lambda_multi_value_headers_enabled": False,
-        "load_balancer_arns": list(group.get("LoadBalancerArns") or []),
-        "load_balancing_algorithm_type": "round_robin",
-        "load_balancing_anomaly_mitigation": "off",
-        "load_balancing_cross_zone_enabled": "use_load_balancer_configuration",
-        "name": group["TargetGroupName"],
-        "name_prefix": "",
-        "port": group.get("Port"),
-        "preserve_client_ip": None,
-        "protocol": group.get("Protocol"),
-        "protocol_version": group.get("ProtocolVersion", "HTTP1"),
-        "proxy_protocol_v2": False,
-        "slow_start": 0,
-        "stickiness": [{"cookie_duration": 86400, "cookie_name": "", "enabled": False, "type": "lb_cookie"}],
-        "tags": dict(tags),
-        "target_failover": [],
-        "target_group_health": [],
-        "target_health_state": [],
-        "target_type": group.get("TargetType", "instance"),
-        "vpc_id": group.get("VpcId", ""),
-    }
-
-
-def action_block(
-    action_type: str,
-    order: int = 1,
-    target_group_arn: str = "",
-    fixed_response: Mapping[str, str] | None = None,
-    redirect: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """One `default_action`/`action` block: every nested block present, empty when unused."""
-    return {
-        "authenticate_cognito": [],
-        "authenticate_oidc": [],
-        "fixed_response": [dict(fixed_response)] if fixed_response else [],
-        "forward": [],
-        "order": order,
-        "redirect": [dict(redirect)] if redirect else [],
-        "target_group_arn": target_group_arn,
-        "type": action_type,
-    }
-
-
-def listener_attributes(
-    listener: Mapping[str, Any], actions: Sequence[Mapping[str, Any]], tags: Mapping[str, str]
-) -> dict[str, Any]:
-    arn = listener["ListenerArn"]
-    https = listener.get("Protocol") in ("HTTPS", "TLS")
-    certificates = listener.get("Certificates") or [{}]
-    return {
-        "alpn_policy": None,
-        "arn": arn,
-        "certificate_arn": certificates[0].get("CertificateArn", "") if https else "",
-        "default_action": [dict(a) for a in actions],
-        "id": arn,
-        "load_balancer_arn": listener["LoadBalancerArn"],
-        "mutual_authentication": [],
-        "port": listener.get("Port"),
-        "protocol": listener.get("Protocol"),
-        "ssl_policy": listener.get("SslPolicy", "") if https else "",
-        "tags": dict(tags),
-        "timeouts": None,
     }
 
 
