@@ -66,6 +66,9 @@ def test_a_built_wheel_holds_the_pack_where_builtin_dir_finds_it(tmp_path: Path)
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {name.rsplit("/", 1)[1] for name in names if name.startswith("guard/builtin_rules/")}
     assert shipped == {path.name for path in PACK.glob("*.yaml")} | {"__init__.py"}
+    # setup.py adds the pack to the packages setuptools finds: none of guard's own is lost.
+    modules = {str(path.relative_to(ROOT)) for path in (ROOT / "guard").rglob("*.py")}
+    assert modules <= names
     # The loader resolves the pack through the package, so an installed copy finds it there too.
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
