@@ -26,7 +26,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-CONFIG_ENV = "GUARD_CONFIG"
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -135,10 +134,6 @@ class Config:
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
-def config_path(explicit: str | None) -> str | None:
-    return explicit or os.environ.get(CONFIG_ENV) or None
-
-
 def load_config(path: str | Path, environ: Mapping[str, str] | None = None, strict: bool = True) -> Config:
     """Read and check guard.toml; with `strict`, the first problem (and how many more) is an InputError."""
     name = str(path)
@@ -163,7 +158,9 @@ def load_config(path: str | Path, environ: Mapping[str, str] | None = None, stri
     return config
 
 
-class _Checker:
+class _ConfigChecker:
+    """Checks one guard.toml's values and keeps every problem found, so all are reported at once."""
+
     def __init__(self) -> None:
         self.problems: list[str] = []
 
@@ -201,7 +198,7 @@ class _Checker:
 
 
 def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, str]) -> Config:
-    check = _Checker()
+    check = _ConfigChecker()
     check.unknown(document, _SECTIONS, name)
     defaults = _table(document, "defaults", name, check)
     check.unknown(defaults, _DEFAULT_KEYS, f"{name}: defaults")
@@ -243,7 +240,7 @@ def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, s
     return Config(**{**config.__dict__, "problems": tuple(check.problems)})
 
 
-def _table(document: Mapping[str, Any], key: str, name: str, check: _Checker) -> Mapping[str, Any]:
+def _table(document: Mapping[str, Any], key: str, name: str, check: _ConfigChecker) -> Mapping[str, Any]:
     value = document.get(key, {})
     if not isinstance(value, dict):
         check.add(f"{name}: {key}", "must be a table ([" + key + "])")
@@ -251,7 +248,7 @@ def _table(document: Mapping[str, Any], key: str, name: str, check: _Checker) ->
     return value
 
 
-def _accounts(value: Any, name: str, check: _Checker) -> tuple[AccountConfig, ...]:
+def _accounts(value: Any, name: str, check: _ConfigChecker) -> tuple[AccountConfig, ...]:
     if not isinstance(value, list):
         check.add(f"{name}: accounts", "must be an array of tables ([[accounts]])")
         return ()
@@ -308,7 +305,7 @@ def _accounts(value: Any, name: str, check: _Checker) -> tuple[AccountConfig, ..
     return tuple(out)
 
 
-def _ignores(value: Any, name: str, check: _Checker) -> tuple[Ignore, ...]:
+def _ignores(value: Any, name: str, check: _ConfigChecker) -> tuple[Ignore, ...]:
     if not isinstance(value, list):
         check.add(f"{name}: ignores", "must be an array of tables ([[ignores]])")
         return ()
@@ -345,7 +342,7 @@ def _ignores(value: Any, name: str, check: _Checker) -> tuple[Ignore, ...]:
     return tuple(out)
 
 
-def _from_environment(config: Config, environ: Mapping[str, str], check: _Checker) -> Config:
+def _from_environment(config: Config, environ: Mapping[str, str], check: _ConfigChecker) -> Config:
     """GUARD_* variables override the file's top-level settings."""
     values: dict[str, Any] = {}
     for key, variable in ENVIRONMENT.items():

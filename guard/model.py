@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 
 class DriftKind(str, Enum):
@@ -59,9 +59,15 @@ class AwsCall:
     region: str | None = None
 
 
+# A way back: the direct AWS reversal, the IaC command (terraform/pulumi), an import block, a delete, by hand.
+RollbackKind = Literal["aws", "iac", "import", "delete", "manual"]
+# How a change was made, read from CloudTrail's user agent and identity.
+ChangedVia = Literal["console", "cli", "terraform", "pulumi", "sdk", "aws-service", "unknown"]
+
+
 @dataclass(frozen=True)
 class RollbackStep:
-    kind: str  # "aws" (direct reversal), "iac" (terraform/pulumi), "import", "delete", "manual"
+    kind: RollbackKind
     description: str
     cli: str | None = None
     iac: str | None = None
@@ -84,7 +90,7 @@ class Actor:
     who: str  # the human behind a role or SSO session when the event shows one, else the principal
     principal_arn: str | None = None
     identity_type: str | None = None  # CloudTrail userIdentity.type: AssumedRole, IAMUser, AWSService...
-    via: str = "unknown"  # console, cli, terraform, pulumi, sdk, aws-service, unknown
+    via: ChangedVia = "unknown"
     source_ip: str | None = None
     user_agent: str | None = None
     when: str | None = None  # ISO 8601, UTC
@@ -98,7 +104,7 @@ class Actor:
 class Unreadable:
     """A state or an account that could not be read at all: the run is incomplete."""
 
-    what: str  # "state" or "account"
+    what: Literal["state", "account"]
     name: str  # the state's location, or the account's id and name
     reason: str
 

@@ -9,6 +9,7 @@ import click
 
 from guard.cli import cli
 from guard.cli.reference import _commands, cli_reference
+from guard.rules.reference import with_rules_table
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -42,3 +43,8 @@ def test_readme_quickstart_has_demo_and_test_commands():
     assert "pytest" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert "pip install -q -e '.[test]'" in ci and "python -m pytest -n 2" in ci
+
+
+def test_rules_table_is_current():
+    text = (DOCS / "rules.md").read_text()
+    assert text == with_rules_table(text), "run: python -m guard.rules.reference docs/rules.md"

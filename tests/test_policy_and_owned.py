@@ -1,4 +1,4 @@
-"""Policy documents compare by meaning; config can name attributes owned elsewhere."""
+"""Policy documents compare by meaning; attributes owned by something else are never compared."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import urllib.parse
 import pytest
 
 from guard.live import REGISTRY
-from guard.live.owned import ignore_owned_elsewhere
 from guard.live.policy import normalise_policy
-from guard.live.types import Registry
 
 STORED = {
     "Version": "2012-10-17",
@@ -50,31 +48,6 @@ def test_no_policy_is_none(empty):
     assert normalise_policy(empty) is None
 
 
-def _copy() -> Registry:
-    registry = Registry()
-    registry.types = dict(REGISTRY.types)
-    return registry
-
-
-def test_config_can_mark_an_attribute_owned_elsewhere():
-    registry = _copy()
-    ignore_owned_elsewhere(
-        registry, "aws_sqs_queue", "visibility_timeout_seconds", "tuned by the queue operator"
-    )
-    declaration = registry.get("aws_sqs_queue")
-    assert "visibility_timeout_seconds" not in declaration.compared
-    assert declaration.ignored["visibility_timeout_seconds"] == "tuned by the queue operator"
-    assert (
-        "visibility_timeout_seconds" in REGISTRY.get("aws_sqs_queue").compared
-    )  # the shared one is untouched
-
-
 def test_desired_capacity_is_ignored_with_its_reason():
     assert "desired_capacity" not in REGISTRY.get("aws_autoscaling_group").compared
     assert "scaling policies" in REGISTRY.get("aws_autoscaling_group").ignored["desired_capacity"]
-
-
-@pytest.mark.parametrize(("type_name", "attribute"), [("aws_nope", "x"), ("aws_sqs_queue", "nope")])
-def test_unknown_type_or_attribute_is_a_clear_error(type_name, attribute):
-    with pytest.raises(ValueError, match="nope"):
-        ignore_owned_elsewhere(_copy(), type_name, attribute)

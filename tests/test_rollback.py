@@ -22,7 +22,7 @@ from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from guard.live.types import ResourceType
 from guard.model import Resource
-from guard.remedy.apply import EXIT_STEP_FAILED, Outcome, rollback
+from guard.remedy.apply import EXIT_STEP_FAILED, RollbackStatus, rollback
 from guard.remedy.plan import iac_command, import_hcl, split_address
 from guard.render.rollback import render_rollback_console
 from tests.cases import TypeCase
@@ -171,7 +171,7 @@ def test_dry_run_sends_no_write_call(aws, tmp_path):
     run = rollback([str(path)], [REGION], clients)
     assert run.applied is False
     assert len(run.selected) == 4
-    assert all(item.outcome in (Outcome.PLANNED, Outcome.NEEDS_FLAG) for item in run.runs)
+    assert all(item.outcome in (RollbackStatus.PLANNED, RollbackStatus.NEEDS_FLAG) for item in run.runs)
     assert sent, "the scan must have read AWS"
     assert [op for op in sent if not _is_read(op)] == []
 
@@ -261,7 +261,7 @@ def test_finding_fixed_by_someone_else_before_apply_is_skipped_not_failed(aws, t
 
     clients, sent = _recording_clients(aws)
     run = rollback([str(path)], [REGION], clients, apply=True, confirm=someone_fixes_it_while_we_confirm)
-    assert [item.outcome for item in run.runs] == [Outcome.STALE]
+    assert [item.outcome for item in run.runs] == [RollbackStatus.STALE]
     assert "someone fixed it" in run.runs[0].detail
     assert not run.failed
     assert run.exit_code == 0 and len(run.closed) == 1
@@ -280,7 +280,7 @@ def test_finding_changed_again_before_apply_is_skipped(aws, tmp_path):
         return True
 
     run = rollback([str(path)], [REGION], Clients(aws), apply=True, confirm=renamed_again)
-    assert [item.outcome for item in run.runs] == [Outcome.CHANGED]
+    assert [item.outcome for item in run.runs] == [RollbackStatus.CHANGED]
     assert run.exit_code == 2 and run.remaining
 
 
@@ -302,9 +302,9 @@ def test_failing_step_stops_the_run_and_reports_what_was_and_was_not_done(aws, t
     run = rollback([str(path)], [REGION], Clients(aws), apply=True, confirm=group_deleted_meanwhile)
     # Findings run in address order: aws_vpc.main, then the egress rule, then the ingress rule.
     assert [(item.drift.address, item.outcome) for item in run.runs] == [
-        ("aws_vpc.main", Outcome.DONE),
-        ("aws_vpc_security_group_egress_rule.egress", Outcome.FAILED),
-        ("aws_vpc_security_group_ingress_rule.ingress", Outcome.NOT_RUN),
+        ("aws_vpc.main", RollbackStatus.DONE),
+        ("aws_vpc_security_group_egress_rule.egress", RollbackStatus.FAILED),
+        ("aws_vpc_security_group_ingress_rule.ingress", RollbackStatus.NOT_RUN),
     ]
     failed = run.runs[1]
     assert "InvalidGroup.NotFound" in failed.detail and failed.done == 0

@@ -767,12 +767,12 @@ def rollback(
     remain open, 3 incomplete (something could not be read), 4 a step failed and the
     run stopped, 1 bad input or confirmation declined.
     """
-    from guard.remedy.apply import FindingRun, Outcome
+    from guard.remedy.apply import FindingRun, RollbackStatus
     from guard.remedy.apply import rollback as run_rollback
     from guard.render.rollback import render_rollback_console, render_rollback_json
 
     def confirm(runs: tuple[FindingRun, ...]) -> bool:
-        planned = [run for run in runs if run.outcome is Outcome.PLANNED]
+        planned = [run for run in runs if run.outcome is RollbackStatus.PLANNED]
         calls = sum(len(run.calls) for run in planned)
         if yes:
             return True

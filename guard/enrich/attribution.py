@@ -27,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from guard.aws import Clients, short_error
 from guard.live.events import events_for
 from guard.live.resources.security_group_rules import SOURCES, protocol
-from guard.model import Actor, Drift
+from guard.model import Actor, ChangedVia, Drift
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ def names_in(record: dict[str, Any]) -> set[str]:
 # --- who ---------------------------------------------------------------------------
 
 
-def channel(record: dict[str, Any]) -> str:
+def channel(record: dict[str, Any]) -> ChangedVia:
     """Console, CLI, Terraform, Pulumi, an SDK or an AWS service, from the event's user agent."""
     identity = record.get("userIdentity") or {}
     agent = str(record.get("userAgent") or "").lower()

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_ERROR, EXIT_OPEN, EXIT_INCOMPLETE, EXIT_STEP_FAILED = 0, 1, 2, 3, 4
 
 
-class Outcome(str, Enum):
+class RollbackStatus(str, Enum):
+    """What happened to one finding's rollback (or would, in a dry run)."""
+
     DONE = "done"  # every call ran
     STALE = "stale"  # already back as declared when re-read: skipped, not failed
     CHANGED = "changed"  # differs from what the scan saw: skipped, re-run to get a new plan
@@ -46,7 +48,7 @@ class Outcome(str, Enum):
 @dataclass(frozen=True)
 class FindingRun:
     drift: Drift
-    outcome: Outcome
+    outcome: RollbackStatus
     calls: tuple[AwsCall, ...] = ()  # the direct calls planned for this finding
     done: int = 0  # how many of them ran
     detail: str = ""
@@ -65,7 +67,7 @@ class RollbackRun:
 
     @property
     def failed(self) -> bool:
-        return any(run.outcome is Outcome.FAILED for run in self.runs)
+        return any(run.outcome is RollbackStatus.FAILED for run in self.runs)
 
     @property
     def exit_code(self) -> int:
@@ -122,15 +124,17 @@ def plan_runs(selected: Sequence[Drift], delete_unmanaged: bool) -> tuple[Findin
     for drift in selected:
         calls = executable_calls(drift, delete_unmanaged)
         if calls:
-            runs.append(FindingRun(drift, Outcome.PLANNED, calls))
+            runs.append(FindingRun(drift, RollbackStatus.PLANNED, calls))
         elif any(step.kind == "delete" for step in drift.rollback):
-            runs.append(FindingRun(drift, Outcome.NEEDS_FLAG, detail="delete only with --delete-unmanaged"))
+            runs.append(
+                FindingRun(drift, RollbackStatus.NEEDS_FLAG, detail="delete only with --delete-unmanaged")
+            )
         else:
-            runs.append(FindingRun(drift, Outcome.IAC_ONLY, detail="no safe direct AWS call"))
+            runs.append(FindingRun(drift, RollbackStatus.IAC_ONLY, detail="no safe direct AWS call"))
     return tuple(runs)
 
 
-def freshness(drift: Drift, live: Sequence[Resource], registry: Registry) -> Outcome | None:
+def freshness(drift: Drift, live: Sequence[Resource], registry: Registry) -> RollbackStatus | None:
     """None while the finding is open exactly as scanned; else why its calls must not run."""
     subject = drift.expected or drift.actual
     assert subject is not None
@@ -138,22 +142,22 @@ def freshness(drift: Drift, live: Sequence[Resource], registry: Registry) -> Out
     if drift.kind is DriftKind.CHANGED and drift.expected is not None and drift.actual is not None:
         have = next((r for r in live if r.id == drift.actual.id), None)
         if have is None:
-            return Outcome.CHANGED  # deleted since the scan: restoring it in place cannot work
+            return RollbackStatus.CHANGED  # deleted since the scan: restoring it in place cannot work
         changes = attribute_changes(drift.expected, have, declaration.compared)
         if not changes:
-            return Outcome.STALE
-        return None if changes == drift.changes else Outcome.CHANGED
+            return RollbackStatus.STALE
+        return None if changes == drift.changes else RollbackStatus.CHANGED
     if drift.kind is DriftKind.MISSING and drift.expected is not None:
         key = declaration.match_key(drift.expected)
         back = next((r for r in live if declaration.match_key(r) == key), None)
         if back is None:
             return None
         same = not attribute_changes(drift.expected, back, declaration.compared)
-        return Outcome.STALE if same else Outcome.CHANGED
+        return RollbackStatus.STALE if same else RollbackStatus.CHANGED
     if drift.kind is DriftKind.UNMANAGED and drift.actual is not None:
         still_there = any(r.id == drift.actual.id for r in live)
-        return None if still_there else Outcome.STALE
-    return Outcome.CHANGED
+        return None if still_there else RollbackStatus.STALE
+    return RollbackStatus.CHANGED
 
 
 def reread(drift: Drift, clients: Clients, registry: Registry, account: str, region: str) -> list[Resource]:
@@ -174,33 +178,35 @@ def run_calls(
     out: list[FindingRun] = []
     stopped = False
     for run in runs:
-        if run.outcome is not Outcome.PLANNED:
+        if run.outcome is not RollbackStatus.PLANNED:
             out.append(run)
             continue
         if stopped:
-            out.append(replace(run, outcome=Outcome.NOT_RUN, detail="stopped after a failed step"))
+            out.append(replace(run, outcome=RollbackStatus.NOT_RUN, detail="stopped after a failed step"))
             continue
         region = run.drift.region or default_region
         try:
             state = freshness(run.drift, reread(run.drift, clients, registry, account, region), registry)
         except (ClientError, BotoCoreError) as exc:
-            out.append(replace(run, outcome=Outcome.FAILED, detail=f"cannot re-read it: {short_error(exc)}"))
+            out.append(
+                replace(run, outcome=RollbackStatus.FAILED, detail=f"cannot re-read it: {short_error(exc)}")
+            )
             stopped = True
             continue
         if state is not None:
             detail = (
                 "already as declared: someone fixed it since the scan"
-                if state is Outcome.STALE
+                if state is RollbackStatus.STALE
                 else "changed again since the scan: re-run guard rollback for a fresh plan"
             )
             out.append(replace(run, outcome=state, detail=detail))
             continue
         failure = _run_in_order(run.calls, clients, region)
         if failure is None:
-            out.append(replace(run, outcome=Outcome.DONE, done=len(run.calls)))
+            out.append(replace(run, outcome=RollbackStatus.DONE, done=len(run.calls)))
         else:
             done, detail = failure
-            out.append(replace(run, outcome=Outcome.FAILED, done=done, detail=detail))
+            out.append(replace(run, outcome=RollbackStatus.FAILED, done=done, detail=detail))
             stopped = True
     return tuple(out)
 
@@ -242,7 +248,7 @@ def rollback(
     runs = plan_runs(selected, delete_unmanaged)
     if not apply:
         return RollbackRun(before, selected, runs, applied=False)
-    if not any(run.outcome is Outcome.PLANNED for run in runs):
+    if not any(run.outcome is RollbackStatus.PLANNED for run in runs):
         # Nothing guard may run: the findings stay open, and the plan says how to close them.
         return RollbackRun(before, selected, runs, applied=True, after=before, remaining=selected)
     if not confirm(runs):

@@ -8,19 +8,19 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from guard.remedy.apply import FindingRun, Outcome, RollbackRun
+from guard.remedy.apply import FindingRun, RollbackRun, RollbackStatus
 from guard.remedy.plan import aws_cli
 from guard.render.json import SCHEMA_VERSION, finding_to_dict
 
 _BADGE = {
-    Outcome.PLANNED: ("WILL RUN", "cyan"),
-    Outcome.DONE: ("DONE", "green"),
-    Outcome.STALE: ("SKIPPED", "dim"),
-    Outcome.CHANGED: ("SKIPPED", "yellow"),
-    Outcome.IAC_ONLY: ("IAC ONLY", "yellow"),
-    Outcome.NEEDS_FLAG: ("NOT RUN", "yellow"),
-    Outcome.FAILED: ("FAILED", "bold red"),
-    Outcome.NOT_RUN: ("NOT RUN", "red"),
+    RollbackStatus.PLANNED: ("WILL RUN", "cyan"),
+    RollbackStatus.DONE: ("DONE", "green"),
+    RollbackStatus.STALE: ("SKIPPED", "dim"),
+    RollbackStatus.CHANGED: ("SKIPPED", "yellow"),
+    RollbackStatus.IAC_ONLY: ("IAC ONLY", "yellow"),
+    RollbackStatus.NEEDS_FLAG: ("NOT RUN", "yellow"),
+    RollbackStatus.FAILED: ("FAILED", "bold red"),
+    RollbackStatus.NOT_RUN: ("NOT RUN", "red"),
 }
 
 
@@ -32,7 +32,7 @@ def render_rollback_console(run: RollbackRun, console: Console) -> None:
     if run.applied:
         _applied_summary(run, console)
     else:
-        planned = [item for item in run.runs if item.outcome is Outcome.PLANNED]
+        planned = [item for item in run.runs if item.outcome is RollbackStatus.PLANNED]
         calls = sum(len(item.calls) for item in planned)
         console.print(
             f"[bold]Dry run:[/] nothing was changed. {calls} AWS call{'s' if calls != 1 else ''} for "
@@ -46,7 +46,7 @@ def render_rollback_console(run: RollbackRun, console: Console) -> None:
 
 def _finding(item: FindingRun, applied: bool, console: Console) -> None:
     label, colour = _BADGE[item.outcome]
-    if not applied and item.outcome is Outcome.NOT_RUN:
+    if not applied and item.outcome is RollbackStatus.NOT_RUN:
         label = "PLAN"
     console.print(f"[{colour}]{label:<9}[/] {escape(item.drift.title)}")
     if item.detail:
@@ -56,7 +56,7 @@ def _finding(item: FindingRun, applied: bool, console: Console) -> None:
         for line in (step.cli, step.iac):
             for text in (line or "").splitlines():
                 console.print(f"      {escape(text)}", soft_wrap=True)
-    if item.outcome is Outcome.FAILED and item.calls:
+    if item.outcome is RollbackStatus.FAILED and item.calls:
         for call in item.calls[: item.done]:
             console.print(f"    [green]ran:[/] {escape(aws_cli(call))}", soft_wrap=True)
         for call in item.calls[item.done :]:
@@ -65,13 +65,13 @@ def _finding(item: FindingRun, applied: bool, console: Console) -> None:
 
 
 def _applied_summary(run: RollbackRun, console: Console) -> None:
-    counts: dict[Outcome, int] = {}
+    counts: dict[RollbackStatus, int] = {}
     for item in run.runs:
         counts[item.outcome] = counts.get(item.outcome, 0) + 1
     ran = ", ".join(f"{n} {outcome.value}" for outcome, n in counts.items())
     console.print(f"[bold]Rollback:[/] {ran}.")
     if run.failed:
-        failed = next(item for item in run.runs if item.outcome is Outcome.FAILED)
+        failed = next(item for item in run.runs if item.outcome is RollbackStatus.FAILED)
         console.print(
             f"[bold red]STOPPED[/] at {escape(failed.drift.title)}: {escape(failed.detail)}. "
             "Findings after it were not touched."

@@ -43,7 +43,9 @@ class Subject:
 
 
 @dataclass
-class Outcome:
+class RuleResults:
+    """What checking rules on subjects found: the violations, and the checks left undecided."""
+
     violations: list[Violation] = field(default_factory=list)
     undecided: list[tuple[str, str]] = field(default_factory=list)  # (rule id, address)
 
@@ -278,11 +280,13 @@ def check(
     return (None if None in values else False), details
 
 
-def evaluate(rules: Iterable[Rule], subjects: Sequence[Subject], subject_kind: str = "resource") -> Outcome:
+def evaluate(
+    rules: Iterable[Rule], subjects: Sequence[Subject], subject_kind: str = "resource"
+) -> RuleResults:
     by_type: dict[str, list[Subject]] = {}
     for subject in subjects:
         by_type.setdefault(subject.type, []).append(subject)
-    outcome = Outcome()
+    outcome = RuleResults()
     for rule in rules:
         if rule.subject != subject_kind:
             continue

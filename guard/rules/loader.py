@@ -5,6 +5,7 @@ A rule that is wrong is an error naming the file and line, never a traceback.
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from guard.model import Severity
 from guard.rules.model import SUBJECTS, Condition, Group, Leaf, Relation, Rule
 from guard.rules.operators import NEEDS_VALUE, OPERATORS
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "rules_pack"
+# The top-level rules/ folder, installed as the package guard.builtin_rules (pyproject's package-dir).
+BUILTIN_DIR = Path(str(importlib.resources.files("guard.builtin_rules")))
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 _METADATA_KEYS = {"id", "title", "severity", "description", "remediation", "references"}
 _DEFINITION_KEYS = {"resource_types", "subject", "related", "applies"}
@@ -91,8 +93,8 @@ def _rule_files(folder: Path, problems: list[str]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-class _Checker:
-    """Walks one file's YAML nodes; each problem is kept with its line, none stops the walk."""
+class _RuleFileChecker:
+    """Walks one rule file's YAML nodes; each problem is kept with its line, none stops the walk."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path = path
@@ -224,7 +226,7 @@ def _load_file(path: Path, builtin: bool, problems: list[str]) -> Rule | None:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{path}: cannot be read ({exc})")
         return None
-    check = _Checker(path, problems)
+    check = _RuleFileChecker(path, problems)
     if root is None:
         check.problem(None, "is empty; a rule file holds `metadata` and `definition`")
         return None

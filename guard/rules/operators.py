@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-Outcome = tuple[bool, str]
-Operator = Callable[[Any, Any], Outcome]
+# Whether the value holds, and a few words why when that is not obvious (the short zone).
+Verdict = tuple[bool, str]
+Operator = Callable[[Any, Any], Verdict]
 
 OPERATORS: dict[str, Operator] = {}
 # Operators that compare with a `value`; the others must not be given one.
@@ -21,14 +22,14 @@ NEEDS_VALUE: set[str] = set()
 
 def operator(name: str, needs_value: bool = False) -> Callable[[Callable[[Any, Any], Any]], Operator]:
     def register(function: Callable[[Any, Any], Any]) -> Operator:
-        def outcome(actual: Any, expected: Any) -> Outcome:
+        def verdict(actual: Any, expected: Any) -> Verdict:
             result = function(actual, expected)
             return result if isinstance(result, tuple) else (bool(result), "")
 
-        OPERATORS[name] = outcome
+        OPERATORS[name] = verdict
         if needs_value:
             NEEDS_VALUE.add(name)
-        return outcome
+        return verdict
 
     return register
 
@@ -135,7 +136,7 @@ def _matches(actual: Any, expected: Any) -> bool:
 
 
 @operator("evenly_spread")
-def _evenly_spread(actual: Any, _: Any) -> Outcome:
+def _evenly_spread(actual: Any, _: Any) -> Verdict:
     """A list of zones (one per instance) holds as many in every zone; else name the short ones."""
     counts = Counter(str(zone) for zone in _as_list(actual) if zone is not None)
     if len(counts) < 2 or len(set(counts.values())) == 1:
