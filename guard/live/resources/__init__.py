@@ -4,15 +4,19 @@ Importing this package registers them all in `guard.live.types.REGISTRY`.
 """
 
 from guard.live.resources import (  # noqa: F401  (each module registers its declarations on import)
+    apigateway,
     autoscaling,
     cloudtrail,
     dynamodb,
     ec2,
+    ecs,
+    elasticache,
     elbv2,
     iam,
     kms,
     lambda_,
     rds,
+    redshift,
     route53,
     s3,
     security_group_rules,

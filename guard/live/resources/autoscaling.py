@@ -101,5 +101,6 @@ REGISTRY.register(
         restore_calls=_group_restore,
         restorable=tuple(_SIZES),
         describe=lambda resource: f"autoscaling group {resource.id}",
+        pulumi_blocks={"tags": "tag"},  # `tag` blocks; Terraform's own `tags` is gone since 5.0
     )
 )

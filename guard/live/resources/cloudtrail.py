@@ -109,5 +109,6 @@ REGISTRY.register(
         restore_calls=_trail_restore,
         restorable=("enable_logging", *(f for f in _FIELDS if f != "cloud_watch_logs_group_arn")),
         describe=lambda resource: f"trail {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:cloudtrail/trail:Trail",),
     )
 )

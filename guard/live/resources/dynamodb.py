@@ -135,5 +135,7 @@ REGISTRY.register(
         restore_calls=_table_restore,
         restorable=("point_in_time_recovery", "deletion_protection_enabled"),
         describe=lambda resource: f"table {resource.id}",
+        protected="data a re-create does not bring back",
+        pulumi_blocks={"attributes": "attribute"},
     )
 )

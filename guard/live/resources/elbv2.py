@@ -404,6 +404,7 @@ REGISTRY.register(
             AwsCall("elbv2", "delete_load_balancer", {"LoadBalancerArn": live.id}, live.region)
         ],
         describe=lambda resource: f"load balancer {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"),
     )
 )
 REGISTRY.alias("aws_alb", "aws_lb")
@@ -536,6 +537,7 @@ REGISTRY.register(
             AwsCall("elbv2", "delete_target_group", {"TargetGroupArn": live.id}, live.region)
         ],
         describe=lambda resource: f"target group {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:alb/targetGroup:TargetGroup",),
     )
 )
 REGISTRY.alias("aws_alb_target_group", "aws_lb_target_group")
@@ -622,6 +624,7 @@ REGISTRY.register(
             AwsCall("elbv2", "delete_listener", {"ListenerArn": live.id}, live.region)
         ],
         describe=_describe_listener,
+        pulumi_tokens=("aws:alb/listener:Listener",),
     )
 )
 REGISTRY.alias("aws_alb_listener", "aws_lb_listener")
@@ -677,6 +680,7 @@ REGISTRY.register(
         restorable=("priority", "tags"),
         delete_calls=lambda live: [AwsCall("elbv2", "delete_rule", {"RuleArn": live.id}, live.region)],
         describe=lambda resource: f"listener rule {resource.attrs.get('priority')}",
+        pulumi_tokens=("aws:alb/listenerRule:ListenerRule",),
     )
 )
 REGISTRY.alias("aws_alb_listener_rule", "aws_lb_listener_rule")

@@ -135,6 +135,7 @@ REGISTRY.register(
         restore_calls=_key_restore,
         restorable=("enable_key_rotation", "is_enabled", "description"),
         describe=lambda resource: f"KMS key {resource.attrs.get('description') or resource.id}",
+        protected="data encrypted under a deleted key is lost with it",
     )
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 _MODIFIABLE = {
@@ -124,6 +124,8 @@ REGISTRY.register(
         restore_calls=_instance_restore,
         restorable=tuple(_MODIFIABLE),
         describe=lambda resource: f"DB instance {resource.attrs.get('identifier') or resource.id}",
+        protected="data a re-create does not bring back",
+        pulumi_tokens=("aws:rds/instance:Instance",),
     )
 )
 
@@ -175,5 +177,23 @@ REGISTRY.register(
         ),
         restorable=("description", "subnet_ids"),
         describe=lambda resource: f"DB subnet group {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:rds/subnetGroup:SubnetGroup",),
     )
 )
+
+# Types guard does not read live, declared for what check-plan and the Pulumi reader need
+# of them. DocumentDB and Neptune clusters are RDS clusters under another engine.
+_DATA_LOST = "data a re-create does not bring back"
+REGISTRY.know(KnownType("aws_rds_cluster", protected=_DATA_LOST))
+REGISTRY.know(KnownType("aws_docdb_cluster", protected=_DATA_LOST))
+REGISTRY.know(KnownType("aws_neptune_cluster", protected=_DATA_LOST))
+REGISTRY.know(
+    KnownType(
+        "aws_db_parameter_group",
+        pulumi_tokens=("aws:rds/parameterGroup:ParameterGroup",),
+        pulumi_blocks={"parameters": "parameter"},
+    )
+)
+REGISTRY.know(KnownType("aws_rds_cluster_parameter_group", pulumi_blocks={"parameters": "parameter"}))
+REGISTRY.know(KnownType("aws_db_option_group", pulumi_tokens=("aws:rds/optionGroup:OptionGroup",)))
+REGISTRY.know(KnownType("aws_db_snapshot", pulumi_tokens=("aws:rds/snapshot:Snapshot",)))

@@ -177,6 +177,7 @@ REGISTRY.register(
         restorable=("comment",),
         describe=lambda resource: f"hosted zone {resource.attrs.get('name') or resource.id}",
         **_ZONE,  # type: ignore[arg-type]
+        protected="a re-created zone gets new name servers, which the registrar still points away from",
     )
 )
 

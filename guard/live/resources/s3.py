@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads
 from guard.model import AwsCall, Change, Resource
 
 CALLS_PER_BUCKET = 7
@@ -154,6 +154,7 @@ REGISTRY.register(
         restore_calls=_bucket_restore,
         restorable=("tags",),
         describe=lambda resource: f"bucket {resource.attrs.get('bucket') or resource.id}",
+        protected="data a re-create does not bring back",
     )
 )
 
@@ -383,3 +384,6 @@ REGISTRY.register(
         describe=lambda resource: f"object ownership of bucket {_bucket_of(resource)}",
     )
 )
+
+# Not read live; the bridge names it after the provider's old aws_s3_bucket_object.
+REGISTRY.know(KnownType("aws_s3_object", pulumi_tokens=("aws:s3/bucketObjectv2:BucketObjectv2",)))

@@ -10,7 +10,7 @@ from typing import Any
 
 from guard.live.resources.security_group_rules import protocol
 from guard.live.shape import declared_tags, ec2_tag_calls, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
+from guard.live.types import REGISTRY, Attrs, Expansion, KnownType, ResourceType
 from guard.model import AwsCall, Change, Resource
 
 ROUTE = "aws_route"
@@ -745,5 +745,16 @@ REGISTRY.register(
         },
         restore_calls=_key_restore,
         recreate_calls=_recreate_key,
+    )
+)
+
+# Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`.
+REGISTRY.know(
+    KnownType("aws_ec2_transit_gateway", pulumi_tokens=("aws:ec2transitgateway/transitGateway:TransitGateway",))
+)
+REGISTRY.know(
+    KnownType(
+        "aws_ec2_transit_gateway_vpc_attachment",
+        pulumi_tokens=("aws:ec2transitgateway/vpcAttachment:VpcAttachment",),
     )
 )
