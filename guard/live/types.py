@@ -61,6 +61,15 @@ class GraphRole(Enum):
 
 
 @dataclass(frozen=True)
+class Join:
+    """An attachment joins two others: the resource named by `user` uses the one named by `used`."""
+
+    user: str  # attribute naming the user, e.g. target_group_arn
+    used: str  # attribute naming the used, e.g. target_id
+    relation: str  # what the edge between them is called
+
+
+@dataclass(frozen=True)
 class GraphHooks:
     """How a type takes part in the impact graph and reads in its sentences."""
 
@@ -68,7 +77,7 @@ class GraphHooks:
     forward: tuple[str, ...] = ()  # attributes naming what it belongs to; impact follows them outwards
     name: Callable[[Attrs], str] | None = None  # what people call it, when not its name, FQDN or Name tag
     internet_facing: Callable[[Attrs], bool] | None = None  # None: never a door from the internet
-    joins: tuple[str, str] | None = None  # an attachment: (attribute naming the user, the used)
+    joins: Join | None = None  # an attachment: the edge it makes between the two it joins
     group: str = ""  # a rule: the attribute naming the group its findings are about
     # An ingress rule: the ports it lets in, None when every port; it breaks only listeners on them.
     ports_let_in: Callable[[Attrs], tuple[int, int] | None] | None = None
@@ -167,7 +176,9 @@ class KnownType:
     pulumi_blocks: Mapping[str, str] = field(default_factory=dict)
     protected: str = ""
     graph: GraphHooks = NO_GRAPH
+    rule_facts: RuleFactsOf | None = None
     adds_facts: AddsFacts | None = None
+    event_matches: EventMatches | None = None
 
 
 @dataclass(frozen=True)

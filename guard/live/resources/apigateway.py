@@ -7,4 +7,6 @@ from guard.live.types import REGISTRY, KnownType
 
 REGISTRY.know(KnownType("aws_api_gateway_rest_api", pulumi_tokens=("aws:apigateway/restApi:RestApi",)))
 REGISTRY.know(KnownType("aws_api_gateway_stage", pulumi_tokens=("aws:apigateway/stage:Stage",)))
-REGISTRY.know(KnownType("aws_api_gateway_deployment", pulumi_tokens=("aws:apigateway/deployment:Deployment",)))
+REGISTRY.know(
+    KnownType("aws_api_gateway_deployment", pulumi_tokens=("aws:apigateway/deployment:Deployment",))
+)

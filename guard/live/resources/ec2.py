@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.resources.security_group_rules import group_rule_facts
 from guard.live.shape import declared_tags, ec2_tag_calls, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, GraphHooks, GraphRole, ResourceType
 from guard.model import AwsCall, Change, Resource
 
 # Tags that mark an instance as launched by something other than Terraform.
@@ -128,6 +129,8 @@ REGISTRY.register(
         describe=lambda resource: f"security group {resource.attrs.get('name') or resource.id}",
         delete_calls=lambda r: [AwsCall("ec2", "delete_security_group", {"GroupId": r.id}, r.region)],
         read_params=lambda r: {"GroupIds": [r.id]},
+        graph=GraphHooks(role=GraphRole.SECURITY_GROUP),
+        rule_facts=group_rule_facts,
     )
 )
 
@@ -269,5 +272,6 @@ REGISTRY.register(
         delete_calls=lambda r: [AwsCall("ec2", "terminate_instances", {"InstanceIds": [r.id]}, r.region)],
         read_params=lambda r: {"InstanceIds": [r.id]},
         hcl_arguments=_instance_arguments,
+        graph=GraphHooks(role=GraphRole.INSTANCE),
     )
 )

@@ -11,7 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, DetailCall, PerParent, ResourceType
+from guard.live.types import (
+    REGISTRY,
+    Attrs,
+    DetailCall,
+    GraphHooks,
+    GraphRole,
+    Join,
+    KnownType,
+    PerParent,
+    ResourceType,
+)
 from guard.model import AwsCall, Change, Resource
 
 
@@ -343,6 +353,12 @@ def _lb_restore(resource: Resource, _: Resource | None, changes: tuple[Change, .
     return calls + _tag_calls(resource, changes)
 
 
+# A load balancer is the internet's door unless it is internal.
+_LOAD_BALANCER_GRAPH = GraphHooks(
+    role=GraphRole.LOAD_BALANCER, internet_facing=lambda attrs: attrs.get("internal") is not True
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb",
@@ -405,6 +421,7 @@ REGISTRY.register(
         ],
         describe=lambda resource: f"load balancer {resource.attrs.get('name') or resource.id}",
         pulumi_tokens=("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"),
+        graph=_LOAD_BALANCER_GRAPH,
     )
 )
 REGISTRY.alias("aws_alb", "aws_lb")
@@ -538,6 +555,7 @@ REGISTRY.register(
         ],
         describe=lambda resource: f"target group {resource.attrs.get('name') or resource.id}",
         pulumi_tokens=("aws:alb/targetGroup:TargetGroup",),
+        graph=GraphHooks(role=GraphRole.TARGET_GROUP),
     )
 )
 REGISTRY.alias("aws_alb_target_group", "aws_lb_target_group")
@@ -593,6 +611,11 @@ def _describe_listener(resource: Resource) -> str:
     return f"listener {resource.attrs.get('protocol')}:{resource.attrs.get('port')}"
 
 
+def _listener_name(attrs: Attrs) -> str:
+    """`HTTPS 443`: a listener is called by its protocol and port."""
+    return f"{attrs.get('protocol') or 'listener'} {attrs.get('port') or '?'}".strip()
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb_listener",
@@ -625,6 +648,7 @@ REGISTRY.register(
         ],
         describe=_describe_listener,
         pulumi_tokens=("aws:alb/listener:Listener",),
+        graph=GraphHooks(role=GraphRole.LISTENER, forward=("load_balancer_arn",), name=_listener_name),
     )
 )
 REGISTRY.alias("aws_alb_listener", "aws_lb_listener")
@@ -681,6 +705,20 @@ REGISTRY.register(
         delete_calls=lambda live: [AwsCall("elbv2", "delete_rule", {"RuleArn": live.id}, live.region)],
         describe=lambda resource: f"listener rule {resource.attrs.get('priority')}",
         pulumi_tokens=("aws:alb/listenerRule:ListenerRule",),
+        graph=GraphHooks(forward=("listener_arn",)),
     )
 )
 REGISTRY.alias("aws_alb_listener_rule", "aws_lb_listener_rule")
+
+# Not read live; declared for their part in the impact graph (and the classic ELB's
+# Pulumi token). An attachment joins a target group and its target: the group uses it.
+REGISTRY.know(
+    KnownType("aws_elb", pulumi_tokens=("aws:elb/loadBalancer:LoadBalancer",), graph=_LOAD_BALANCER_GRAPH)
+)
+_ATTACHMENT_GRAPH = GraphHooks(
+    role=GraphRole.ATTACHMENT,
+    forward=("target_group_arn",),
+    joins=Join(user="target_group_arn", used="target_id", relation="target_group_attachment"),
+)
+REGISTRY.know(KnownType("aws_lb_target_group_attachment", graph=_ATTACHMENT_GRAPH))
+REGISTRY.know(KnownType("aws_alb_target_group_attachment", graph=_ATTACHMENT_GRAPH))

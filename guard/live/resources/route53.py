@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, GraphHooks, GraphRole, ResourceType, reads
 from guard.model import AwsCall, Resource
 
 
@@ -205,5 +205,6 @@ REGISTRY.register(
         delete_calls=lambda resource: [_upsert(resource, "DELETE")],
         describe=lambda resource: f"{resource.attrs.get('type')} record {resource.attrs.get('name')}",
         **_ZONE,  # type: ignore[arg-type]
+        graph=GraphHooks(role=GraphRole.DNS_RECORD),
     )
 )

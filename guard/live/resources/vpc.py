@@ -750,7 +750,9 @@ REGISTRY.register(
 
 # Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`.
 REGISTRY.know(
-    KnownType("aws_ec2_transit_gateway", pulumi_tokens=("aws:ec2transitgateway/transitGateway:TransitGateway",))
+    KnownType(
+        "aws_ec2_transit_gateway", pulumi_tokens=("aws:ec2transitgateway/transitGateway:TransitGateway",)
+    )
 )
 REGISTRY.know(
     KnownType(
