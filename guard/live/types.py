@@ -271,15 +271,20 @@ def reads(*operations: str) -> Callable[[PerItemReader], PerItemReader]:
     return mark
 
 
-WriteCalls = Callable[..., list[AwsCall]]
+WriteCalls = Callable[..., Any]
 
 
-def writes(*operations: str) -> Callable[[WriteCalls], WriteCalls]:
+def writes(*operations: str | WriteCalls) -> Callable[[WriteCalls], WriteCalls]:
     """Declares the boto3 operations (snake_case, the declaration's service) a restore,
-    recreate or delete function can send, so that the rollback IAM policy grants them."""
+    recreate or delete function can send, so that the rollback IAM policy grants them; a
+    helper it calls (itself marked) stands for the helper's operations."""
+    names: list[str] = []
+    for operation in operations:
+        names += [operation] if isinstance(operation, str) else list(write_operations_of(operation) or ())
+    declared = tuple(dict.fromkeys(names))
 
     def mark(calls: WriteCalls) -> WriteCalls:
-        calls.writes = operations  # type: ignore[attr-defined]
+        calls.writes = declared  # type: ignore[attr-defined]
         return calls
 
     return mark
@@ -289,6 +294,9 @@ def write_operations_of(calls: WriteCalls) -> tuple[str, ...] | None:
     """What `writes` declared on a rollback function; None when it declares nothing."""
     declared = getattr(calls, "writes", None)
     return tuple(declared) if declared is not None else None
+
+
+_no_calls.writes = ()  # type: ignore[attr-defined]  # sends nothing
 
 
 def reader_operations(reader: PerItemReader) -> tuple[str, ...]:

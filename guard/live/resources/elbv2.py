@@ -21,6 +21,7 @@ from guard.live.types import (
     KnownType,
     PerParent,
     ResourceType,
+    writes,
 )
 from guard.model import AwsCall, Change, Resource
 
@@ -40,6 +41,7 @@ def _tags_detail() -> DetailCall:
     )
 
 
+@writes("add_tags", "remove_tags")
 def _tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
     restore = {
         c.path[5:]: c.expected for c in changes if c.path.startswith("tags.") and c.expected is not None
@@ -64,6 +66,7 @@ def _tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]
     return calls
 
 
+@writes(_tag_calls)
 def _tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     return _tag_calls(resource, changes)
 
@@ -313,6 +316,7 @@ def _lb_desired(attrs: Attrs) -> Attrs:
     return _lb_shape(base, settings, kind == "application")
 
 
+@writes(_tag_calls, "modify_load_balancer_attributes", "set_security_groups", "set_subnets")
 def _lb_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     region, arn = resource.region, resource.id
     calls = []
@@ -416,9 +420,9 @@ REGISTRY.register(
             "drop_invalid_header_fields",
             "tags",
         ),
-        delete_calls=lambda live: [
-            AwsCall("elbv2", "delete_load_balancer", {"LoadBalancerArn": live.id}, live.region)
-        ],
+        delete_calls=writes("delete_load_balancer")(
+            lambda live: [AwsCall("elbv2", "delete_load_balancer", {"LoadBalancerArn": live.id}, live.region)]
+        ),
         describe=lambda resource: f"load balancer {resource.attrs.get('name') or resource.id}",
         pulumi_tokens=("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"),
         graph=_LOAD_BALANCER_GRAPH,
@@ -491,6 +495,7 @@ def _tg_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes(_tag_calls, "modify_target_group")
 def _tg_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     fields = {
         "protocol": "HealthCheckProtocol",
@@ -550,9 +555,9 @@ REGISTRY.register(
         },
         restore_calls=_tg_restore,
         restorable=("health_check", "tags"),
-        delete_calls=lambda live: [
-            AwsCall("elbv2", "delete_target_group", {"TargetGroupArn": live.id}, live.region)
-        ],
+        delete_calls=writes("delete_target_group")(
+            lambda live: [AwsCall("elbv2", "delete_target_group", {"TargetGroupArn": live.id}, live.region)]
+        ),
         describe=lambda resource: f"target group {resource.attrs.get('name') or resource.id}",
         pulumi_tokens=("aws:alb/targetGroup:TargetGroup",),
         graph=GraphHooks(role=GraphRole.TARGET_GROUP),
@@ -643,9 +648,9 @@ REGISTRY.register(
         },
         parent=("load_balancer_arn", "aws_lb"),
         restore_calls=_tags_only,
-        delete_calls=lambda live: [
-            AwsCall("elbv2", "delete_listener", {"ListenerArn": live.id}, live.region)
-        ],
+        delete_calls=writes("delete_listener")(
+            lambda live: [AwsCall("elbv2", "delete_listener", {"ListenerArn": live.id}, live.region)]
+        ),
         describe=_describe_listener,
         pulumi_tokens=("aws:alb/listener:Listener",),
         graph=GraphHooks(role=GraphRole.LISTENER, forward=("load_balancer_arn",), name=_listener_name),
@@ -688,21 +693,25 @@ REGISTRY.register(
         compared=("priority", "action", "condition", "tags"),
         ignored={"listener_arn": "the rule's parent; a rule cannot move"},
         parent=("listener_arn", "aws_lb_listener"),
-        restore_calls=lambda declared, live, changes: (
-            [
-                AwsCall(
-                    "elbv2",
-                    "set_rule_priorities",
-                    {"RulePriorities": [{"RuleArn": declared.id, "Priority": c.expected}]},
-                    declared.region,
-                )
-                for c in changes
-                if c.path == "priority" and c.expected is not None
-            ]
-            + _tag_calls(declared, changes)
+        restore_calls=writes(_tag_calls, "set_rule_priorities")(
+            lambda declared, live, changes: (
+                [
+                    AwsCall(
+                        "elbv2",
+                        "set_rule_priorities",
+                        {"RulePriorities": [{"RuleArn": declared.id, "Priority": c.expected}]},
+                        declared.region,
+                    )
+                    for c in changes
+                    if c.path == "priority" and c.expected is not None
+                ]
+                + _tag_calls(declared, changes)
+            )
         ),
         restorable=("priority", "tags"),
-        delete_calls=lambda live: [AwsCall("elbv2", "delete_rule", {"RuleArn": live.id}, live.region)],
+        delete_calls=writes("delete_rule")(
+            lambda live: [AwsCall("elbv2", "delete_rule", {"RuleArn": live.id}, live.region)]
+        ),
         describe=lambda resource: f"listener rule {resource.attrs.get('priority')}",
         pulumi_tokens=("aws:alb/listenerRule:ListenerRule",),
         graph=GraphHooks(forward=("listener_arn",)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _MODIFIABLE = {
@@ -64,6 +64,7 @@ def _instance_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("modify_db_instance")
 def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     params: dict[str, Any] = {}
     for change in changes:
@@ -159,21 +160,23 @@ REGISTRY.register(
         compared=("name", "description", "subnet_ids", "tags"),
         ignored={"supported_network_types": "computed", "vpc_id": "follows from subnet_ids"},
         aws_default=lambda item: item.get("DBSubnetGroupName") == "default",
-        restore_calls=lambda resource, _, changes: (
-            [
-                AwsCall(
-                    "rds",
-                    "modify_db_subnet_group",
-                    {
-                        "DBSubnetGroupName": resource.id,
-                        "DBSubnetGroupDescription": resource.attrs.get("description") or "",
-                        "SubnetIds": list(resource.attrs.get("subnet_ids") or []),
-                    },
-                    resource.region,
-                )
-            ]
-            if any(c.path in ("description", "subnet_ids") for c in changes)
-            else []
+        restore_calls=writes("modify_db_subnet_group")(
+            lambda resource, _, changes: (
+                [
+                    AwsCall(
+                        "rds",
+                        "modify_db_subnet_group",
+                        {
+                            "DBSubnetGroupName": resource.id,
+                            "DBSubnetGroupDescription": resource.attrs.get("description") or "",
+                            "SubnetIds": list(resource.attrs.get("subnet_ids") or []),
+                        },
+                        resource.region,
+                    )
+                ]
+                if any(c.path in ("description", "subnet_ids") for c in changes)
+                else []
+            )
         ),
         restorable=("description", "subnet_ids"),
         describe=lambda resource: f"DB subnet group {resource.attrs.get('name') or resource.id}",

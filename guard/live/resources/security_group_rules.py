@@ -25,6 +25,7 @@ from guard.live.types import (
     GraphRole,
     KnownType,
     ResourceType,
+    writes,
 )
 from guard.model import AwsCall, Change, Resource
 
@@ -207,6 +208,7 @@ def _operation(resource: Resource, verb: str) -> str:
     return f"{verb}_security_group_{_DIRECTION[resource.type]}"
 
 
+@writes("authorize_security_group_ingress", "authorize_security_group_egress")
 def _authorize(declared: Resource) -> list[AwsCall]:
     return [
         AwsCall(
@@ -221,6 +223,7 @@ def _authorize(declared: Resource) -> list[AwsCall]:
     ]
 
 
+@writes("revoke_security_group_ingress", "revoke_security_group_egress")
 def _revoke(live: Resource) -> list[AwsCall]:
     return [
         AwsCall(
@@ -232,6 +235,7 @@ def _revoke(live: Resource) -> list[AwsCall]:
     ]
 
 
+@writes("modify_security_group_rules")
 def _restore(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
     """Edit the live rule back in place; its id survives, so nothing else has to move."""
     if live is None:
