@@ -202,11 +202,13 @@ class Registry:
         self.expansions: dict[str, list[Expansion]] = {}
         self.aliases: dict[str, str] = {}
         self.known: dict[str, KnownType] = {}
+        self._tokens: dict[str, str] | None = None  # read once per Pulumi resource: built once
 
     def register(self, declaration: ResourceType) -> ResourceType:
         if declaration.name in self.types:
             raise ValueError(f"resource type {declaration.name} declared twice")
         self.types[declaration.name] = declaration
+        self._tokens = None
         return declaration
 
     def know(self, known: KnownType) -> KnownType:
@@ -214,6 +216,7 @@ class Registry:
         if known.name in self.known or known.name in self.types:
             raise ValueError(f"resource type {known.name} declared twice")
         self.known[known.name] = known
+        self._tokens = None
         return known
 
     def about(self, type_name: str) -> ResourceType | KnownType | None:
@@ -234,7 +237,9 @@ class Registry:
 
     def pulumi_tokens(self) -> dict[str, str]:
         """Pulumi tokens the bridge's naming rule gets wrong, to the types they name."""
-        return {token: d.name for d in self.declarations() for token in d.pulumi_tokens}
+        if self._tokens is None:
+            self._tokens = {token: d.name for d in self.declarations() for token in d.pulumi_tokens}
+        return self._tokens
 
     def pulumi_blocks(self, type_name: str) -> Mapping[str, str]:
         declaration = self.about(type_name)
