@@ -21,12 +21,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
+from guard.live import REGISTRY
 from guard.live.events import events_for
-from guard.live.resources.security_group_rules import SOURCES, protocol
 from guard.model import Actor, ChangedVia, Drift
 
 log = logging.getLogger(__name__)
@@ -441,10 +440,6 @@ def best_event(drift: Drift, events: Iterable[TrailEvent]) -> TrailEvent | None:
     return max(scored, key=lambda item: (item[0], item[1]))[2]
 
 
-_RULES_IN_REQUEST = "ipPermissions.items[]"
-_RULES_IN_RESPONSE = "[revokedSecurityGroupRuleSet.items, securityGroupRuleSet.items][][]"
-
-
 def _score(drift: Drift, event: TrailEvent) -> int:
     """How precisely the event names this change (its rule, ports, attribute); -1: another rule."""
     parameters = event.record.get("requestParameters") or {}
@@ -455,14 +450,11 @@ def _score(drift: Drift, event: TrailEvent) -> int:
     for resource in (drift.expected, drift.actual):
         if resource is not None and resource.id and resource.id != looked_up and resource.id in named:
             score += 3  # names the rule by its id
-    rule = subject.attrs if subject else {}
-    if "ip_protocol" in rule:
-        described = [_rule_from_request(p) for p in jmespath.search(_RULES_IN_REQUEST, parameters) or []]
-        response = event.record.get("responseElements") or {}
-        described += [_rule_from_response(r) for r in jmespath.search(_RULES_IN_RESPONSE, response) or []]
-        matches = [_rule_match(rule, ports, sources) for ports, sources in described]
-        if described and not any(matches) and score == 0:
-            return -1  # the event changed other rules of the group
+    declaration = REGISTRY.about(subject.type) if subject is not None else None
+    if subject is not None and declaration is not None and declaration.event_matches is not None:
+        matches = declaration.event_matches(subject.attrs, event.record)
+        if matches and not any(matches) and score == 0:
+            return -1  # the event changed others held with it (other rules of the group)
         score += max(matches, default=0)
     for change in drift.changes:
         camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), change.path.split(".", 1)[0])
@@ -472,40 +464,6 @@ def _score(drift: Drift, event: TrailEvent) -> int:
             if isinstance(value, dict) and value.get("value") == change.actual:
                 score += 1
     return score
-
-
-def _rule_from_request(permission: dict[str, Any]) -> tuple[tuple[Any, ...], list[str]]:
-    ports = (protocol(permission.get("ipProtocol")), permission.get("fromPort"), permission.get("toPort"))
-    sources = jmespath.search(
-        "[ipRanges.items[].cidrIp, ipv6Ranges.items[].cidrIpv6, "
-        "groups.items[].groupId, prefixListIds.items[].prefixListId][]",
-        permission,
-    )
-    return ports, [s for s in sources or [] if s]
-
-
-def _rule_from_response(item: dict[str, Any]) -> tuple[tuple[Any, ...], list[str]]:
-    ports = (protocol(item.get("ipProtocol")), item.get("fromPort"), item.get("toPort"))
-    sources = [
-        item.get("cidrIpv4"),
-        item.get("cidrIpv6"),
-        item.get("prefixListId"),
-        (item.get("referencedGroupInfo") or {}).get("groupId"),
-    ]
-    return ports, [s for s in sources if s]
-
-
-def _rule_match(rule: dict[str, Any], ports: tuple[Any, ...], sources: list[str]) -> int:
-    """2: same ports and source; 1: same ports; 0: another rule. All-traffic rules have no ports."""
-    if ports[0] != rule.get("ip_protocol"):
-        return 0
-    if rule.get("ip_protocol") != "-1" and (ports[1], ports[2]) != (
-        rule.get("from_port"),
-        rule.get("to_port"),
-    ):
-        return 0
-    wanted = {rule.get(name) for name in SOURCES} - {None}
-    return 2 if wanted & set(sources) else 1
 
 
 # --- the attribution step ----------------------------------------------------------

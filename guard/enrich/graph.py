@@ -16,13 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from guard.live.resources.security_group_rules import EGRESS, INGRESS, describe_rule
+from guard.live import REGISTRY, Registry
+from guard.live.types import NO_GRAPH, GraphHooks, GraphRole, ResourceType
 from guard.model import Drift, DriftKind, Resource, Severity
 
-_RULE_TYPES = {INGRESS, EGRESS, "aws_security_group_rule"}
-_LOAD_BALANCERS = {"aws_lb", "aws_alb", "aws_elb"}
-_LISTENERS = {"aws_lb_listener", "aws_alb_listener"}
-_ATTACHMENTS = {"aws_lb_target_group_attachment", "aws_alb_target_group_attachment"}
+# A resource's own part in the graph and its words come from its declaration's `graph`.
+_NOT_NODES = {GraphRole.RULE}  # a rule's findings are about its group
+_JOINS = {GraphRole.RULE, GraphRole.ATTACHMENT}  # they join others and carry no impact themselves
+_CALLED_BY_ROLE = {GraphRole.LOAD_BALANCER, GraphRole.LISTENER, GraphRole.INSTANCE, GraphRole.TARGET_GROUP}
 # Attributes that name another resource without depending on it for traffic: a rule
 # that allows a group in, the VPC or subnet something sits in.
 _NOT_IMPACT = {
@@ -38,14 +39,6 @@ _NOT_IMPACT = {
     "depends_on",
 }
 _NOT_REFERENCES = {"id", "arn", "owner_id", "tags", "tags_all", "arn_suffix", "dns_name", "zone_id", "name"}
-# Relations followed from the user to the used: a listener breaks, so does its load balancer's path.
-_FORWARD = {
-    ("aws_lb_listener", "load_balancer_arn"),
-    ("aws_alb_listener", "load_balancer_arn"),
-    ("aws_lb_listener_rule", "listener_arn"),
-    ("aws_lb_target_group_attachment", "target_group_arn"),
-    ("aws_alb_target_group_attachment", "target_group_arn"),
-}
 MAX_DEPTH = 5
 # Only names that cannot be mistaken for ordinary words make edges: ids, ARNs, DNS names.
 _CLOUD_NAME = re.compile(r"^([a-z][a-z0-9]*-[0-9a-z]{6,}|arn:.+)$")
@@ -61,6 +54,7 @@ class Node:
     attrs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     account: str | None = None
     region: str | None = None
+    graph: GraphHooks = field(default=NO_GRAPH, compare=False, repr=False)  # from its declaration
 
 
 @dataclass(frozen=True)
@@ -105,10 +99,10 @@ def _dns(value: str) -> str:
     return text[len("dualstack.") :] if text.startswith("dualstack.") else text
 
 
-def _display_name(resource: Resource) -> str:
+def _display_name(resource: Resource, hooks: GraphHooks) -> str:
     attrs = resource.attrs
-    if resource.type in _LISTENERS:
-        return f"{attrs.get('protocol') or 'listener'} {attrs.get('port') or '?'}".strip()
+    if hooks.name is not None:
+        return hooks.name(attrs)
     tags = attrs.get("tags") or {}
     for candidate in (
         attrs.get("name"),
@@ -120,19 +114,22 @@ def _display_name(resource: Resource) -> str:
     return resource.id or resource.address
 
 
-def build_graph(declared: Iterable[Resource], live: Iterable[Resource] = ()) -> ResourceGraph:
+def build_graph(
+    declared: Iterable[Resource], live: Iterable[Resource] = (), registry: Registry = REGISTRY
+) -> ResourceGraph:
     """Nodes from state (and live resources in no state that use them); edges from references."""
     graph = ResourceGraph()
     resources: list[Resource] = []
     for resource in declared:
         if not resource.address or resource.address in graph.nodes:
             continue
-        _add_node(graph, resource, resource.address)
+        _add_node(graph, resource, resource.address, registry.graph_of(resource.type))
         resources.append(resource)
     for resource in live:
-        if resource.type in _RULE_TYPES or not resource.id or resource.id in graph.by_name:
+        hooks = registry.graph_of(resource.type)
+        if hooks.role in _NOT_NODES or not resource.id or resource.id in graph.by_name:
             continue
-        _add_node(graph, resource, f"{resource.type}.{resource.id}")
+        _add_node(graph, resource, f"{resource.type}.{resource.id}", hooks)
         resources.append(resource)
 
     seen: set[tuple[str, str]] = set()
@@ -151,16 +148,17 @@ def build_graph(declared: Iterable[Resource], live: Iterable[Resource] = ()) -> 
     return graph
 
 
-def _add_node(graph: ResourceGraph, resource: Resource, key: str) -> None:
+def _add_node(graph: ResourceGraph, resource: Resource, key: str, hooks: GraphHooks) -> None:
     graph.nodes[key] = Node(
         key=key,
         type=resource.type,
         id=resource.id,
         address=resource.address,
-        name=_display_name(resource),
+        name=_display_name(resource, hooks),
         attrs=resource.attrs,
         account=resource.account,
         region=resource.region,
+        graph=hooks,
     )
     for name in (resource.id, resource.attrs.get("arn"), resource.attrs.get("dns_name")):
         if isinstance(name, str) and (_CLOUD_NAME.match(name) or "." in name):
@@ -181,14 +179,15 @@ def _strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
 
 
 def _bridge_attachments(graph: ResourceGraph) -> None:
-    """An attachment joins a target group and its target: the target group uses the target."""
+    """An attachment joins two others (a target group and its target): the one uses the other."""
     for node in list(graph.nodes.values()):
-        if node.type not in _ATTACHMENTS:
+        join = node.graph.joins
+        if join is None:
             continue
-        group = graph.find(node.attrs.get("target_group_arn"))
-        target = graph.find(node.attrs.get("target_id"))
-        if group and target:
-            graph.edges.append(Edge(group.key, target.key, "target_group_attachment"))
+        user = graph.find(node.attrs.get(join.user))
+        used = graph.find(node.attrs.get(join.used))
+        if user and used:
+            graph.edges.append(Edge(user.key, used.key, join.relation))
 
 
 # --- impact ---------------------------------------------------------------------------
@@ -206,14 +205,15 @@ def _carries_impact(edge: Edge, graph: ResourceGraph) -> bool:
     root = edge.relation.split(".", 1)[0]
     source = graph.nodes[edge.source]
     # An attachment is a join: the target group it bridges to carries the impact instead.
-    return root not in _NOT_IMPACT and source.type not in _RULE_TYPES | _ATTACHMENTS
+    return root not in _NOT_IMPACT and source.graph.role not in _JOINS
 
 
-def subject_node(drift: Drift, graph: ResourceGraph) -> Node | None:
+def subject_node(drift: Drift, graph: ResourceGraph, registry: Registry = REGISTRY) -> Node | None:
     """The node a finding is about; a rule's finding is about its group."""
     subject = drift.expected or drift.actual
-    if subject is not None and subject.type in _RULE_TYPES:
-        group = subject.attrs.get("security_group_id")
+    hooks = registry.graph_of(subject.type) if subject is not None else NO_GRAPH
+    if subject is not None and hooks.role in _NOT_NODES:
+        group = subject.attrs.get(hooks.group)
         return graph.find(str(group)) if group else None
     if drift.address and drift.address in graph.nodes:
         return graph.nodes[drift.address]
@@ -231,9 +231,7 @@ def reach(graph: ResourceGraph, start: Node) -> list[Reached]:
             continue
         hops = [(edge.source, edge, False) for edge in graph.users(node.key) if _carries_impact(edge, graph)]
         hops += [
-            (edge.target, edge, True)
-            for edge in graph.uses(node.key)
-            if (node.type, edge.relation) in _FORWARD
+            (edge.target, edge, True) for edge in graph.uses(node.key) if edge.relation in node.graph.forward
         ]
         for key, edge, forward in hops:
             if key in seen:
@@ -244,76 +242,84 @@ def reach(graph: ResourceGraph, start: Node) -> list[Reached]:
     return found
 
 
+def _join_relations(registry: Registry) -> set[str]:
+    """The relations attachments make; a hop along one reads as "is a target of"."""
+    return {d.graph.joins.relation for d in registry.declarations() if d.graph.joins is not None}
+
+
 def _label(node: Node) -> str:
     return node.address or f"{node.type} {node.id}"
 
 
 def _words(node: Node) -> str:
-    if node.type == "aws_security_group":
+    role = node.graph.role
+    if role is GraphRole.SECURITY_GROUP:
         return f"security group {node.name} ({node.id})" if node.name != node.id else f"group {node.id}"
-    if node.type in _LOAD_BALANCERS:
-        return f"load balancer {node.name}"
-    if node.type in _LISTENERS:
-        return f"listener {node.name}"
-    if node.type == "aws_instance":
-        return f"instance {node.name}"
-    if node.type in ("aws_lb_target_group", "aws_alb_target_group"):
-        return f"target group {node.name}"
+    if role in _CALLED_BY_ROLE:
+        return f"{role.value} {node.name}"
     return node.name
 
 
 def internet_facing(node: Node) -> bool:
-    if node.type in _LOAD_BALANCERS:
-        return node.attrs.get("internal") is not True
-    return False
+    facing = node.graph.internet_facing
+    return facing(node.attrs) if facing is not None else False
 
 
 def _scheme(node: Node) -> str:
     return "internet-facing" if internet_facing(node) else "internal"
 
 
-def sentence(hop: Reached) -> str:
+def sentence(hop: Reached, registry: Registry = REGISTRY) -> str:
     node, via = hop.node, hop.via
+    role, via_role = node.graph.role, via.graph.role
     where = f"({_label(node)})"
-    if node.type in _LOAD_BALANCERS and hop.forward:
+    if role is GraphRole.LOAD_BALANCER and hop.forward:
         return f"{_words(via)} belongs to the {_scheme(node)} load balancer {node.name} {where}"
-    if node.type in _LOAD_BALANCERS:
+    if role is GraphRole.LOAD_BALANCER:
         return f"{_words(via)} is attached to the {_scheme(node)} load balancer {node.name} {where}"
-    if node.type in _LISTENERS and via.type in _LOAD_BALANCERS:
+    if role is GraphRole.LISTENER and via_role is GraphRole.LOAD_BALANCER:
         return f"{via.name} listens on {node.name} {where}"
-    if node.type in _LISTENERS:
+    if role is GraphRole.LISTENER:
         return f"listener {node.name} {where} forwards to {_words(via)}"
-    if node.type == "aws_route53_record":
+    if role is GraphRole.DNS_RECORD:
         return f"{node.name} points to {_words(via)} {where}"
-    if node.type == "aws_instance" and via.type == "aws_security_group":
+    if role is GraphRole.INSTANCE and via_role is GraphRole.SECURITY_GROUP:
         return f"{_words(via)} is attached to instance {node.name} {where}"
-    if hop.relation == "target_group_attachment":
+    if hop.relation in _join_relations(registry):
         return f"{_words(via)} is a target of {_words(node)} {where}"
     return f"{_words(node)} {where} uses {_words(via)} ({hop.relation})"
 
 
-def _ports_hit(drift: Drift, reached: Sequence[Reached]) -> bool:
-    """A missing or changed ingress rule breaks a listener only when it covered its port."""
+def _ports_let_in(drift: Drift, registry: Registry) -> tuple[int, int] | None:
+    """The ports the finding's ingress rule lets in; None when it is no such rule, or lets all."""
     subject = drift.expected or drift.actual
-    if subject is None or subject.type != INGRESS:
+    if subject is None:
+        return None
+    let_in = registry.graph_of(subject.type).ports_let_in
+    return let_in(subject.attrs) if let_in is not None else None
+
+
+def _ports_hit(drift: Drift, reached: Sequence[Reached], registry: Registry = REGISTRY) -> bool:
+    """A missing or changed ingress rule breaks a listener only when it covered its port."""
+    listeners = [hop.node for hop in reached if hop.node.graph.role is GraphRole.LISTENER]
+    let_in = _ports_let_in(drift, registry) if listeners else None
+    if let_in is None:
         return True
-    rule = subject.attrs
-    listeners = [hop.node for hop in reached if hop.node.type in _LISTENERS]
-    if not listeners or rule.get("ip_protocol") == "-1":
-        return True
-    low, high = rule.get("from_port"), rule.get("to_port")
-    if low is None or high is None:
-        return True
+    low, high = let_in
     ports = [hop.attrs.get("port") for hop in listeners]
     return any(isinstance(port, int) and low <= port <= high for port in ports)
 
 
-def raised_severity(drift: Drift, reached: Sequence[Reached]) -> Severity:
+def raised_severity(drift: Drift, reached: Sequence[Reached], registry: Registry = REGISTRY) -> Severity:
     """An internet-facing path broken is critical; anything used by others counts more."""
     if not reached:
         return drift.severity
     exposed = any(internet_facing(hop.node) for hop in reached)
-    if exposed and drift.kind in (DriftKind.MISSING, DriftKind.CHANGED) and _ports_hit(drift, reached):
+    if (
+        exposed
+        and drift.kind in (DriftKind.MISSING, DriftKind.CHANGED)
+        and _ports_hit(drift, reached, registry)
+    ):
         wanted = Severity.CRITICAL
     elif exposed:
         wanted = Severity.HIGH
@@ -322,38 +328,40 @@ def raised_severity(drift: Drift, reached: Sequence[Reached]) -> Severity:
     return wanted if wanted.rank > drift.severity.rank else drift.severity
 
 
-def _listeners_on_other_ports(drift: Drift, reached: Sequence[Reached]) -> set[int]:
+def _listeners_on_other_ports(drift: Drift, reached: Sequence[Reached], registry: Registry) -> set[int]:
     """Listeners an ingress rule never covered: a deleted 443 rule does not break port 80."""
-    subject = drift.expected or drift.actual
-    if subject is None or subject.type != INGRESS:
+    let_in = _ports_let_in(drift, registry)
+    if let_in is None:
         return set()
-    low, high = subject.attrs.get("from_port"), subject.attrs.get("to_port")
-    if subject.attrs.get("ip_protocol") == "-1" or low is None or high is None:
-        return set()
+    low, high = let_in
     return {
         index
         for index, hop in enumerate(reached)
-        if hop.node.type in _LISTENERS
+        if hop.node.graph.role is GraphRole.LISTENER
         and isinstance(hop.node.attrs.get("port"), int)
         and not low <= hop.node.attrs["port"] <= high
     }
 
 
-def impact_of(drift: Drift, graph: ResourceGraph) -> tuple[tuple[str, ...], Severity]:
-    start = subject_node(drift, graph)
+def impact_of(
+    drift: Drift, graph: ResourceGraph, registry: Registry = REGISTRY
+) -> tuple[tuple[str, ...], Severity]:
+    start = subject_node(drift, graph, registry)
     if start is None:
         return (), drift.severity
     reached = reach(graph, start)
-    unaffected = _listeners_on_other_ports(drift, reached)
+    unaffected = _listeners_on_other_ports(drift, reached, registry)
     relevant = [hop for index, hop in enumerate(reached) if index not in unaffected]
-    return tuple(sentence(hop) for hop in relevant), raised_severity(drift, reached)
+    return tuple(sentence(hop, registry) for hop in relevant), raised_severity(drift, reached, registry)
 
 
-def add_impact(findings: Iterable[Drift], graph: ResourceGraph) -> tuple[Drift, ...]:
+def add_impact(
+    findings: Iterable[Drift], graph: ResourceGraph, registry: Registry = REGISTRY
+) -> tuple[Drift, ...]:
     """The enrich step: each finding with what it breaks, and its severity raised to match."""
     out = []
     for drift in findings:
-        impact, severity = impact_of(drift, graph)
+        impact, severity = impact_of(drift, graph, registry)
         out.append(replace(drift, impact=drift.impact + impact, severity=severity) if impact else drift)
     return tuple(out)
 
@@ -374,14 +382,21 @@ class FindingGroup:
         return tuple(seen)
 
 
-def finding_class(drift: Drift) -> str:
+def finding_class(drift: Drift, registry: Registry = REGISTRY) -> str:
     """Findings of one class are the same mistake: the same rule, or the same change on one type."""
     if drift.rule_ids:
         return "rule " + ", ".join(sorted(drift.rule_ids))
     subject = drift.expected or drift.actual
     type_name = subject.type if subject else drift.type
-    if subject is not None and subject.type in (INGRESS, EGRESS):
-        return f"{drift.kind.value} {type_name}: {describe_rule(subject)}"
+    declaration = registry.about(subject.type) if subject is not None else None
+    # A rule is named by what it allows: the same rule missing everywhere is one class.
+    if (
+        subject is not None
+        and isinstance(declaration, ResourceType)
+        and declaration.graph.role is GraphRole.RULE
+        and declaration.describe is not None
+    ):
+        return f"{drift.kind.value} {type_name}: {declaration.describe(subject)}"
     paths = sorted({change.path.split(".", 1)[0] for change in drift.changes})
     return f"{drift.kind.value} {type_name}" + (f": {', '.join(paths)}" if paths else "")
 
@@ -409,7 +424,7 @@ def graph_to_dict(graph: ResourceGraph) -> dict[str, Any]:
                 "name": node.name,
                 "account": node.account,
                 "region": node.region,
-                "internet_facing": internet_facing(node) if node.type in _LOAD_BALANCERS else None,
+                "internet_facing": internet_facing(node) if node.graph.internet_facing is not None else None,
             }
             for node in graph.nodes.values()
         ],

@@ -31,8 +31,12 @@ def apply_to_scan(
 ) -> tuple[tuple[Drift, ...], tuple[Violation, ...]]:
     """Violations in live state; a drift that brought a violation in (it is not in the declared
     state) takes the rule's id, and its severity when that is higher."""
-    violations = evaluate(rules, subjects_from_resources(live_view(declared, live, registry))).violations
-    declared_violations = evaluate(rules, subjects_from_resources(list(declared))).violations
+    violations = evaluate(
+        rules, subjects_from_resources(live_view(declared, live, registry), registry=registry)
+    ).violations
+    declared_violations = evaluate(
+        rules, subjects_from_resources(list(declared), registry=registry)
+    ).violations
     declared_keys = {(v.rule_id, v.id) for v in declared_violations}
     caused = [v for v in violations if (v.rule_id, v.id) not in declared_keys]
     enriched = []
@@ -41,7 +45,8 @@ def apply_to_scan(
         for side in (drift.expected, drift.actual):
             if side is not None:
                 related.add(side.id)
-                group = side.attrs.get("security_group_id")
+                holder = registry.graph_of(side.type).group  # a rule's violation is its group's
+                group = side.attrs.get(holder) if holder else None
                 if isinstance(group, str):
                     related.add(group)
         matched = [v for v in caused if v.id and v.id in related]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.types import writes
 from guard.model import AwsCall, Change, Resource
 
 
@@ -30,6 +31,7 @@ def first_block(attrs: dict[str, Any], name: str) -> dict[str, Any]:
     return dict(value or {})
 
 
+@writes("create_tags", "delete_tags")
 def ec2_tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
     """Put EC2 tags back: re-create changed or deleted tags, delete added ones."""
     restore: dict[str, str] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from guard.model import AwsCall, Change, Resource
@@ -44,6 +45,48 @@ class DetailCall:
     answer_key: str  # key in an answer holding the item's id; "" when one item per call
     merge: Callable[[Attrs, Attrs], None]  # (item, answer): fill the item in place
     batch: int = 1
+
+
+class GraphRole(Enum):
+    """What a resource is in the impact graph; guard/enrich/graph.py writes its sentences per role."""
+
+    LOAD_BALANCER = "load balancer"
+    LISTENER = "listener"
+    TARGET_GROUP = "target group"
+    INSTANCE = "instance"
+    SECURITY_GROUP = "security group"
+    DNS_RECORD = "record"  # points to what it names
+    RULE = "rule"  # a security-group rule: no node of its own, its findings are about its group
+    ATTACHMENT = "attachment"  # a join between two others, carrying no impact itself
+
+
+@dataclass(frozen=True)
+class Join:
+    """An attachment joins two others: the resource named by `user` uses the one named by `used`."""
+
+    user: str  # attribute naming the user, e.g. target_group_arn
+    used: str  # attribute naming the used, e.g. target_id
+    relation: str  # what the edge between them is called
+
+
+@dataclass(frozen=True)
+class GraphHooks:
+    """How a type takes part in the impact graph and reads in its sentences."""
+
+    role: GraphRole | None = None  # None: named by its name alone, joined by plain references
+    forward: tuple[str, ...] = ()  # attributes naming what it belongs to; impact follows them outwards
+    name: Callable[[Attrs], str] | None = None  # what people call it, when not its name, FQDN or Name tag
+    internet_facing: Callable[[Attrs], bool] | None = None  # None: never a door from the internet
+    joins: Join | None = None  # an attachment: the edge it makes between the two it joins
+    group: str = ""  # a rule: the attribute naming the group its findings are about
+    # An ingress rule: the ports it lets in, None when every port; it breaks only listeners on them.
+    ports_let_in: Callable[[Attrs], tuple[int, int] | None] | None = None
+
+
+NO_GRAPH = GraphHooks()
+RuleFactsOf = Callable[[Resource, Mapping[str, list[Attrs]], bool], Attrs]
+AddsFacts = Callable[[Resource], tuple[str, str, list[Attrs]] | None]
+EventMatches = Callable[[Attrs, Mapping[str, Any]], list[int]]
 
 
 @dataclass(frozen=True)
@@ -107,6 +150,35 @@ class ResourceType:
     # Terraform arguments for the HCL skeleton that adopts an unmanaged resource; by
     # default the compared attributes that are set.
     hcl_arguments: Callable[[Resource], Attrs] | None = None
+    # How the Pulumi bridge names it where the naming rule in guard/state/pulumi.py gets it
+    # wrong; and its list blocks Pulumi names differently from the generic table there.
+    pulumi_tokens: tuple[str, ...] = ()
+    pulumi_blocks: Mapping[str, str] = field(default_factory=dict)
+    protected: str = ""  # why deleting it is blocked by default in check-plan; "" when it is not
+    graph: GraphHooks = NO_GRAPH
+    # Facts rules see beside the attributes: (resource, facts others added to it, whether
+    # others hold its facts) -> facts, e.g. a group's `_ingress` from all three rule forms.
+    rule_facts: RuleFactsOf | None = None
+    # Facts it adds to another resource: (that resource's id, fact name, values).
+    adds_facts: AddsFacts | None = None
+    # How closely a CloudTrail event's payload names this resource, one score per item it
+    # describes (2 exact, 1 close, 0 another); for types changed through their holder.
+    event_matches: EventMatches | None = None
+
+
+@dataclass(frozen=True)
+class KnownType:
+    """A type guard does not read live but still knows something about: its Pulumi token,
+    whether deleting it is protected, its part in the impact graph, the facts rules see."""
+
+    name: str
+    pulumi_tokens: tuple[str, ...] = ()
+    pulumi_blocks: Mapping[str, str] = field(default_factory=dict)
+    protected: str = ""
+    graph: GraphHooks = NO_GRAPH
+    rule_facts: RuleFactsOf | None = None
+    adds_facts: AddsFacts | None = None
+    event_matches: EventMatches | None = None
 
 
 @dataclass(frozen=True)
@@ -129,12 +201,49 @@ class Registry:
         self.types: dict[str, ResourceType] = {}
         self.expansions: dict[str, list[Expansion]] = {}
         self.aliases: dict[str, str] = {}
+        self.known: dict[str, KnownType] = {}
+        self._tokens: dict[str, str] | None = None  # read once per Pulumi resource: built once
 
     def register(self, declaration: ResourceType) -> ResourceType:
         if declaration.name in self.types:
             raise ValueError(f"resource type {declaration.name} declared twice")
         self.types[declaration.name] = declaration
+        self._tokens = None
         return declaration
+
+    def know(self, known: KnownType) -> KnownType:
+        """A type not read live, declared only for what the other stages need of it."""
+        if known.name in self.known or known.name in self.types:
+            raise ValueError(f"resource type {known.name} declared twice")
+        self.known[known.name] = known
+        self._tokens = None
+        return known
+
+    def about(self, type_name: str) -> ResourceType | KnownType | None:
+        """Everything declared about a type, read live or not; None when nothing is."""
+        canonical = self.canonical(type_name)
+        return self.types.get(canonical) or self.known.get(canonical)
+
+    def graph_of(self, type_name: str) -> GraphHooks:
+        declaration = self.about(type_name)
+        return declaration.graph if declaration else NO_GRAPH
+
+    def declarations(self) -> list[ResourceType | KnownType]:
+        return [*self.types.values(), *self.known.values()]
+
+    def protected_types(self) -> tuple[str, ...]:
+        """Types whose delete check-plan blocks by default: data a re-create does not bring back."""
+        return tuple(sorted(d.name for d in self.declarations() if d.protected))
+
+    def pulumi_tokens(self) -> dict[str, str]:
+        """Pulumi tokens the bridge's naming rule gets wrong, to the types they name."""
+        if self._tokens is None:
+            self._tokens = {token: d.name for d in self.declarations() for token in d.pulumi_tokens}
+        return self._tokens
+
+    def pulumi_blocks(self, type_name: str) -> Mapping[str, str]:
+        declaration = self.about(type_name)
+        return declaration.pulumi_blocks if declaration else {}
 
     def add_expansion(self, expansion: Expansion) -> None:
         self.expansions.setdefault(expansion.state_type, []).append(expansion)
@@ -165,6 +274,34 @@ def reads(*operations: str) -> Callable[[PerItemReader], PerItemReader]:
         return reader
 
     return mark
+
+
+WriteCalls = Callable[..., Any]
+
+
+def writes(*operations: str | WriteCalls) -> Callable[[WriteCalls], WriteCalls]:
+    """Declares the boto3 operations (snake_case, the declaration's service) a restore,
+    recreate or delete function can send, so that the rollback IAM policy grants them; a
+    helper it calls (itself marked) stands for the helper's operations."""
+    names: list[str] = []
+    for operation in operations:
+        names += [operation] if isinstance(operation, str) else list(write_operations_of(operation) or ())
+    declared = tuple(dict.fromkeys(names))
+
+    def mark(calls: WriteCalls) -> WriteCalls:
+        calls.writes = declared  # type: ignore[attr-defined]
+        return calls
+
+    return mark
+
+
+def write_operations_of(calls: WriteCalls) -> tuple[str, ...] | None:
+    """What `writes` declared on a rollback function; None when it declares nothing."""
+    declared = getattr(calls, "writes", None)
+    return tuple(declared) if declared is not None else None
+
+
+_no_calls.writes = ()  # type: ignore[attr-defined]  # sends nothing
 
 
 def reader_operations(reader: PerItemReader) -> tuple[str, ...]:

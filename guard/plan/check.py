@@ -13,24 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from guard.live import REGISTRY, Registry
 from guard.model import Severity, Violation
 from guard.plan.reader import MASK, UNKNOWN, Plan, PlannedChange, masked
 from guard.rules.engine import Subject, evaluate, subjects_from_resources
 from guard.rules.loader import RuleSet
 from guard.rules.model import Rule
 
-# Data a re-create does not bring back.
-DEFAULT_PROTECTED = (
-    "aws_db_instance",
-    "aws_rds_cluster",
-    "aws_docdb_cluster",
-    "aws_neptune_cluster",
-    "aws_redshift_cluster",
-    "aws_dynamodb_table",
-    "aws_s3_bucket",
-    "aws_kms_key",
-    "aws_route53_zone",
-)
 PROTECT_RULE = "GUARD-PLAN-001"
 REVERT_RULE = "GUARD-PLAN-002"
 
@@ -83,8 +72,9 @@ class LiveComparison:
     not_checked: list[str] = field(default_factory=list)
 
 
-def is_protected(change: PlannedChange, protect: Sequence[str]) -> bool:
-    for pattern in (*DEFAULT_PROTECTED, *protect):
+def is_protected(change: PlannedChange, protect: Sequence[str], registry: Registry = REGISTRY) -> bool:
+    """Protected by its declaration (data a re-create does not bring back) or by a user's pattern."""
+    for pattern in (*registry.protected_types(), *protect):
         if fnmatch.fnmatchcase(change.type, pattern) or fnmatch.fnmatchcase(change.address, pattern):
             return True
     return False

@@ -9,21 +9,19 @@ code sends, fails the test.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import botocore.session
 from botocore import xform_name
 
 from guard.live import REGISTRY, Registry
-from guard.live.types import reader_operations
+from guard.live.types import ResourceType, WriteCalls, reader_operations, write_operations_of
 
 READ = re.compile(r"^(Describe|List|Get|Lookup|BatchGet)[A-Z]")
 
@@ -108,39 +106,22 @@ def scan_operations(registry: Registry = REGISTRY) -> set[tuple[str, str]]:
 
 
 def write_operations(registry: Registry = REGISTRY) -> set[tuple[str, str]]:
-    """(service, API operation) of every write a rollback step can run.
-
-    Read from the service modules' source: a rollback call names its operation as a string
-    literal next to its service (`AwsCall("ec2", "create_tags", ...)`, or a module helper
-    fixed to one service), so every literal that is a write operation of a service the
-    module names is one the module may send.
-    """
-    services = {declaration.service for declaration in registry.types.values()}
-    folder = Path(__file__).parent.parent / "live"
+    """(service, API operation) of every write a rollback step can run: what each
+    declaration's restore, recreate and delete functions declare with `@writes`."""
     calls: set[tuple[str, str]] = set()
-    for path in sorted(folder.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        literals = {
-            node.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        }
-        words = sorted(literal for literal in literals if re.fullmatch("[a-z]+", literal))
-        templates = [_template(node, words) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)]
-        for service in services & literals:
-            operations = {xform_name(name): name for name in _model(service).operation_names}
-            named = literals & set(operations)
-            named |= {name for name in operations for template in templates if template.fullmatch(name)}
-            calls.update((service, operations[name]) for name in named if not READ.match(operations[name]))
+    for declaration in registry.types.values():
+        for write_calls in rollback_functions(declaration):
+            names = write_operations_of(write_calls)
+            if names is None:
+                raise ValueError(f"{declaration.name}: a rollback function declares no @writes")
+            calls.update((declaration.service, api_name(declaration.service, name)) for name in names)
     return calls
 
 
-def _template(node: ast.JoinedStr, words: list[str]) -> re.Pattern[str]:
-    """An f-string as a pattern; a placeholder stands for one of the module's one-word literals
-    (f"tag_{kind}" with "role" and "user" in the module -> tag_role, tag_user)."""
-    word = "(?:" + "|".join(words) + ")" if words else "(?!)"
-    parts = [re.escape(str(part.value)) if isinstance(part, ast.Constant) else word for part in node.values]
-    return re.compile("".join(parts))
+def rollback_functions(declaration: ResourceType) -> list[WriteCalls]:
+    """The functions that build a declaration's rollback calls."""
+    found = [declaration.restore_calls, declaration.recreate_calls, declaration.delete_calls]
+    return [calls for calls in found if calls is not None]
 
 
 def _statement(sid: str, actions: Iterable[str]) -> dict[str, Any]:

@@ -263,7 +263,7 @@ _RESOURCE_PART = re.compile(r'^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-
 
 
 def split_address(address: str) -> tuple[tuple[str, ...], str, str] | None:
-    """`module.a["x"].aws_sg.lb[0]` -> (("a",), "aws_sg", "lb"); None for a data source or URN."""
+    """`module.a["x"].aws_sg.lb[0]` -> (("a",), type aws_sg, "lb"); None for a data source or URN."""
     modules: list[str] = []
     rest = address
     while match := _MODULE_STEP.match(rest):

@@ -1,8 +1,9 @@
 """Run rules over resources: live state, a state file, a plan's after-states or its changes.
 
 Each resource becomes a document: its attributes, plus facts derived from the whole
-input (`_ingress`/`_egress`: the group's effective rules from all three Terraform forms;
-`_policy`: a JSON policy string parsed and normalised), plus `_related`, the resources a
+input, as its type's declaration derives them (a security group's `_ingress`/`_egress`: its
+effective rules from all three Terraform forms), and `_policy`, a JSON policy string parsed
+and normalised, plus `_related`, the resources a
 rule's relations found. Conditions are three-valued: a value Terraform knows only after
 apply makes a condition unknown, never a violation.
 """
@@ -20,12 +21,10 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 
-from guard.live.resources.security_group_rules import EGRESS, INGRESS, rule_attrs
+from guard.live import REGISTRY, Registry
 from guard.model import Resource, Violation
 from guard.rules.model import Condition, Leaf, Relation, Rule
 from guard.rules.operators import OPERATORS
-
-_STANDALONE_RULES = ("aws_security_group_rule", INGRESS, EGRESS)
 
 
 @dataclass(frozen=True)
@@ -79,47 +78,9 @@ def fields_of(expression: str) -> frozenset[str]:
 # -- derived facts -----------------------------------------------------------------
 
 
-def _sources(block: Mapping[str, Any], group_id: str) -> list[tuple[str, str]]:
-    sources = [("cidr_ipv4", c) for c in block.get("cidr_blocks") or []]
-    sources += [("cidr_ipv6", c) for c in block.get("ipv6_cidr_blocks") or []]
-    sources += [("prefix_list_id", p) for p in block.get("prefix_list_ids") or []]
-    sources += [("referenced_security_group_id", g) for g in block.get("security_groups") or []]
-    if block.get("source_security_group_id"):
-        sources.append(("referenced_security_group_id", block["source_security_group_id"]))
-    if block.get("self"):
-        sources.append(("referenced_security_group_id", group_id))
-    for name in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"):
-        if block.get(name):
-            sources.append((name, block[name]))
-    return sources
-
-
-def _rules_of_block(block: Mapping[str, Any], group_id: str) -> list[dict[str, Any]]:
-    proto = block.get("ip_protocol", block.get("protocol"))
-    return [
-        rule_attrs(
-            group_id,
-            proto,
-            block.get("from_port"),
-            block.get("to_port"),
-            block.get("description"),
-            **{kind: value},
-        )
-        for kind, value in _sources(block, group_id)
-    ]
-
-
-def _standalone(resource: Resource) -> tuple[str, str, list[dict[str, Any]]] | None:
-    """(group id, direction, rules) of a rule declared as its own resource."""
-    attrs = resource.attrs
-    group_id = attrs.get("security_group_id")
-    if not isinstance(group_id, str) or not group_id:
-        return None
-    if resource.type == "aws_security_group_rule":
-        direction = "egress" if attrs.get("type") == "egress" else "ingress"
-    else:
-        direction = "egress" if resource.type == EGRESS else "ingress"
-    return group_id, direction, _rules_of_block(attrs, group_id)
+def _added_facts(resource: Resource, registry: Registry) -> tuple[str, str, list[dict[str, Any]]] | None:
+    declaration = registry.about(resource.type)
+    return declaration.adds_facts(resource) if declaration and declaration.adds_facts else None
 
 
 def _policy(text: Any) -> dict[str, Any] | None:
@@ -158,31 +119,29 @@ def subjects_from_resources(
     resources: Sequence[Resource],
     unknown: Mapping[str, frozenset[str]] | None = None,
     context: Sequence[Resource] = (),
+    registry: Registry = REGISTRY,
 ) -> list[Subject]:
     """Documents for every resource. `context`: more resources that only tell facts (the
-    prior state of a plan: a group whose rules were standalone resources before)."""
-    standalone: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    grouped_elsewhere: set[str] = set()
+    prior state of a plan: a group whose rules were standalone resources before). Facts
+    beside the attributes come from the declarations (`rule_facts`, `adds_facts`)."""
+    added: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    held_elsewhere: set[str] = set()
     for resource in [*resources, *context]:
-        if resource.type in _STANDALONE_RULES and (found := _standalone(resource)):
-            grouped_elsewhere.add(found[0])
+        if found := _added_facts(resource, registry):
+            held_elsewhere.add(found[0])
     for resource in resources:
-        if resource.type in _STANDALONE_RULES and (found := _standalone(resource)):
-            group_id, direction, rules = found
-            standalone.setdefault(group_id, {}).setdefault(direction, []).extend(rules)
+        if found := _added_facts(resource, registry):
+            holder, name, values = found
+            added.setdefault(holder, {}).setdefault(name, []).extend(values)
     subjects = []
     for resource in resources:
         doc: dict[str, Any] = dict(resource.attrs)
         if resource.id and not doc.get("id"):
             doc["id"] = resource.id  # live attributes leave the id out; relations match on it
-        if resource.type == "aws_security_group":
-            for direction in ("ingress", "egress"):
-                rules = list(standalone.get(resource.id, {}).get(direction, []))
-                # With standalone rules about, a group's inline list is only refreshed state.
-                if resource.id not in grouped_elsewhere:
-                    for block in resource.attrs.get(direction) or []:
-                        rules += _rules_of_block(block, resource.id)
-                doc[f"_{direction}"] = _unique(rules)
+        declaration = registry.about(resource.type)
+        if declaration is not None and declaration.rule_facts is not None:
+            held = resource.id in held_elsewhere
+            doc.update(declaration.rule_facts(resource, added.get(resource.id, {}), held))
         policy = _policy(resource.attrs.get("policy"))
         if policy is not None:
             doc["_policy"] = policy
@@ -201,14 +160,6 @@ def subjects_from_resources(
             )
         )
     return subjects
-
-
-def _unique(rules: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for rule in rules:
-        key = json.dumps({k: v for k, v in rule.items() if k != "description"}, sort_keys=True)
-        seen.setdefault(key, rule)
-    return list(seen.values())
 
 
 # -- evaluation ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The AWS provider is bridged from Terraform's, so a resource's `outputs` are its
 Terraform attributes in lowerCamelCase. Three differences are undone here, driven by
-the tables below: type tokens (`aws:ec2/securityGroup:SecurityGroup` is
+the declarations and the tables below: type tokens (`aws:ec2/securityGroup:SecurityGroup` is
 `aws_security_group`), blocks limited to one item (a single object in Pulumi, a list
 of one in Terraform), and list blocks that Pulumi gives a plural name
 (`inlinePolicies` is Terraform's `inline_policy`).
@@ -18,6 +18,7 @@ from typing import Any
 
 from guard.errors import InputError
 from guard.input_limits import check_file_size
+from guard.live import REGISTRY, Registry
 from guard.model import Resource
 from guard.state.placement import placement
 
@@ -25,73 +26,6 @@ SUPPORTED_VERSION = 3
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 _FIX = "pass the output of `pulumi stack export --file stack.json` (Pulumi 3.x)"
-
-# Terraform types whose Pulumi token does not follow the generic rule below.
-TOKEN_TYPES: dict[str, str] = {
-    "aws:ec2/instance:Instance": "aws_instance",
-    "aws:ec2/vpc:Vpc": "aws_vpc",
-    "aws:ec2/subnet:Subnet": "aws_subnet",
-    "aws:ec2/securityGroup:SecurityGroup": "aws_security_group",
-    "aws:ec2/securityGroupRule:SecurityGroupRule": "aws_security_group_rule",
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "aws_default_security_group",
-    "aws:ec2/eip:Eip": "aws_eip",
-    "aws:ec2/internetGateway:InternetGateway": "aws_internet_gateway",
-    "aws:ec2/natGateway:NatGateway": "aws_nat_gateway",
-    "aws:ec2/routeTable:RouteTable": "aws_route_table",
-    "aws:ec2/route:Route": "aws_route",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "aws_route_table_association",
-    "aws:ec2/networkAcl:NetworkAcl": "aws_network_acl",
-    "aws:ec2/networkInterface:NetworkInterface": "aws_network_interface",
-    "aws:ec2/launchTemplate:LaunchTemplate": "aws_launch_template",
-    "aws:ec2/launchConfiguration:LaunchConfiguration": "aws_launch_configuration",
-    "aws:ec2/keyPair:KeyPair": "aws_key_pair",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": "aws_vpc_endpoint",
-    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "aws_vpc_peering_connection",
-    "aws:ec2/flowLog:FlowLog": "aws_flow_log",
-    "aws:ec2/ami:Ami": "aws_ami",
-    "aws:ebs/volume:Volume": "aws_ebs_volume",
-    "aws:ec2transitgateway/transitGateway:TransitGateway": "aws_ec2_transit_gateway",
-    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "aws_ec2_transit_gateway_vpc_attachment",
-    "aws:ebs/snapshot:Snapshot": "aws_ebs_snapshot",
-    "aws:ec2/volumeAttachment:VolumeAttachment": "aws_volume_attachment",
-    "aws:s3/bucket:Bucket": "aws_s3_bucket",
-    "aws:s3/bucketV2:BucketV2": "aws_s3_bucket",
-    "aws:s3/bucketAclV2:BucketAclV2": "aws_s3_bucket_acl",
-    "aws:s3/bucketVersioningV2:BucketVersioningV2": "aws_s3_bucket_versioning",
-    "aws:s3/bucketLoggingV2:BucketLoggingV2": "aws_s3_bucket_logging",
-    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": (
-        "aws_s3_bucket_lifecycle_configuration"
-    ),
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": (
-        "aws_s3_bucket_server_side_encryption_configuration"
-    ),
-    "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2": "aws_s3_bucket_website_configuration",
-    "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2": "aws_s3_bucket_cors_configuration",
-    "aws:s3/bucketObjectv2:BucketObjectv2": "aws_s3_object",
-    "aws:lb/loadBalancer:LoadBalancer": "aws_lb",
-    "aws:alb/loadBalancer:LoadBalancer": "aws_lb",
-    "aws:elb/loadBalancer:LoadBalancer": "aws_elb",
-    "aws:alb/listener:Listener": "aws_lb_listener",
-    "aws:alb/targetGroup:TargetGroup": "aws_lb_target_group",
-    "aws:alb/listenerRule:ListenerRule": "aws_lb_listener_rule",
-    "aws:rds/instance:Instance": "aws_db_instance",
-    "aws:rds/subnetGroup:SubnetGroup": "aws_db_subnet_group",
-    "aws:rds/parameterGroup:ParameterGroup": "aws_db_parameter_group",
-    "aws:rds/optionGroup:OptionGroup": "aws_db_option_group",
-    "aws:rds/snapshot:Snapshot": "aws_db_snapshot",
-    "aws:autoscaling/group:Group": "aws_autoscaling_group",
-    "aws:cloudtrail/trail:Trail": "aws_cloudtrail",
-    "aws:apigateway/restApi:RestApi": "aws_api_gateway_rest_api",
-    "aws:apigateway/stage:Stage": "aws_api_gateway_stage",
-    "aws:apigateway/deployment:Deployment": "aws_api_gateway_deployment",
-    "aws:lambda/function:Function": "aws_lambda_function",
-    "aws:cloudfront/distribution:Distribution": "aws_cloudfront_distribution",
-    "aws:iam/role:Role": "aws_iam_role",
-    "aws:iam/policy:Policy": "aws_iam_policy",
-    "aws:kms/key:Key": "aws_kms_key",
-    "aws:secretsmanager/secret:Secret": "aws_secretsmanager_secret",
-    "aws:elasticache/cluster:Cluster": "aws_elasticache_cluster",
-}
 
 # Pulumi modules whose Terraform names carry no service prefix (aws:ec2/vpc:Vpc is aws_vpc).
 _UNPREFIXED_MODULES = frozenset({"ec2"})
@@ -173,16 +107,6 @@ PLURAL_BLOCKS: dict[str, str] = {
     "dimensions": "dimensions",
     "metric_queries": "metric_query",
 }
-# A type whose list blocks Pulumi names differently from the generic table.
-TYPE_BLOCKS: dict[str, dict[str, str]] = {
-    "aws_autoscaling_group": {"tags": "tag"},  # `tag` blocks; Terraform's own `tags` is gone since 5.0
-    "aws_dynamodb_table": {"attributes": "attribute"},
-    "aws_ecs_service": {"load_balancers": "load_balancer", "service_registries": "service_registries"},
-    "aws_db_parameter_group": {"parameters": "parameter"},
-    "aws_rds_cluster_parameter_group": {"parameters": "parameter"},
-    "aws_elasticache_parameter_group": {"parameters": "parameter"},
-}
-
 _CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 _HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])|(?<=[A-Z])([A-Z][a-z])")
 
@@ -198,14 +122,16 @@ def _camel_to_snake_words(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def terraform_type(token: str, known: Collection[str] = ()) -> str:
+def terraform_type(token: str, known: Collection[str] = (), registry: Registry = REGISTRY) -> str:
     """`aws:ec2/securityGroup:SecurityGroup` -> `aws_security_group`.
 
-    The explicit table first; then, of the names the bridge's rule can give, the first
-    one guard knows (`known`); else the most likely one.
+    The tokens declarations name first (where the rule gets a type wrong); then, of the
+    names the bridge's rule can give, the first one guard knows (`known`); else the most
+    likely one.
     """
-    if token in TOKEN_TYPES:
-        return TOKEN_TYPES[token]
+    declared = registry.pulumi_tokens()
+    if token in declared:
+        return declared[token]
     parts = token.split(":")
     if len(parts) != 3:
         return token
@@ -255,10 +181,10 @@ class _Secrets:
 
 
 def to_terraform_attrs(
-    outputs: dict[str, Any], tf_type: str
+    outputs: dict[str, Any], tf_type: str, registry: Registry = REGISTRY
 ) -> tuple[dict[str, Any], frozenset[str], frozenset[str]]:
     """Pulumi outputs to Terraform attributes: (attrs, secret names, names with unreadable secrets)."""
-    renames = {**PLURAL_BLOCKS, **TYPE_BLOCKS.get(tf_type, {})}
+    renames = {**PLURAL_BLOCKS, **registry.pulumi_blocks(tf_type)}
     attrs: dict[str, Any] = {}
     secret: set[str] = set()
     unreadable: set[str] = set()

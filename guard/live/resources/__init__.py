@@ -1,18 +1,23 @@
 """Every supported resource type, one declaration each, in the module of its AWS service.
 
-Importing this package registers them all in `guard.live.types.REGISTRY`.
+Importing this package registers them all in `guard.live.types.REGISTRY`, with the types
+guard does not read live but knows for the other stages (`REGISTRY.know`).
 """
 
 from guard.live.resources import (  # noqa: F401  (each module registers its declarations on import)
+    apigateway,
     autoscaling,
     cloudtrail,
     dynamodb,
     ec2,
+    ecs,
+    elasticache,
     elbv2,
     iam,
     kms,
     lambda_,
     rds,
+    redshift,
     route53,
     s3,
     security_group_rules,

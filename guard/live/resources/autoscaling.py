@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import first_block
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
 _SIZES = {
@@ -60,6 +60,7 @@ def _group_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("update_auto_scaling_group")
 def _group_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     params = {_SIZES[c.path]: c.expected for c in changes if c.path in _SIZES and c.expected is not None}
     if not params:
@@ -101,5 +102,6 @@ REGISTRY.register(
         restore_calls=_group_restore,
         restorable=tuple(_SIZES),
         describe=lambda resource: f"autoscaling group {resource.id}",
+        pulumi_blocks={"tags": "tag"},  # `tag` blocks; Terraform's own `tags` is gone since 5.0
     )
 )

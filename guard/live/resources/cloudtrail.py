@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _FIELDS = {
@@ -66,6 +66,7 @@ def _trail_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("start_logging", "stop_logging", "update_trail")
 def _trail_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = []
     name = resource.attrs.get("arn") or resource.id
@@ -109,5 +110,6 @@ REGISTRY.register(
         restore_calls=_trail_restore,
         restorable=("enable_logging", *(f for f in _FIELDS if f != "cloud_watch_logs_group_arn")),
         describe=lambda resource: f"trail {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:cloudtrail/trail:Trail",),
     )
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 
@@ -72,6 +72,7 @@ def _table_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("update_continuous_backups", "update_table")
 def _table_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = []
     name = resource.id
@@ -135,5 +136,7 @@ REGISTRY.register(
         restore_calls=_table_restore,
         restorable=("point_in_time_recovery", "deletion_protection_enabled"),
         describe=lambda resource: f"table {resource.id}",
+        protected="data a re-create does not bring back",
+        pulumi_blocks={"attributes": "attribute"},
     )
 )

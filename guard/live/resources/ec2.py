@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.resources.security_group_rules import group_rule_facts
 from guard.live.shape import declared_tags, ec2_tag_calls, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType
+from guard.live.types import REGISTRY, Attrs, GraphHooks, GraphRole, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
 # Tags that mark an instance as launched by something other than Terraform.
@@ -23,6 +24,7 @@ def _with_tags(attrs: Attrs, names: tuple[str, ...]) -> Attrs:
     return shaped
 
 
+@writes(ec2_tag_calls)
 def _tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     return ec2_tag_calls(resource, changes)
 
@@ -50,12 +52,15 @@ REGISTRY.register(
         },
         aws_default=lambda item: bool(item.get("IsDefault")),
         restore_calls=_tags_only,
-        delete_calls=lambda r: [AwsCall("ec2", "delete_vpc", {"VpcId": r.id}, r.region)],
+        delete_calls=writes("delete_vpc")(
+            lambda r: [AwsCall("ec2", "delete_vpc", {"VpcId": r.id}, r.region)]
+        ),
         read_params=lambda r: {"VpcIds": [r.id]},
     )
 )
 
 
+@writes(ec2_tag_calls, "modify_subnet_attribute")
 def _subnet_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = []
     for change in changes:
@@ -97,7 +102,9 @@ REGISTRY.register(
         aws_default=lambda item: bool(item.get("DefaultForAz")),
         restore_calls=_subnet_restore,
         restorable=("map_public_ip_on_launch", "tags"),
-        delete_calls=lambda r: [AwsCall("ec2", "delete_subnet", {"SubnetId": r.id}, r.region)],
+        delete_calls=writes("delete_subnet")(
+            lambda r: [AwsCall("ec2", "delete_subnet", {"SubnetId": r.id}, r.region)]
+        ),
         read_params=lambda r: {"SubnetIds": [r.id]},
     )
 )
@@ -126,8 +133,12 @@ REGISTRY.register(
         aws_default=lambda item: item.get("GroupName") == "default",
         restore_calls=_tags_only,
         describe=lambda resource: f"security group {resource.attrs.get('name') or resource.id}",
-        delete_calls=lambda r: [AwsCall("ec2", "delete_security_group", {"GroupId": r.id}, r.region)],
+        delete_calls=writes("delete_security_group")(
+            lambda r: [AwsCall("ec2", "delete_security_group", {"GroupId": r.id}, r.region)]
+        ),
         read_params=lambda r: {"GroupIds": [r.id]},
+        graph=GraphHooks(role=GraphRole.SECURITY_GROUP),
+        rule_facts=group_rule_facts,
     )
 )
 
@@ -174,6 +185,13 @@ def _instance_arguments(resource: Resource) -> Attrs:
     return attrs
 
 
+@writes(
+    ec2_tag_calls,
+    "modify_instance_metadata_options",
+    "modify_instance_attribute",
+    "monitor_instances",
+    "unmonitor_instances",
+)
 def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     """Only the changes AWS lets us undo on a running instance; the rest is Terraform's job."""
     calls: list[AwsCall] = []
@@ -266,8 +284,11 @@ REGISTRY.register(
             "tags",
         ),
         describe=lambda resource: f"instance {resource.attrs.get('tags', {}).get('Name') or resource.id}",
-        delete_calls=lambda r: [AwsCall("ec2", "terminate_instances", {"InstanceIds": [r.id]}, r.region)],
+        delete_calls=writes("terminate_instances")(
+            lambda r: [AwsCall("ec2", "terminate_instances", {"InstanceIds": [r.id]}, r.region)]
+        ),
         read_params=lambda r: {"InstanceIds": [r.id]},
         hcl_arguments=_instance_arguments,
+        graph=GraphHooks(role=GraphRole.INSTANCE),
     )
 )

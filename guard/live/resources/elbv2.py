@@ -11,7 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, DetailCall, PerParent, ResourceType
+from guard.live.types import (
+    REGISTRY,
+    Attrs,
+    DetailCall,
+    GraphHooks,
+    GraphRole,
+    Join,
+    KnownType,
+    PerParent,
+    ResourceType,
+    writes,
+)
 from guard.model import AwsCall, Change, Resource
 
 
@@ -30,6 +41,7 @@ def _tags_detail() -> DetailCall:
     )
 
 
+@writes("add_tags", "remove_tags")
 def _tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
     restore = {
         c.path[5:]: c.expected for c in changes if c.path.startswith("tags.") and c.expected is not None
@@ -54,6 +66,7 @@ def _tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]
     return calls
 
 
+@writes(_tag_calls)
 def _tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     return _tag_calls(resource, changes)
 
@@ -303,6 +316,7 @@ def _lb_desired(attrs: Attrs) -> Attrs:
     return _lb_shape(base, settings, kind == "application")
 
 
+@writes(_tag_calls, "modify_load_balancer_attributes", "set_security_groups", "set_subnets")
 def _lb_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     region, arn = resource.region, resource.id
     calls = []
@@ -341,6 +355,12 @@ def _lb_restore(resource: Resource, _: Resource | None, changes: tuple[Change, .
             )
         )
     return calls + _tag_calls(resource, changes)
+
+
+# A load balancer is the internet's door unless it is internal.
+_LOAD_BALANCER_GRAPH = GraphHooks(
+    role=GraphRole.LOAD_BALANCER, internet_facing=lambda attrs: attrs.get("internal") is not True
+)
 
 
 REGISTRY.register(
@@ -400,10 +420,12 @@ REGISTRY.register(
             "drop_invalid_header_fields",
             "tags",
         ),
-        delete_calls=lambda live: [
-            AwsCall("elbv2", "delete_load_balancer", {"LoadBalancerArn": live.id}, live.region)
-        ],
+        delete_calls=writes("delete_load_balancer")(
+            lambda live: [AwsCall("elbv2", "delete_load_balancer", {"LoadBalancerArn": live.id}, live.region)]
+        ),
         describe=lambda resource: f"load balancer {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"),
+        graph=_LOAD_BALANCER_GRAPH,
     )
 )
 REGISTRY.alias("aws_alb", "aws_lb")
@@ -473,6 +495,7 @@ def _tg_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes(_tag_calls, "modify_target_group")
 def _tg_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     fields = {
         "protocol": "HealthCheckProtocol",
@@ -532,10 +555,12 @@ REGISTRY.register(
         },
         restore_calls=_tg_restore,
         restorable=("health_check", "tags"),
-        delete_calls=lambda live: [
-            AwsCall("elbv2", "delete_target_group", {"TargetGroupArn": live.id}, live.region)
-        ],
+        delete_calls=writes("delete_target_group")(
+            lambda live: [AwsCall("elbv2", "delete_target_group", {"TargetGroupArn": live.id}, live.region)]
+        ),
         describe=lambda resource: f"target group {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:alb/targetGroup:TargetGroup",),
+        graph=GraphHooks(role=GraphRole.TARGET_GROUP),
     )
 )
 REGISTRY.alias("aws_alb_target_group", "aws_lb_target_group")
@@ -591,6 +616,11 @@ def _describe_listener(resource: Resource) -> str:
     return f"listener {resource.attrs.get('protocol')}:{resource.attrs.get('port')}"
 
 
+def _listener_name(attrs: Attrs) -> str:
+    """`HTTPS 443`: a listener is called by its protocol and port."""
+    return f"{attrs.get('protocol') or 'listener'} {attrs.get('port') or '?'}".strip()
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb_listener",
@@ -618,10 +648,12 @@ REGISTRY.register(
         },
         parent=("load_balancer_arn", "aws_lb"),
         restore_calls=_tags_only,
-        delete_calls=lambda live: [
-            AwsCall("elbv2", "delete_listener", {"ListenerArn": live.id}, live.region)
-        ],
+        delete_calls=writes("delete_listener")(
+            lambda live: [AwsCall("elbv2", "delete_listener", {"ListenerArn": live.id}, live.region)]
+        ),
         describe=_describe_listener,
+        pulumi_tokens=("aws:alb/listener:Listener",),
+        graph=GraphHooks(role=GraphRole.LISTENER, forward=("load_balancer_arn",), name=_listener_name),
     )
 )
 REGISTRY.alias("aws_alb_listener", "aws_lb_listener")
@@ -661,22 +693,41 @@ REGISTRY.register(
         compared=("priority", "action", "condition", "tags"),
         ignored={"listener_arn": "the rule's parent; a rule cannot move"},
         parent=("listener_arn", "aws_lb_listener"),
-        restore_calls=lambda declared, live, changes: (
-            [
-                AwsCall(
-                    "elbv2",
-                    "set_rule_priorities",
-                    {"RulePriorities": [{"RuleArn": declared.id, "Priority": c.expected}]},
-                    declared.region,
-                )
-                for c in changes
-                if c.path == "priority" and c.expected is not None
-            ]
-            + _tag_calls(declared, changes)
+        restore_calls=writes(_tag_calls, "set_rule_priorities")(
+            lambda declared, live, changes: (
+                [
+                    AwsCall(
+                        "elbv2",
+                        "set_rule_priorities",
+                        {"RulePriorities": [{"RuleArn": declared.id, "Priority": c.expected}]},
+                        declared.region,
+                    )
+                    for c in changes
+                    if c.path == "priority" and c.expected is not None
+                ]
+                + _tag_calls(declared, changes)
+            )
         ),
         restorable=("priority", "tags"),
-        delete_calls=lambda live: [AwsCall("elbv2", "delete_rule", {"RuleArn": live.id}, live.region)],
+        delete_calls=writes("delete_rule")(
+            lambda live: [AwsCall("elbv2", "delete_rule", {"RuleArn": live.id}, live.region)]
+        ),
         describe=lambda resource: f"listener rule {resource.attrs.get('priority')}",
+        pulumi_tokens=("aws:alb/listenerRule:ListenerRule",),
+        graph=GraphHooks(forward=("listener_arn",)),
     )
 )
 REGISTRY.alias("aws_alb_listener_rule", "aws_lb_listener_rule")
+
+# Not read live; declared for their part in the impact graph (and the classic ELB's
+# Pulumi token). An attachment joins a target group and its target: the group uses it.
+REGISTRY.know(
+    KnownType("aws_elb", pulumi_tokens=("aws:elb/loadBalancer:LoadBalancer",), graph=_LOAD_BALANCER_GRAPH)
+)
+_ATTACHMENT_GRAPH = GraphHooks(
+    role=GraphRole.ATTACHMENT,
+    forward=("target_group_arn",),
+    joins=Join(user="target_group_arn", used="target_id", relation="target_group_attachment"),
+)
+REGISTRY.know(KnownType("aws_lb_target_group_attachment", graph=_ATTACHMENT_GRAPH))
+REGISTRY.know(KnownType("aws_alb_target_group_attachment", graph=_ATTACHMENT_GRAPH))

@@ -14,7 +14,7 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
+from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
 _DETAILS = "get_account_authorization_details"
@@ -41,6 +41,7 @@ def _boundary(item: Mapping[str, Any]) -> str | None:
     return (item.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
 
 
+@writes("tag_role", "untag_role", "tag_user", "untag_user", "tag_policy", "untag_policy")
 def _tag_calls(kind: str, name: str, resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
     restore = {}
     remove = []
@@ -95,6 +96,7 @@ def _role_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes(_tag_calls, "update_assume_role_policy", "update_role")
 def _role_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = []
     paths = {change.path for change in changes}
@@ -206,15 +208,17 @@ def _inline_declaration(
         aws_default=lambda item: str(item.get("OwnerPath", "")).startswith("/aws-service-role/"),
         parent=(owner_attr, f"aws_iam_{kind}"),
         match_key=lambda resource: f"{resource.attrs.get(owner_attr)}:{resource.attrs.get('name')}",
-        restore_calls=lambda resource, _, __: [put(resource)],
+        restore_calls=writes(f"put_{kind}_policy")(lambda resource, _, __: [put(resource)]),
         restorable=("policy",),
-        recreate_calls=lambda resource: [put(resource)],
-        delete_calls=lambda resource: [
-            _iam(
-                f"delete_{kind}_policy",
-                **{owner_name: resource.attrs.get(owner_attr), "PolicyName": resource.attrs.get("name")},
-            )
-        ],
+        recreate_calls=writes(f"put_{kind}_policy")(lambda resource: [put(resource)]),
+        delete_calls=writes(f"delete_{kind}_policy")(
+            lambda resource: [
+                _iam(
+                    f"delete_{kind}_policy",
+                    **{owner_name: resource.attrs.get(owner_attr), "PolicyName": resource.attrs.get("name")},
+                )
+            ]
+        ),
         describe=lambda resource: (
             f"inline policy {resource.attrs.get('name')} of {kind} {resource.attrs.get(owner_attr)}"
         ),
@@ -267,14 +271,16 @@ REGISTRY.register(
         parent=("role", "aws_iam_role"),
         # Terraform's id is "<role>-<unique suffix>": match on what the attachment joins.
         match_key=_attachment_key,
-        recreate_calls=lambda resource: [_attach(resource)],
-        delete_calls=lambda resource: [
-            _iam(
-                "detach_role_policy",
-                RoleName=resource.attrs.get("role"),
-                PolicyArn=resource.attrs.get("policy_arn"),
-            )
-        ],
+        recreate_calls=writes("attach_role_policy")(lambda resource: [_attach(resource)]),
+        delete_calls=writes("detach_role_policy")(
+            lambda resource: [
+                _iam(
+                    "detach_role_policy",
+                    RoleName=resource.attrs.get("role"),
+                    PolicyArn=resource.attrs.get("policy_arn"),
+                )
+            ]
+        ),
         describe=lambda resource: (
             f"attachment of {resource.attrs.get('policy_arn')} to role {resource.attrs.get('role')}"
         ),
@@ -325,6 +331,7 @@ def _default_document(item: Attrs) -> Any:
     return None
 
 
+@writes("create_policy_version")
 def _policy_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     if not any(change.path == "policy" for change in changes):
         return []
@@ -391,7 +398,9 @@ REGISTRY.register(
         },
         compared=("name", "path", "permissions_boundary", "tags"),
         ignored={"force_destroy": "Terraform-only setting", "unique_id": "computed"},
-        restore_calls=lambda resource, _, changes: _tag_calls("user", resource.id, resource, changes),
+        restore_calls=writes(_tag_calls)(
+            lambda resource, _, changes: _tag_calls("user", resource.id, resource, changes)
+        ),
         restorable=("tags",),
         describe=lambda resource: f"user {resource.attrs.get('name') or resource.id}",
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _GONE = ("PendingDeletion", "PendingReplicaDeletion")
@@ -68,6 +68,7 @@ def _key_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("enable_key_rotation", "disable_key_rotation", "enable_key", "disable_key", "update_key_description")
 def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = []
     for change in changes:
@@ -135,6 +136,7 @@ REGISTRY.register(
         restore_calls=_key_restore,
         restorable=("enable_key_rotation", "is_enabled", "description"),
         describe=lambda resource: f"KMS key {resource.attrs.get('description') or resource.id}",
+        protected="data encrypted under a deleted key is lost with it",
     )
 )
 
@@ -153,23 +155,27 @@ REGISTRY.register(
         compared=("name", "target_key_id"),
         ignored={"target_key_arn": "follows from target_key_id", "name_prefix": "only shapes the name"},
         aws_default=lambda item: str(item.get("AliasName", "")).startswith("alias/aws/"),
-        restore_calls=lambda resource, _, __: [
-            AwsCall(
-                "kms",
-                "update_alias",
-                {"AliasName": resource.id, "TargetKeyId": resource.attrs.get("target_key_id")},
-                resource.region,
-            )
-        ],
+        restore_calls=writes("update_alias")(
+            lambda resource, _, __: [
+                AwsCall(
+                    "kms",
+                    "update_alias",
+                    {"AliasName": resource.id, "TargetKeyId": resource.attrs.get("target_key_id")},
+                    resource.region,
+                )
+            ]
+        ),
         restorable=("target_key_id",),
-        recreate_calls=lambda resource: [
-            AwsCall(
-                "kms",
-                "create_alias",
-                {"AliasName": resource.id, "TargetKeyId": resource.attrs.get("target_key_id")},
-                resource.region,
-            )
-        ],
+        recreate_calls=writes("create_alias")(
+            lambda resource: [
+                AwsCall(
+                    "kms",
+                    "create_alias",
+                    {"AliasName": resource.id, "TargetKeyId": resource.attrs.get("target_key_id")},
+                    resource.region,
+                )
+            ]
+        ),
         describe=lambda resource: f"KMS alias {resource.id}",
     )
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _CONFIG = {
@@ -53,6 +53,7 @@ def _function_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("update_function_configuration")
 def _function_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     params: dict[str, Any] = {}
     for change in changes:

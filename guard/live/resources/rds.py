@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _MODIFIABLE = {
@@ -64,6 +64,7 @@ def _instance_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("modify_db_instance")
 def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     params: dict[str, Any] = {}
     for change in changes:
@@ -124,6 +125,8 @@ REGISTRY.register(
         restore_calls=_instance_restore,
         restorable=tuple(_MODIFIABLE),
         describe=lambda resource: f"DB instance {resource.attrs.get('identifier') or resource.id}",
+        protected="data a re-create does not bring back",
+        pulumi_tokens=("aws:rds/instance:Instance",),
     )
 )
 
@@ -157,23 +160,43 @@ REGISTRY.register(
         compared=("name", "description", "subnet_ids", "tags"),
         ignored={"supported_network_types": "computed", "vpc_id": "follows from subnet_ids"},
         aws_default=lambda item: item.get("DBSubnetGroupName") == "default",
-        restore_calls=lambda resource, _, changes: (
-            [
-                AwsCall(
-                    "rds",
-                    "modify_db_subnet_group",
-                    {
-                        "DBSubnetGroupName": resource.id,
-                        "DBSubnetGroupDescription": resource.attrs.get("description") or "",
-                        "SubnetIds": list(resource.attrs.get("subnet_ids") or []),
-                    },
-                    resource.region,
-                )
-            ]
-            if any(c.path in ("description", "subnet_ids") for c in changes)
-            else []
+        restore_calls=writes("modify_db_subnet_group")(
+            lambda resource, _, changes: (
+                [
+                    AwsCall(
+                        "rds",
+                        "modify_db_subnet_group",
+                        {
+                            "DBSubnetGroupName": resource.id,
+                            "DBSubnetGroupDescription": resource.attrs.get("description") or "",
+                            "SubnetIds": list(resource.attrs.get("subnet_ids") or []),
+                        },
+                        resource.region,
+                    )
+                ]
+                if any(c.path in ("description", "subnet_ids") for c in changes)
+                else []
+            )
         ),
         restorable=("description", "subnet_ids"),
         describe=lambda resource: f"DB subnet group {resource.attrs.get('name') or resource.id}",
+        pulumi_tokens=("aws:rds/subnetGroup:SubnetGroup",),
     )
 )
+
+# Types guard does not read live, declared for what check-plan and the Pulumi reader need
+# of them. DocumentDB and Neptune clusters are RDS clusters under another engine.
+_DATA_LOST = "data a re-create does not bring back"
+REGISTRY.know(KnownType("aws_rds_cluster", protected=_DATA_LOST))
+REGISTRY.know(KnownType("aws_docdb_cluster", protected=_DATA_LOST))
+REGISTRY.know(KnownType("aws_neptune_cluster", protected=_DATA_LOST))
+REGISTRY.know(
+    KnownType(
+        "aws_db_parameter_group",
+        pulumi_tokens=("aws:rds/parameterGroup:ParameterGroup",),
+        pulumi_blocks={"parameters": "parameter"},
+    )
+)
+REGISTRY.know(KnownType("aws_rds_cluster_parameter_group", pulumi_blocks={"parameters": "parameter"}))
+REGISTRY.know(KnownType("aws_db_option_group", pulumi_tokens=("aws:rds/optionGroup:OptionGroup",)))
+REGISTRY.know(KnownType("aws_db_snapshot", pulumi_tokens=("aws:rds/snapshot:Snapshot",)))

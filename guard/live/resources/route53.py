@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, GraphHooks, GraphRole, ResourceType, reads, writes
 from guard.model import AwsCall, Resource
 
 
@@ -163,20 +163,23 @@ REGISTRY.register(
             "name_servers": "assigned by AWS",
             "force_destroy": "Terraform-only setting",
         },
-        restore_calls=lambda resource, _, changes: (
-            [
-                AwsCall(
-                    "route53",
-                    "update_hosted_zone_comment",
-                    {"Id": resource.id, "Comment": resource.attrs.get("comment") or ""},
-                )
-            ]
-            if any(c.path == "comment" for c in changes)
-            else []
+        restore_calls=writes("update_hosted_zone_comment")(
+            lambda resource, _, changes: (
+                [
+                    AwsCall(
+                        "route53",
+                        "update_hosted_zone_comment",
+                        {"Id": resource.id, "Comment": resource.attrs.get("comment") or ""},
+                    )
+                ]
+                if any(c.path == "comment" for c in changes)
+                else []
+            )
         ),
         restorable=("comment",),
         describe=lambda resource: f"hosted zone {resource.attrs.get('name') or resource.id}",
         **_ZONE,  # type: ignore[arg-type]
+        protected="a re-created zone gets new name servers, which the registrar still points away from",
     )
 )
 
@@ -198,11 +201,12 @@ REGISTRY.register(
         ),
         parent=("zone_id", "aws_route53_zone"),
         match_key=_record_key,
-        restore_calls=lambda resource, _, __: [_upsert(resource)],
+        restore_calls=writes("change_resource_record_sets")(lambda resource, _, __: [_upsert(resource)]),
         restorable=("*",),
-        recreate_calls=lambda resource: [_upsert(resource, "CREATE")],
-        delete_calls=lambda resource: [_upsert(resource, "DELETE")],
+        recreate_calls=writes("change_resource_record_sets")(lambda resource: [_upsert(resource, "CREATE")]),
+        delete_calls=writes("change_resource_record_sets")(lambda resource: [_upsert(resource, "DELETE")]),
         describe=lambda resource: f"{resource.attrs.get('type')} record {resource.attrs.get('name')}",
         **_ZONE,  # type: ignore[arg-type]
+        graph=GraphHooks(role=GraphRole.DNS_RECORD),
     )
 )

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, first_block, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 CALLS_PER_BUCKET = 7
@@ -119,6 +119,7 @@ def _common(name: str, **fields: Any) -> ResourceType:
 # aws_s3_bucket ---------------------------------------------------------------
 
 
+@writes("put_bucket_tagging", "delete_bucket_tagging")
 def _bucket_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     if not any(change.path.startswith("tags.") for change in changes):
         return []
@@ -154,6 +155,7 @@ REGISTRY.register(
         restore_calls=_bucket_restore,
         restorable=("tags",),
         describe=lambda resource: f"bucket {resource.attrs.get('bucket') or resource.id}",
+        protected="data a re-create does not bring back",
     )
 )
 
@@ -194,10 +196,12 @@ REGISTRY.register(
             (item.get("PublicAccessBlock") or {}).get(k) for k in _ACCESS_KEYS.values()
         ),
         parent=("bucket", "aws_s3_bucket"),
-        restore_calls=lambda resource, _, __: [_access_call(resource)],
+        restore_calls=writes("put_public_access_block")(lambda resource, _, __: [_access_call(resource)]),
         restorable=("*",),
-        recreate_calls=lambda resource: [_access_call(resource)],
-        delete_calls=lambda resource: [_s3("delete_public_access_block", _bucket_of(resource))],
+        recreate_calls=writes("put_public_access_block")(lambda resource: [_access_call(resource)]),
+        delete_calls=writes("delete_public_access_block")(
+            lambda resource: [_s3("delete_public_access_block", _bucket_of(resource))]
+        ),
         describe=lambda resource: f"public access block of bucket {_bucket_of(resource)}",
     )
 )
@@ -221,10 +225,12 @@ REGISTRY.register(
         },
         compared=("bucket", "policy"),
         parent=("bucket", "aws_s3_bucket"),
-        restore_calls=lambda resource, _, __: [_policy_call(resource)],
+        restore_calls=writes("put_bucket_policy")(lambda resource, _, __: [_policy_call(resource)]),
         restorable=("*",),
-        recreate_calls=lambda resource: [_policy_call(resource)],
-        delete_calls=lambda resource: [_s3("delete_bucket_policy", _bucket_of(resource))],
+        recreate_calls=writes("put_bucket_policy")(lambda resource: [_policy_call(resource)]),
+        delete_calls=writes("delete_bucket_policy")(
+            lambda resource: [_s3("delete_bucket_policy", _bucket_of(resource))]
+        ),
         describe=lambda resource: f"policy of bucket {_bucket_of(resource)}",
     )
 )
@@ -269,7 +275,7 @@ REGISTRY.register(
         # A bucket whose versioning was never turned on: nobody configured anything.
         aws_default=lambda item: not (item.get("Versioning") or {}).get("Status"),
         parent=("bucket", "aws_s3_bucket"),
-        restore_calls=lambda resource, _, __: _versioning_call(resource),
+        restore_calls=writes("put_bucket_versioning")(lambda resource, _, __: _versioning_call(resource)),
         restorable=("status",),
         # No recreate_calls: every bucket has a versioning state, so this is never "missing"
         # while its bucket exists (and a deleted bucket is one finding, the bucket's).
@@ -341,7 +347,7 @@ REGISTRY.register(
             and not _encryption_attrs(item)["bucket_key_enabled"]
         ),
         parent=("bucket", "aws_s3_bucket"),
-        restore_calls=lambda resource, _, __: [_encryption_call(resource)],
+        restore_calls=writes("put_bucket_encryption")(lambda resource, _, __: [_encryption_call(resource)]),
         restorable=("*",),
         # No recreate_calls: every bucket is encrypted (AES256 when nobody chose), so this is
         # never "missing" while its bucket exists.
@@ -376,10 +382,17 @@ REGISTRY.register(
             (item.get("Ownership") or [{}])[0].get("ObjectOwnership") == "BucketOwnerEnforced"
         ),
         parent=("bucket", "aws_s3_bucket"),
-        restore_calls=lambda resource, _, __: [_ownership_call(resource)],
+        restore_calls=writes("put_bucket_ownership_controls")(
+            lambda resource, _, __: [_ownership_call(resource)]
+        ),
         restorable=("*",),
-        recreate_calls=lambda resource: [_ownership_call(resource)],
-        delete_calls=lambda resource: [_s3("delete_bucket_ownership_controls", _bucket_of(resource))],
+        recreate_calls=writes("put_bucket_ownership_controls")(lambda resource: [_ownership_call(resource)]),
+        delete_calls=writes("delete_bucket_ownership_controls")(
+            lambda resource: [_s3("delete_bucket_ownership_controls", _bucket_of(resource))]
+        ),
         describe=lambda resource: f"object ownership of bucket {_bucket_of(resource)}",
     )
 )
+
+# Not read live; the bridge names it after the provider's old aws_s3_bucket_object.
+REGISTRY.know(KnownType("aws_s3_object", pulumi_tokens=("aws:s3/bucketObjectv2:BucketObjectv2",)))

@@ -9,11 +9,24 @@ shape of `aws_vpc_security_group_ingress_rule`, and matched on its rule key.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import jmespath
+
 from guard.live.shape import tags
-from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
+from guard.live.types import (
+    REGISTRY,
+    AddsFacts,
+    Attrs,
+    Expansion,
+    GraphHooks,
+    GraphRole,
+    KnownType,
+    ResourceType,
+    writes,
+)
 from guard.model import AwsCall, Change, Resource
 
 INGRESS = "aws_vpc_security_group_ingress_rule"
@@ -195,6 +208,7 @@ def _operation(resource: Resource, verb: str) -> str:
     return f"{verb}_security_group_{_DIRECTION[resource.type]}"
 
 
+@writes("authorize_security_group_ingress", "authorize_security_group_egress")
 def _authorize(declared: Resource) -> list[AwsCall]:
     return [
         AwsCall(
@@ -209,6 +223,7 @@ def _authorize(declared: Resource) -> list[AwsCall]:
     ]
 
 
+@writes("revoke_security_group_ingress", "revoke_security_group_egress")
 def _revoke(live: Resource) -> list[AwsCall]:
     return [
         AwsCall(
@@ -220,6 +235,7 @@ def _revoke(live: Resource) -> list[AwsCall]:
     ]
 
 
+@writes("modify_security_group_rules")
 def _restore(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
     """Edit the live rule back in place; its id survives, so nothing else has to move."""
     if live is None:
@@ -240,6 +256,122 @@ def _restore(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -
             live.region,
         )
     ]
+
+
+def _ports_let_in(attrs: Attrs) -> tuple[int, int] | None:
+    """The ports an ingress rule lets in; None when it lets every port in."""
+    low, high = attrs.get("from_port"), attrs.get("to_port")
+    if attrs.get("ip_protocol") == "-1" or low is None or high is None:
+        return None
+    return low, high
+
+
+# --- facts rules see: a group's effective rules from all three Terraform forms ---------
+
+
+def _rule_sources(block: Mapping[str, Any], group_id: str) -> list[tuple[str, str]]:
+    """A block's lists of sources, or the one source of an aws_vpc_security_group_*_rule."""
+    sources = _block_sources(block, self_group=group_id)
+    sources += [(name, block[name]) for name in SOURCES if block.get(name)]
+    return sources
+
+
+def rules_of_block(block: Mapping[str, Any], group_id: str) -> list[Attrs]:
+    """One rule per source, in the shape every form is compared in."""
+    proto = block.get("ip_protocol", block.get("protocol"))
+    return [
+        rule_attrs(
+            group_id,
+            proto,
+            block.get("from_port"),
+            block.get("to_port"),
+            block.get("description"),
+            **{kind: value},
+        )
+        for kind, value in _rule_sources(block, group_id)
+    ]
+
+
+def _unique(rules: Iterable[Attrs]) -> list[Attrs]:
+    seen: dict[str, Attrs] = {}
+    for rule in rules:
+        key = json.dumps({k: v for k, v in rule.items() if k != "description"}, sort_keys=True)
+        seen.setdefault(key, rule)
+    return list(seen.values())
+
+
+def _adds_to_group(direction: Callable[[Attrs], str]) -> AddsFacts:
+    """A rule declared as its own resource adds to its group's `_ingress` or `_egress`."""
+
+    def adds(rule: Resource) -> tuple[str, str, list[Attrs]] | None:
+        group_id = rule.attrs.get("security_group_id")
+        if not isinstance(group_id, str) or not group_id:
+            return None
+        return group_id, f"_{direction(rule.attrs)}", rules_of_block(rule.attrs, group_id)
+
+    return adds
+
+
+def group_rule_facts(group: Resource, added: Mapping[str, list[Attrs]], held_elsewhere: bool) -> Attrs:
+    """`_ingress`/`_egress`: the rules standalone resources add, and the inline blocks;
+    with standalone rules about, a group's inline list is only refreshed state."""
+    facts: Attrs = {}
+    for direction in ("ingress", "egress"):
+        rules = list(added.get(f"_{direction}", []))
+        if not held_elsewhere:
+            for block in group.attrs.get(direction) or []:
+                rules += rules_of_block(block, group.id)
+        facts[f"_{direction}"] = _unique(rules)
+    return facts
+
+
+# --- attribution: which rule a CloudTrail event's payload names -------------------------
+
+_RULES_IN_REQUEST = "ipPermissions.items[]"
+_RULES_IN_RESPONSE = "[revokedSecurityGroupRuleSet.items, securityGroupRuleSet.items][][]"
+
+
+def _rule_from_request(permission: dict[str, Any]) -> tuple[tuple[Any, ...], list[str]]:
+    ports = (protocol(permission.get("ipProtocol")), permission.get("fromPort"), permission.get("toPort"))
+    sources = jmespath.search(
+        "[ipRanges.items[].cidrIp, ipv6Ranges.items[].cidrIpv6, "
+        "groups.items[].groupId, prefixListIds.items[].prefixListId][]",
+        permission,
+    )
+    return ports, [s for s in sources or [] if s]
+
+
+def _rule_from_response(item: dict[str, Any]) -> tuple[tuple[Any, ...], list[str]]:
+    ports = (protocol(item.get("ipProtocol")), item.get("fromPort"), item.get("toPort"))
+    sources = [
+        item.get("cidrIpv4"),
+        item.get("cidrIpv6"),
+        item.get("prefixListId"),
+        (item.get("referencedGroupInfo") or {}).get("groupId"),
+    ]
+    return ports, [s for s in sources if s]
+
+
+def _rule_match(rule: Attrs, ports: tuple[Any, ...], sources: list[str]) -> int:
+    """2: same ports and source; 1: same ports; 0: another rule. All-traffic rules have no ports."""
+    if ports[0] != rule.get("ip_protocol"):
+        return 0
+    if rule.get("ip_protocol") != "-1" and (ports[1], ports[2]) != (
+        rule.get("from_port"),
+        rule.get("to_port"),
+    ):
+        return 0
+    wanted = {rule.get(name) for name in SOURCES} - {None}
+    return 2 if wanted & set(sources) else 1
+
+
+def event_matches(rule: Attrs, record: Mapping[str, Any]) -> list[int]:
+    """How closely each rule an event authorizes, revokes or modifies matches this one."""
+    parameters = record.get("requestParameters") or {}
+    described = [_rule_from_request(p) for p in jmespath.search(_RULES_IN_REQUEST, parameters) or []]
+    response = record.get("responseElements") or {}
+    described += [_rule_from_response(r) for r in jmespath.search(_RULES_IN_RESPONSE, response) or []]
+    return [_rule_match(rule, ports, sources) for ports, sources in described]
 
 
 def _declare(direction_type: str, is_egress: bool) -> None:
@@ -281,6 +413,13 @@ def _declare(direction_type: str, is_egress: bool) -> None:
             read_params=lambda r: {
                 "Filters": [{"Name": "group-id", "Values": [r.attrs.get("security_group_id") or ""]}]
             },
+            graph=GraphHooks(
+                role=GraphRole.RULE,
+                group="security_group_id",
+                ports_let_in=None if is_egress else _ports_let_in,
+            ),
+            adds_facts=_adds_to_group(lambda _: "egress" if is_egress else "ingress"),
+            event_matches=event_matches,
         )
     )
 
@@ -357,3 +496,11 @@ def _standalone_rules(rule: Resource, groups: Mapping[str, Resource]) -> list[Re
 
 REGISTRY.add_expansion(Expansion("aws_security_group", precedence=0, expand=_inline_rules))
 REGISTRY.add_expansion(Expansion("aws_security_group_rule", precedence=1, expand=_standalone_rules))
+# Compared as the rules it expands to, and known for the stages that see it in state.
+REGISTRY.know(
+    KnownType(
+        "aws_security_group_rule",
+        graph=GraphHooks(role=GraphRole.RULE, group="security_group_id"),
+        adds_facts=_adds_to_group(lambda attrs: "egress" if attrs.get("type") == "egress" else "ingress"),
+    )
+)

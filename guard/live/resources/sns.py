@@ -7,7 +7,7 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _SETTABLE = {"display_name": "DisplayName", "policy": "Policy", "kms_master_key_id": "KmsMasterKeyId"}
@@ -44,6 +44,7 @@ def _topic_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("set_topic_attributes")
 def _topic_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     return [
         AwsCall(

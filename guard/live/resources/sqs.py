@@ -7,7 +7,7 @@ from typing import Any
 
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads
+from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _NUMBERS = {
@@ -61,6 +61,7 @@ def _queue_desired(attrs: Attrs) -> Attrs:
     }
 
 
+@writes("set_queue_attributes")
 def _queue_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     updates = {}
     for change in changes:

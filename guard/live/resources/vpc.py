@@ -10,7 +10,7 @@ from typing import Any
 
 from guard.live.resources.security_group_rules import protocol
 from guard.live.shape import declared_tags, ec2_tag_calls, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
+from guard.live.types import REGISTRY, Attrs, Expansion, KnownType, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
 ROUTE = "aws_route"
@@ -30,6 +30,7 @@ TARGETS = {
 }
 
 
+@writes(ec2_tag_calls)
 def _tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     return ec2_tag_calls(resource, changes)
 
@@ -149,16 +150,19 @@ def _route_target_params(attrs: Attrs) -> dict[str, Any]:
     return {field: attrs[name] for name, field in TARGETS.items() if attrs.get(name)}
 
 
+@writes("create_route")
 def _create_route(declared: Resource) -> list[AwsCall]:
     params = {**_route_params(declared.attrs), **_route_target_params(declared.attrs)}
     return [AwsCall("ec2", "create_route", params, declared.region)]
 
 
+@writes("replace_route")
 def _replace_route(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
     params = {**_route_params(declared.attrs), **_route_target_params(declared.attrs)}
     return [AwsCall("ec2", "replace_route", params, live.region if live else declared.region)]
 
 
+@writes("delete_route")
 def _delete_route(live: Resource) -> list[AwsCall]:
     return [AwsCall("ec2", "delete_route", _route_params(live.attrs), live.region)]
 
@@ -276,6 +280,7 @@ def _attached_vpc(item: dict[str, Any]) -> str | None:
     return None
 
 
+@writes(ec2_tag_calls, "attach_internet_gateway")
 def _igw_restore(resource: Resource, live: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = []
     for change in changes:
@@ -544,6 +549,7 @@ def _volume_shape(
     }
 
 
+@writes("modify_volume", ec2_tag_calls)
 def _volume_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     """ModifyVolume can grow a volume and change its type or performance, never shrink it."""
     fields = {"type": "VolumeType", "iops": "Iops", "throughput": "Throughput", "size": "Size"}
@@ -636,6 +642,7 @@ REGISTRY.register(
 # --- launch templates --------------------------------------------------------------------
 
 
+@writes("modify_launch_template", ec2_tag_calls)
 def _template_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     calls = [
         AwsCall(
@@ -694,6 +701,7 @@ REGISTRY.register(
 # --- key pairs -------------------------------------------------------------------------
 
 
+@writes(ec2_tag_calls)
 def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     """EC2 tags a key pair by its key-*** id, not by the name Terraform uses as `id`."""
     key_pair_id = resource.attrs.get("key_pair_id")
@@ -702,6 +710,7 @@ def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, 
     return ec2_tag_calls(replace(resource, id=str(key_pair_id)), changes)
 
 
+@writes("import_key_pair")
 def _recreate_key(declared: Resource) -> list[AwsCall]:
     material = declared.attrs.get("public_key")
     if not material:
@@ -745,5 +754,18 @@ REGISTRY.register(
         },
         restore_calls=_key_restore,
         recreate_calls=_recreate_key,
+    )
+)
+
+# Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`.
+REGISTRY.know(
+    KnownType(
+        "aws_ec2_transit_gateway", pulumi_tokens=("aws:ec2transitgateway/transitGateway:TransitGateway",)
+    )
+)
+REGISTRY.know(
+    KnownType(
+        "aws_ec2_transit_gateway_vpc_attachment",
+        pulumi_tokens=("aws:ec2transitgateway/vpcAttachment:VpcAttachment",),
     )
 )
