@@ -9,9 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
+from guard.alerting.lambda_handler import event_handler
 from guard.aws import Clients
 from guard.demo import WebEstate, build_web_estate, delete_https_rule
-from guard.pipeline.on_event import check_events, lambda_handler
+from guard.pipeline.on_event import check_events
 from tests.cloudtrail_shapes import (
     describe_security_groups,
     eventbridge,
@@ -182,7 +183,7 @@ def test_event_from_standard_input_and_a_failed_call(aws, estate, guard, tmp_pat
     assert "the call failed (Client.UnauthorizedOperation)" in " ".join(result.out.split())
 
 
-def test_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
+def test_event_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
     built, state = estate
     delete_https_rule(aws, built.lb_group_id, REGION)
     monkeypatch.setenv("GUARD_STATE", str(state))
@@ -190,7 +191,7 @@ def test_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
         revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-lambda-8")
     )
 
-    answer = lambda_handler(event, None)
+    answer = event_handler(event, None)
 
     assert answer["alerts"] == 1
     assert answer["outcomes"][0]["report"]["findings"][0]["actor"]["who"] == "bob"

@@ -25,6 +25,7 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
+from guard.live import REGISTRY
 from guard.live.events import events_for
 from guard.live.resources.security_group_rules import SOURCES, protocol
 from guard.model import Actor, Drift
@@ -416,7 +417,7 @@ def lookup_name(drift: Drift) -> str | None:
     subject = drift.actual or drift.expected
     if subject is None:
         return drift.id or None
-    declared = events_for(subject.type)
+    declared = events_for(subject.type, REGISTRY)
     if declared and declared.lookup_attr:
         value = subject.attrs.get(declared.lookup_attr)
         return str(value) if value else None
@@ -426,7 +427,7 @@ def lookup_name(drift: Drift) -> str | None:
 def best_event(drift: Drift, events: Iterable[TrailEvent]) -> TrailEvent | None:
     """The newest write event of the right kind, preferring one that names the change itself."""
     subject = drift.expected or drift.actual
-    declared = events_for(subject.type) if subject else None
+    declared = events_for(subject.type, REGISTRY) if subject else None
     paths = tuple(change.path for change in drift.changes)
     wanted = declared.for_change(drift.kind.value, paths) if declared else ()
     scored = [

@@ -12,6 +12,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from guard.live.events import TypeEvents
 from guard.live.shape import tags
 from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType
 from guard.model import AwsCall, Change, Resource
@@ -242,12 +243,29 @@ def _restore(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -
     ]
 
 
+def _rule_events(direction: str) -> TypeEvents:
+    title = direction.capitalize()
+    return TypeEvents(
+        id_prefix="sgr-",
+        missing=(f"RevokeSecurityGroup{title}", "ModifySecurityGroupRules", "DeleteSecurityGroup"),
+        unmanaged=(f"AuthorizeSecurityGroup{title}", "ModifySecurityGroupRules"),
+        changed=(
+            "ModifySecurityGroupRules",
+            f"UpdateSecurityGroupRuleDescriptions{title}",
+            f"RevokeSecurityGroup{title}",
+            f"AuthorizeSecurityGroup{title}",
+        ),
+        lookup_attr="security_group_id",  # an event on a rule is an event on its group
+    )
+
+
 def _declare(direction_type: str, is_egress: bool) -> None:
     REGISTRY.register(
         ResourceType(
             name=direction_type,
             service="ec2",
             list_call="describe_security_group_rules",
+            events=_rule_events(_DIRECTION[direction_type]),
             items_path="SecurityGroupRules",
             id_key="SecurityGroupRuleId",
             to_attrs=_live_rule,
