@@ -26,7 +26,7 @@ from guard.enrich.attribution import (
 )
 from guard.live.resources.security_group_rules import INGRESS, rule_attrs
 from guard.model import Change, Drift, DriftKind, Resource
-from guard.pipeline.scan import scan
+from guard.pipeline.run import scan_states
 from guard.render.console import render_console
 from guard.render.json import report_to_dict
 from tests.cloudtrail_shapes import (
@@ -432,7 +432,7 @@ def test_scan_with_attribution_names_who_and_access_denied_leaves_the_result_alo
     cloudtrail = _cloudtrail()
     with Stubber(cloudtrail) as stub:
         stub.add_response("lookup_events", _scan_events(estate.lb_group_id, rule_id))
-        attributed = scan([state], [REGION], StubbedCloudTrail(aws, cloudtrail), attribution=settings)
+        attributed = scan_states([state], [REGION], StubbedCloudTrail(aws, cloudtrail), attribution=settings)
     [finding] = attributed.findings
     assert finding.actor is not None and finding.actor.who == "alice@example.com"
     assert report_to_dict(attributed)["findings"][0]["actor"]["event_id"] == "ev-live-443"
@@ -446,8 +446,8 @@ def test_scan_with_attribution_names_who_and_access_denied_leaves_the_result_alo
     denied = _cloudtrail()
     with Stubber(denied) as stub:
         stub.add_client_error("lookup_events", "AccessDeniedException", "not authorized", 400)
-        refused = scan([state], [REGION], StubbedCloudTrail(aws, denied), attribution=settings)
-    plain = scan([state], [REGION], Clients(aws))
+        refused = scan_states([state], [REGION], StubbedCloudTrail(aws, denied), attribution=settings)
+    plain = scan_states([state], [REGION], Clients(aws))
     assert [(f.kind, f.id, f.title, f.severity) for f in refused.findings] == [
         (f.kind, f.id, f.title, f.severity) for f in plain.findings
     ]

@@ -14,7 +14,7 @@ from guard.demo import build_edge, build_web_estate, delete_https_rule
 from guard.demo.state import TerraformState
 from guard.enrich.graph import add_impact, build_graph, finding_class, group_findings
 from guard.model import Drift, DriftKind, Severity
-from guard.pipeline.scan import scan
+from guard.pipeline.run import scan_states
 from guard.render.json import report_to_dict
 from guard.state import read_state_file
 
@@ -174,10 +174,10 @@ def _estate_with_edge(aws: boto3.Session, tmp_path: Path, internal: bool = False
 
 def test_deleted_443_names_the_load_balancer_its_listener_and_the_dns_record(aws, tmp_path):
     estate, state = _estate_with_edge(aws, tmp_path)
-    assert scan([str(state)], [REGION], Clients(aws)).findings == ()  # the estate matches its state
+    assert scan_states([str(state)], [REGION], Clients(aws)).findings == ()  # the estate matches its state
     delete_https_rule(aws, estate.lb_group_id, REGION)
 
-    report = scan([str(state)], [REGION], Clients(aws))
+    report = scan_states([str(state)], [REGION], Clients(aws))
 
     [finding] = report.findings
     assert finding.kind is DriftKind.MISSING
@@ -198,7 +198,7 @@ def test_an_internal_load_balancer_raises_severity_less(aws, tmp_path):
     estate, state = _estate_with_edge(aws, tmp_path, internal=True)
     delete_https_rule(aws, estate.lb_group_id, REGION)
 
-    [finding] = scan([str(state)], [REGION], Clients(aws)).findings
+    [finding] = scan_states([str(state)], [REGION], Clients(aws)).findings
 
     assert finding.severity is Severity.HIGH
     assert finding.impact[0].endswith(
@@ -341,7 +341,7 @@ def test_json_report_lists_groups(aws, tmp_path):
     for instance in estate.instance_ids:
         ec2.modify_instance_attribute(InstanceId=instance, InstanceType={"Value": "t3.large"})
 
-    report = report_to_dict(scan([str(state)], [REGION], Clients(aws)))
+    report = report_to_dict(scan_states([str(state)], [REGION], Clients(aws)))
 
     assert report["groups"] == [
         {

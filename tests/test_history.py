@@ -22,7 +22,7 @@ from guard.alerting.history import (
 from guard.alerting.slack import SlackTarget, WebhookNotifier
 from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
-from guard.pipeline.scan import scan
+from guard.pipeline.run import scan_states
 from tests.slackapi import SlackApi
 from tests.support.services import dynamodb_table_attributes
 
@@ -143,7 +143,7 @@ def drifted(aws, tmp_path, location):
         declare_table(aws, built.state)
     state = built.state.write(tmp_path / "terraform.tfstate")
     delete_https_rule(aws, built.lb_group_id, REGION)
-    return scan([str(state)], [REGION], Clients(aws))
+    return scan_states([str(state)], [REGION], Clients(aws))
 
 
 def test_two_concurrent_runs_on_one_history_one_posts_the_other_does_not(location, drifted, httpserver):

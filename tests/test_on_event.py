@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,21 @@ from typing import Any
 import boto3
 import pytest
 
+from guard.alerting.lambda_handler import event_handler
 from guard.aws import Clients
 from guard.demo import WebEstate, build_web_estate, delete_https_rule
-from guard.pipeline.on_event import check_events, lambda_handler
+from guard.demo.emulator import TerraformState
+from guard.live import REGISTRY, Registry
+from guard.live.events import TypeEvents
+from guard.pipeline.on_event import check_events
+from guard.rules.loader import load_rules
+from tests.cases.cloudtrail import build_trail
 from tests.cloudtrail_shapes import (
     describe_security_groups,
     eventbridge,
+    iam_user_identity,
     modify_instance_type,
+    record,
     revoke_ingress_by_permission,
     revoke_ingress_by_rule_id,
 )
@@ -182,7 +191,7 @@ def test_event_from_standard_input_and_a_failed_call(aws, estate, guard, tmp_pat
     assert "the call failed (Client.UnauthorizedOperation)" in " ".join(result.out.split())
 
 
-def test_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
+def test_event_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
     built, state = estate
     delete_https_rule(aws, built.lb_group_id, REGION)
     monkeypatch.setenv("GUARD_STATE", str(state))
@@ -190,7 +199,7 @@ def test_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
         revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-lambda-8")
     )
 
-    answer = lambda_handler(event, None)
+    answer = event_handler(event, None)
 
     assert answer["alerts"] == 1
     assert answer["outcomes"][0]["report"]["findings"][0]["actor"]["who"] == "bob"
@@ -218,3 +227,43 @@ def test_bad_events_are_one_line_errors(guard, tmp_path, document, message):
     assert result.code == 1
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def _with_trail_events(events: TypeEvents) -> Registry:
+    """The shipped registry, with CloudTrail trails following their own StopLogging events."""
+    registry = Registry()
+    for declaration in REGISTRY.types.values():
+        if declaration.name == "aws_cloudtrail":
+            declaration = dataclasses.replace(declaration, events=events)
+        registry.register(declaration)
+    registry.expansions = REGISTRY.expansions
+    registry.aliases = REGISTRY.aliases
+    return registry
+
+
+def test_a_trail_stopped_is_read_through_its_own_narrow_read_and_judged_by_the_rules(aws, tmp_path):
+    # describe_trails is not paginated and the logging flag comes from a per-item read
+    # (get_trail_status): the old event reader could read neither.
+    state, ctx = TerraformState(), {}
+    build_trail(aws, state, ctx)
+    path = state.write(tmp_path / "terraform.tfstate")
+    aws.client("cloudtrail", region_name=REGION).stop_logging(Name="org-audit")
+    registry = _with_trail_events(
+        TypeEvents(
+            id_prefix="arn:aws:cloudtrail:",
+            changed=("StopLogging",),
+            touched_by={"StopLogging": "requestParameters.name"},
+        )
+    )
+    stopped = record("StopLogging", iam_user_identity(), {"name": ctx["trail_arn"]}, event_id="ev-trail-9")
+
+    [outcome] = check_events(eventbridge(stopped), [str(path)], Clients(aws), registry, rules=load_rules())
+
+    assert outcome.status == "drift", outcome.reason
+    assert outcome.report is not None
+    [finding] = outcome.report.findings
+    assert finding.address == "aws_cloudtrail.audit"
+    assert [(c.path, c.expected, c.actual) for c in finding.changes] == [("enable_logging", True, False)]
+    assert "GUARD-LOG-001" in finding.rule_ids
+    assert [v.rule_id for v in outcome.report.violations] == ["GUARD-LOG-001"]
+    assert finding.actor is not None and finding.actor.who == "bob"

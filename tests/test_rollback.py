@@ -28,6 +28,7 @@ from guard.render.rollback import render_rollback_console
 from tests.cases import TypeCase
 from tests.cases.ec2 import REGION, build_instance, build_vpc, build_vpc_rules
 from tests.support.network import vpc_rule_attributes
+from tests.support.services import s3_bucket_attributes
 from tests.test_type_sweep import CASES
 
 WRITE_KINDS = ("aws", "delete")
@@ -593,3 +594,21 @@ def test_tf_dir_shows_the_file_and_line_that_declares_it(aws, guard, tmp_path):
     assert "(declared at modules/jobs/main.tf:6)" in result.out
     assert "aws ec2 create-tags" in result.out
     assert "Dry run: nothing was changed" in result.out
+
+
+def test_apply_rescans_a_state_read_from_s3(aws, tmp_path):
+    state, ctx = TerraformState(), {}
+    build_vpc_rules(aws, state, ctx)
+    s3 = aws.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="acme-tf-state")
+    state.add("aws_s3_bucket", "tf_state", s3_bucket_attributes("acme-tf-state", REGION))
+    s3.put_object(Bucket="acme-tf-state", Key="vpc.tfstate", Body=json.dumps(state.document()).encode())
+    ec2 = aws.client("ec2", region_name=REGION)
+    ec2.revoke_security_group_ingress(GroupId=ctx["group_id"], SecurityGroupRuleIds=[ctx["ingress_rule_id"]])
+
+    run = rollback(["s3://acme-tf-state/vpc.tfstate"], [REGION], Clients(aws), apply=True)
+
+    assert [d.kind.value for d in run.selected] == ["missing"]
+    assert run.after is not None and run.after.sources == ("s3://acme-tf-state/vpc.tfstate",)
+    assert run.closed == run.selected and run.after.findings == ()
+    assert run.exit_code == 0

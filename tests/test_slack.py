@@ -329,8 +329,8 @@ def test_a_200_finding_run_stays_within_every_slack_limit(slack, tmp_path):
 def test_headline_says_what_broke(aws, estate):
     session, built, state = estate
     from guard.aws import Clients
-    from guard.pipeline.scan import scan
+    from guard.pipeline.run import scan_states
 
     delete_https_rule(session, built.lb_group_id, REGION)
-    [drift] = scan([str(state)], [REGION], Clients(session)).findings
+    [drift] = scan_states([str(state)], [REGION], Clients(session)).findings
     assert headline(drift) == "module.edge.aws_security_group.lb lost ingress tcp/443 from 0.0.0.0/0"

@@ -1,9 +1,11 @@
-"""AWS Lambda entry point, scheduled by EventBridge: one alert cycle per invocation.
+"""AWS Lambda entry points: one alert cycle per scheduled invocation, or one CloudTrail event.
 
-Handler: `guard.alerting.lambda_handler.handler`. Configuration from the function's environment
-(docs/deployment.md): GUARD_STATE (state files, comma-separated), GUARD_REGIONS,
-GUARD_HISTORY (dynamodb://TABLE: a Lambda's disk does not outlive it),
-GUARD_SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN with GUARD_SLACK_CHANNEL, GUARD_REMIND_AFTER.
+`guard.alerting.lambda_handler.handler`, scheduled by EventBridge (docs/deployment.md), and
+`guard.alerting.lambda_handler.event_handler`, for an EventBridge rule on CloudTrail API calls
+(docs/attribution.md). Configuration from the function's environment: GUARD_STATE (states,
+comma-separated), GUARD_REGIONS, GUARD_HISTORY (dynamodb://TABLE: a Lambda's disk does not
+outlive it), GUARD_SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN with GUARD_SLACK_CHANNEL,
+GUARD_REMIND_AFTER.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from guard.alerting.history import HistoryBusy
 from guard.alerting.watch import AlertSettings, alert_once, describe_cycle
 from guard.aws import Clients
 from guard.errors import InputError
+from guard.pipeline.on_event import check_events, outcome_to_dict
 
 log = logging.getLogger("guard.lambda")
 
@@ -63,3 +66,20 @@ def handler(event: dict[str, Any], context: Any, environ: dict[str, str] | None 
     }
     log.info("guard: %s", settings.clean(describe_cycle(result)))
     return summary
+
+
+def event_handler(
+    event: dict[str, Any], context: Any = None, environ: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One EventBridge event of CloudTrail API calls: what it touched, read and compared."""
+    env = dict(os.environ) if environ is None else environ
+    states = _list("GUARD_STATE", env)
+    if not states:
+        raise InputError("GUARD_STATE", "is not set", "set it to the state file paths, comma-separated")
+    outcomes = check_events(event, states, Clients(), source="the Lambda event")
+    for outcome in outcomes:
+        log.warning("%s %s: %s: %s", outcome.event_name, outcome.event_id, outcome.status, outcome.reason)
+    return {
+        "alerts": sum(len(o.report.findings) for o in outcomes if o.report),
+        "outcomes": [outcome_to_dict(o) for o in outcomes],
+    }

@@ -70,13 +70,13 @@ def alert_once(
     by default, the local states in `states`. `states` also names the run's history scope
     (with `scan_once`, pass guard.pipeline.run.scope_sources: every source the scan reads).
     """
-    from guard.pipeline.scan import scan
+    from guard.pipeline.run import scan_states
 
     store = open_history(settings.history)
     try:
         notifier = make_notifier(settings.target) if settings.target else None
         return run_cycle(
-            scan_once or (lambda: scan(states, regions, clients)),
+            scan_once or (lambda: scan_states(states, regions, clients)),
             store,
             notifier,
             scope_of(states, regions),

@@ -33,7 +33,7 @@ from guard.demo.state import (
     vpc_attributes,
 )
 from guard.model import DriftKind
-from guard.pipeline.scan import scan
+from guard.pipeline.run import scan_states
 from guard.render.console import render_console
 
 REGION = "us-east-1"
@@ -398,7 +398,7 @@ def run_demo(console: Console, workdir: str | None = None) -> int:
             f"   Its Terraform state: {state_path}"
         )
         clients = Clients(session)
-        before = scan([str(state_path)], [REGION], clients)
+        before = scan_states([str(state_path)], [REGION], clients)
         console.print(f"[bold]3.[/] Scanned: {len(before.findings)} findings, everything matches the state.")
         delete_https_rule(session, estate.lb_group_id, REGION)
         console.print(
@@ -406,7 +406,7 @@ def run_demo(console: Console, workdir: str | None = None) -> int:
             "of the load balancer's group by accident. Every monitor stays green."
         )
         console.print("[bold]5.[/] guard scan finds it, says who owns it, and how to put it back:\n")
-        after = scan([str(state_path)], [REGION], clients)
+        after = scan_states([str(state_path)], [REGION], clients)
         render_console(after, console)
         caught = any(
             d.kind is DriftKind.MISSING and d.id == estate.lb_group_id and "443" in d.title

@@ -415,7 +415,7 @@ def lookup_name(drift: Drift) -> str | None:
     subject = drift.actual or drift.expected
     if subject is None:
         return drift.id or None
-    declared = events_for(subject.type)
+    declared = events_for(subject.type, REGISTRY)
     if declared and declared.lookup_attr:
         value = subject.attrs.get(declared.lookup_attr)
         return str(value) if value else None
@@ -425,7 +425,7 @@ def lookup_name(drift: Drift) -> str | None:
 def best_event(drift: Drift, events: Iterable[TrailEvent]) -> TrailEvent | None:
     """The newest write event of the right kind, preferring one that names the change itself."""
     subject = drift.expected or drift.actual
-    declared = events_for(subject.type) if subject else None
+    declared = events_for(subject.type, REGISTRY) if subject else None
     paths = tuple(change.path for change in drift.changes)
     wanted = declared.for_change(drift.kind.value, paths) if declared else ()
     scored = [

@@ -5,35 +5,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from guard.live import REGISTRY
 from guard.live.types import Registry
 from guard.model import Drift, Resource, Violation
-from guard.reconcile.current import current_resources
 from guard.rules.engine import evaluate, subjects_from_resources
 from guard.rules.loader import RuleSet
 
 
-def live_view(declared: Sequence[Resource], live: Sequence[Resource], registry: Registry) -> list[Resource]:
-    """What AWS holds: the collected types as read, with their Terraform addresses, plus
-    declared resources of types guard does not read, so that rules about related
-    resources still see them. Resources owned elsewhere (AWS's own defaults and managed
-    keys, a volume launched with its instance) are not judged on their own: they are not
-    the user's to change, or they are judged through their owner."""
-    current = current_resources(declared, live, registry, keep_missing=False)
+def live_view(current: Sequence[Resource]) -> list[Resource]:
+    """What AWS holds (guard.reconcile.current: the collected types as read, with their
+    Terraform addresses, plus declared resources of types guard does not read, so that
+    rules about related resources still see them). Resources owned elsewhere (AWS's own
+    defaults and managed keys, a volume launched with its instance) are not judged on their
+    own: they are not the user's to change, or they are judged through their owner."""
     return [resource for resource in current if not resource.owned_elsewhere]
 
 
 def apply_to_scan(
     rules: RuleSet,
     declared: Sequence[Resource],
-    live: Sequence[Resource],
+    current: Sequence[Resource],
     findings: Sequence[Drift],
-    registry: Registry,
+    registry: Registry = REGISTRY,
 ) -> tuple[tuple[Drift, ...], tuple[Violation, ...]]:
-    """Violations in live state; a drift that brought a violation in (it is not in the declared
-    state) takes the rule's id, and its severity when that is higher."""
-    violations = evaluate(
-        rules, subjects_from_resources(live_view(declared, live, registry), registry=registry)
-    ).violations
+    """Violations in live state (`current`: what was found live, CurrentEstate.found); a drift
+    that brought a violation in (it is not in the declared state) takes the rule's id, and its
+    severity when that is higher."""
+    violations = evaluate(rules, subjects_from_resources(live_view(current), registry=registry)).violations
     declared_violations = evaluate(
         rules, subjects_from_resources(list(declared), registry=registry)
     ).violations

@@ -58,14 +58,7 @@ def collect(
         if declaration.per_parent is not None:
             continue
         for region in _regions(declaration, regions):
-            key = _ListCall(
-                declaration.service,
-                declaration.list_call,
-                _frozen(declaration.list_params),
-                region,
-                items_path=declaration.items_path if declaration.per_item else "",
-                per_item=declaration.per_item,
-            )
+            key = _list_call(declaration, declaration.list_params, region)
             calls.setdefault(key, []).append(declaration)
             if declaration.companion_call:
                 side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
@@ -93,6 +86,17 @@ def collect(
     return inventory
 
 
+def _list_call(declaration: ResourceType, params: Mapping[str, Any], region: str) -> _ListCall:
+    return _ListCall(
+        declaration.service,
+        declaration.list_call,
+        _frozen(params),
+        region,
+        items_path=declaration.items_path if declaration.per_item else "",
+        per_item=declaration.per_item,
+    )
+
+
 def _frozen(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """Call parameters as a hashable key (botocore takes a tuple wherever it takes a list)."""
     return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in params.items()))
@@ -108,20 +112,6 @@ def _listed_items(
         items = [dict(item) for item in items]
         declaration.merge_companion(items, _items(side_pages, declaration.companion_call[1]))
     return items
-
-
-def convert_pages(
-    clients: Clients,
-    declaration: ResourceType,
-    pages: list[Any],
-    side_pages: list[Any],
-    account: str,
-    region: str,
-    workers: int = 4,
-) -> list[Resource]:
-    """Resources from pages of the type's list call, read by someone else (on-event, rollback)."""
-    items = _listed_items(declaration, pages, side_pages)
-    return _to_resources(clients, declaration, items, account, region, workers)
 
 
 def _regions(declaration: ResourceType, regions: Sequence[str]) -> Sequence[str]:
@@ -306,10 +296,13 @@ def read_live(
     account: str,
     region: str,
 ) -> list[Resource]:
-    """Re-read one resource (and whatever else its narrowed list call returns) right now.
+    """The narrow read: one resource (and whatever else its narrowed list call returns) now.
 
-    Uses the type's list call with its `read_params`, so a rollback step acts on what AWS
-    holds at that moment, not on what the scan saw. A "not found" answer means it is gone.
+    The same path as `collect` (paginated or not, per-item reads, the companion call,
+    details, split items), narrowed by the type's `read_params`; `guard on-event` reads
+    what an event touched with it, and rollback what it is about to put back. A child
+    (`subject` with only its parent attribute set) is read with its siblings. A "not found"
+    answer means it is gone: no resources.
     """
     params = dict(declaration.list_params)
     parent_param, parent_id = _parent_of(declaration, subject)
@@ -317,14 +310,7 @@ def read_live(
         params[parent_param] = parent_id  # a child is listed under its parent, as in a scan
     if declaration.read_params is not None:
         params.update(declaration.read_params(subject))
-    call = _ListCall(
-        declaration.service,
-        declaration.list_call,
-        _frozen(params),
-        region,
-        items_path=declaration.items_path if declaration.per_item else "",
-        per_item=declaration.per_item,
-    )
+    call = _list_call(declaration, params, region)
     try:
         result = _read_pages(clients, call)
     except ClientError as exc:

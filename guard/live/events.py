@@ -1,20 +1,21 @@
-"""Which CloudTrail events change each resource type, declared next to the collectors.
+"""CloudTrail events and resources: the engine that reads each type's declared `events`.
 
-Two readers use this table: attribution (a finding of this kind on this type was most
-likely made by one of these events) and `guard on-event` (this event touched that
-resource). A type without an entry is still attributed, to any write event on it.
+Every declaration in guard/live/resources/ names the write events that change its type
+(`ResourceType.events`). Two readers use them: attribution (a finding of this kind on this
+type was most likely made by one of these events) and `guard on-event` (this event touched
+that resource). A type without events is still attributed, to any write event on it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from guard.live.resources.security_group_rules import EGRESS, INGRESS
+import jmespath
 
-_TAGS = ("CreateTags", "DeleteTags")
-# CreateTags and DeleteTags name their resources in a list; the id prefix says which type.
-_TAGGED = "requestParameters.resourcesSet.items[].resourceId"
+if TYPE_CHECKING:
+    from guard.live.types import Registry
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,6 @@ class TypeEvents:
     lookup_attr: str | None = None
     # Event name -> JMESPath (over the CloudTrail record) to the ids of resources it touched.
     touched_by: Mapping[str, str] = field(default_factory=dict)
-    # EC2 Describe filter that reads just one resource by its id, or its children by the parent's.
-    id_filter: str | None = None
-    parent_filter: str | None = None
 
     def for_change(self, kind: str, paths: tuple[str, ...]) -> tuple[str, ...]:
         """Event names that make this kind of change (kind is a DriftKind value)."""
@@ -48,117 +46,23 @@ class TypeEvents:
         return tuple(names) or self.changed
 
 
-def _rule_events(direction: str) -> TypeEvents:
-    title = direction.capitalize()
-    return TypeEvents(
-        id_prefix="sgr-",
-        missing=(f"RevokeSecurityGroup{title}", "ModifySecurityGroupRules", "DeleteSecurityGroup"),
-        unmanaged=(f"AuthorizeSecurityGroup{title}", "ModifySecurityGroupRules"),
-        changed=(
-            "ModifySecurityGroupRules",
-            f"UpdateSecurityGroupRuleDescriptions{title}",
-            f"RevokeSecurityGroup{title}",
-            f"AuthorizeSecurityGroup{title}",
-        ),
-        lookup_attr="security_group_id",
-        parent_filter="group-id",  # an event on a rule is an event on its group
-    )
+def events_for(type_name: str, registry: Registry) -> TypeEvents | None:
+    declaration = registry.types.get(type_name)
+    return declaration.events if declaration is not None else None
 
 
-_GROUP = "requestParameters.groupId"
-_INSTANCES = "requestParameters.instancesSet.items[].instanceId"
-
-EVENTS: dict[str, TypeEvents] = {
-    INGRESS: _rule_events("ingress"),
-    EGRESS: _rule_events("egress"),
-    "aws_security_group": TypeEvents(
-        id_prefix="sg-",
-        missing=("DeleteSecurityGroup",),
-        unmanaged=("CreateSecurityGroup",),
-        changed=_TAGS,
-        by_path={"tags": _TAGS},
-        id_filter="group-id",
-        touched_by={
-            **{
-                f"{verb}SecurityGroup{direction}": _GROUP
-                for verb in ("Authorize", "Revoke")
-                for direction in ("Ingress", "Egress")
-            },
-            "ModifySecurityGroupRules": _GROUP,
-            "UpdateSecurityGroupRuleDescriptionsIngress": _GROUP,
-            "UpdateSecurityGroupRuleDescriptionsEgress": _GROUP,
-            "DeleteSecurityGroup": _GROUP,
-            "CreateSecurityGroup": "responseElements.groupId",
-            "CreateTags": _TAGGED,
-            "DeleteTags": _TAGGED,
-        },
-    ),
-    "aws_instance": TypeEvents(
-        id_prefix="i-",
-        missing=("TerminateInstances",),
-        unmanaged=("RunInstances",),
-        changed=("ModifyInstanceAttribute",),
-        by_path={
-            "instance_type": ("ModifyInstanceAttribute",),
-            "vpc_security_group_ids": ("ModifyInstanceAttribute", "ModifyNetworkInterfaceAttribute"),
-            "source_dest_check": ("ModifyInstanceAttribute",),
-            "ebs_optimized": ("ModifyInstanceAttribute",),
-            "monitoring": ("MonitorInstances", "UnmonitorInstances"),
-            "http_tokens": ("ModifyInstanceMetadataOptions",),
-            "http_endpoint": ("ModifyInstanceMetadataOptions",),
-            "iam_instance_profile": (
-                "AssociateIamInstanceProfile",
-                "ReplaceIamInstanceProfileAssociation",
-                "DisassociateIamInstanceProfile",
-            ),
-            "tags": _TAGS,
-        },
-        id_filter="instance-id",
-        touched_by={
-            "ModifyInstanceAttribute": "requestParameters.instanceId",
-            "ModifyInstanceMetadataOptions": "requestParameters.instanceId",
-            "MonitorInstances": _INSTANCES,
-            "UnmonitorInstances": _INSTANCES,
-            "TerminateInstances": _INSTANCES,
-            "RunInstances": "responseElements.instancesSet.items[].instanceId",
-            "AssociateIamInstanceProfile": "requestParameters.AssociateIamInstanceProfileRequest.InstanceId",
-            "CreateTags": _TAGGED,
-            "DeleteTags": _TAGGED,
-        },
-    ),
-    "aws_vpc": TypeEvents(
-        id_prefix="vpc-",
-        missing=("DeleteVpc",),
-        unmanaged=("CreateVpc",),
-        changed=("ModifyVpcAttribute", "ModifyVpcTenancy", *_TAGS),
-        by_path={"instance_tenancy": ("ModifyVpcTenancy",), "tags": _TAGS},
-        id_filter="vpc-id",
-        touched_by={
-            "DeleteVpc": "requestParameters.vpcId",
-            "ModifyVpcAttribute": "requestParameters.vpcId",
-            "ModifyVpcTenancy": "requestParameters.ModifyVpcTenancyRequest.VpcId",
-            "CreateVpc": "responseElements.vpc.vpcId",
-            "CreateTags": _TAGGED,
-            "DeleteTags": _TAGGED,
-        },
-    ),
-    "aws_subnet": TypeEvents(
-        id_prefix="subnet-",
-        missing=("DeleteSubnet",),
-        unmanaged=("CreateSubnet",),
-        changed=("ModifySubnetAttribute", *_TAGS),
-        by_path={"map_public_ip_on_launch": ("ModifySubnetAttribute",), "tags": _TAGS},
-        id_filter="subnet-id",
-        touched_by={
-            "DeleteSubnet": "requestParameters.subnetId",
-            "ModifySubnetAttribute": "requestParameters.subnetId",
-            "CreateSubnet": "responseElements.subnet.subnetId",
-            "CreateTags": _TAGGED,
-            "DeleteTags": _TAGGED,
-        },
-    ),
-}
-
-
-def events_for(type_name: str) -> TypeEvents | None:
-    return EVENTS.get(type_name)
+def touched(record: Mapping[str, Any], registry: Registry) -> list[tuple[str, str]]:
+    """(type, id) of every resource the call changed, as each type declares."""
+    name = record.get("eventName") or ""
+    found: list[tuple[str, str]] = []
+    for type_name, declaration in registry.types.items():
+        declared = declaration.events
+        path = declared.touched_by.get(name) if declared is not None else None
+        if declared is None or not path:
+            continue
+        values = jmespath.search(path, record)
+        for value in values if isinstance(values, list) else [values]:
+            fresh = (type_name, value) not in found
+            if isinstance(value, str) and value.startswith(declared.id_prefix) and fresh:
+                found.append((type_name, value))
+    return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from guard.live.events import TypeEvents
 from guard.model import AwsCall, Change, Resource
 
 Attrs = dict[str, Any]
@@ -145,8 +146,10 @@ class ResourceType:
     # item) and returns the item to convert (the listed one, enriched).
     per_item: PerItemReader | None = None
     # List-call parameters that narrow `list_call` to this resource (and maybe its siblings),
-    # for the targeted re-read before a rollback step; without them the whole list is read.
+    # for the narrow read of on-event and rollback; without them the whole list is read.
     read_params: Callable[[Resource], Mapping[str, Any]] | None = None
+    # The CloudTrail events that change it (guard/live/events.py); None: any write event.
+    events: TypeEvents | None = None
     # Terraform arguments for the HCL skeleton that adopts an unmanaged resource; by
     # default the compared attributes that are set.
     hcl_arguments: Callable[[Resource], Attrs] | None = None

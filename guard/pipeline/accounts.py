@@ -102,13 +102,13 @@ def scan_target(
         if actual != target.account_id:
             raise GuardError(f"the credentials are for account {actual}, not {target.account_id}")
     return scan(
-        loaded.read,
+        loaded.resources,
         target.regions,
         clients,
         registry,
         rules=rules,
         attribution=attribution,
-        declared_resources=loaded.resources,
+        sources=loaded.read,
         unreadable=loaded.unreadable,
     )
 

@@ -3,36 +3,34 @@
 A scheduled scan finds an edit up to one interval late. EventBridge delivers each
 write call within seconds, as `{"detail-type": "AWS API Call via CloudTrail",
 "detail": {<the CloudTrail record>}}`; this module works out which declared resource
-the call touched (guard/live/events.py says, per type), reads just that resource with
-a filtered Describe call, and reconciles it with state. Read-only calls, failed calls
-and calls on resources in no state are ignored before any AWS call is made.
+the call touched (each type's declaration says which events), reads just that resource
+with the declaration's own narrow read, and runs it through the one pass that every scan
+runs (guard.pipeline.scan.run_pass). Read-only calls, failed calls and calls on
+resources in no state are ignored before any AWS call is made.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from typing import Any
 
-import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
 from guard.enrich.attribution import actor_from_record
-from guard.enrich.graph import add_impact, build_graph
 from guard.errors import InputError
 from guard.live import REGISTRY
-from guard.live.collector import LiveInventory, convert_pages
-from guard.live.events import EVENTS
+from guard.live.collector import LiveInventory, read_live
+from guard.live.events import touched
 from guard.live.types import Registry, ResourceType
 from guard.model import NotChecked, Report, Resource
-from guard.reconcile.match import reconcile
-from guard.remedy.plan import rollback_plan
-from guard.state import load_states
+from guard.pipeline.run import read_states
+from guard.pipeline.scan import PassOptions, run_pass
+from guard.rules.loader import RuleSet
+from guard.state.sources import Loaded
 
 log = logging.getLogger(__name__)
 
@@ -109,22 +107,6 @@ def is_read_only(record: dict[str, Any]) -> bool:
     return str(record.get("eventName") or "").startswith(_READ_PREFIXES)
 
 
-def touched(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """(type, id) of every resource the call changed, as declared per type."""
-    name = record.get("eventName") or ""
-    found: list[tuple[str, str]] = []
-    for type_name, declared in EVENTS.items():
-        path = declared.touched_by.get(name)
-        if not path:
-            continue
-        values = jmespath.search(path, record)
-        for value in values if isinstance(values, list) else [values]:
-            fresh = (type_name, value) not in found
-            if isinstance(value, str) and value.startswith(declared.id_prefix) and fresh:
-                found.append((type_name, value))
-    return found
-
-
 # --- what to compare ----------------------------------------------------------------
 
 
@@ -160,48 +142,38 @@ def scope_for(
 def read_scope(
     clients: Clients, account: str, region: str, scope: Scope, registry: Registry
 ) -> LiveInventory:
-    """One filtered Describe per type: just the touched resources and their children."""
+    """The declarations' own narrow reads: just the touched resources and their children."""
     inventory = LiveInventory(account=account, regions=(region,))
-    ids = sorted(scope.ids)
     for type_name, by in scope.types.items():
         if type_name not in registry.types:
             continue
         declaration = registry.types[type_name]
-        declared = EVENTS.get(type_name)
-        filter_name = (declared.id_filter if by == "id" else declared.parent_filter) if declared else None
+        parent_attr = declaration.parent[0] if declaration.parent else None
+        read: dict[tuple[str, str], Resource] = {}
         try:
-            resources = _read(clients, declaration, account, region, filter_name, ids)
+            for subject in _subjects(declaration, by, scope):
+                for resource in read_live(clients, declaration, subject, account, region):
+                    read.setdefault((resource.type, resource.id), resource)
         except (ClientError, BotoCoreError) as exc:
             inventory.not_checked.append(NotChecked(type_name, region, short_error(exc)))
             continue
-        parent_attr = declaration.parent[0] if declaration.parent else None
         inventory.resources.extend(
             r
-            for r in resources
+            for r in read.values()
             if r.id in scope.ids or (parent_attr is not None and r.attrs.get(parent_attr) in scope.ids)
         )
         inventory.checked.add((type_name, region))
     return inventory
 
 
-def _read(
-    clients: Clients,
-    declaration: ResourceType,
-    account: str,
-    region: str,
-    filter_name: str | None,
-    ids: list[str],
-) -> list[Resource]:
-    client = clients.client(declaration.service, region)
-    # Without a declared filter the whole region is read and narrowed here: slower, still right.
-    filters = {"Filters": [{"Name": filter_name, "Values": ids}]} if filter_name else {}
-    pages = list(
-        client.get_paginator(declaration.list_call).paginate(**dict(declaration.list_params), **filters)
-    )
-    companion: list[dict[str, Any]] = []
-    if declaration.companion_call:
-        companion = list(client.get_paginator(declaration.companion_call[0]).paginate(**filters))
-    return convert_pages(clients, declaration, pages, companion, account, region)
+def _subjects(declaration: ResourceType, by: str, scope: Scope) -> list[Resource]:
+    """What to read narrowly: each touched resource (as declared, when it is), or for a child
+    type, its siblings under each touched parent."""
+    if by == "parent" and declaration.parent is not None:
+        parent_attr = declaration.parent[0]
+        return [Resource(declaration.name, "", {parent_attr: parent}) for parent in sorted(scope.ids)]
+    declared = {r.id: r for r in scope.desired if r.type == declaration.name}
+    return [declared.get(i) or Resource(declaration.name, i, {}) for i in sorted(scope.ids)]
 
 
 # --- one event, end to end ----------------------------------------------------------
@@ -213,8 +185,9 @@ def check_events(
     clients: Clients,
     registry: Registry = REGISTRY,
     source: str = "the event",
+    rules: RuleSet | None = None,
 ) -> list[EventOutcome]:
-    declared: list[Resource] | None = None
+    loaded: Loaded | None = None
     outcomes = []
     for record in records_in(document, source):
         event_id = str(record.get("eventID") or "")
@@ -226,30 +199,30 @@ def check_events(
             reason = f"the call failed ({record['errorCode']}), so nothing changed"
             outcomes.append(EventOutcome(event_id, name, "ignored", reason))
             continue
-        targets = touched(record)
+        targets = touched(record, registry)
         if not targets:
             reason = f"guard does not follow {record.get('eventSource') or '?'} {name}"
             outcomes.append(EventOutcome(event_id, name, "ignored", reason))
             continue
-        if declared is None:
-            declared = load_states(state_paths)
-        outcomes.append(_check_one(record, targets, declared, state_paths, clients, registry))
+        if loaded is None:
+            loaded = read_states(state_paths, clients.session, registry)
+        outcomes.append(_check_one(record, targets, loaded, clients, registry, rules))
     return outcomes
 
 
 def _check_one(
     record: dict[str, Any],
     targets: list[tuple[str, str]],
-    declared: list[Resource],
-    state_paths: Sequence[str],
+    loaded: Loaded,
     clients: Clients,
     registry: Registry,
+    rules: RuleSet | None,
 ) -> EventOutcome:
     event_id = str(record.get("eventID") or "")
     name = str(record.get("eventName") or "")
     region = str(record.get("awsRegion") or clients.default_region() or "us-east-1")
     names = tuple(resource_id for _, resource_id in targets)
-    scope = scope_for(targets, declared, region, registry)
+    scope = scope_for(targets, loaded.resources, region, registry)
     if not scope.desired:
         reason = f"{', '.join(names)} in {region} is in no state given"
         return EventOutcome(event_id, name, "ignored", reason, names)
@@ -259,24 +232,18 @@ def _check_one(
         reason = f"the event is from account {event_account}, but these credentials read account {account}"
         return EventOutcome(event_id, name, "ignored", reason, names)
 
+    in_scope = {id(r) for r in scope.desired}
+    options = PassOptions(
+        sources=tuple(loaded.read),
+        rules=rules,  # on what was read: the touched resources, live and as declared
+        actor=actor_from_record(record),
+        unreadable=tuple(loaded.unreadable),
+        around=tuple(r for r in loaded.resources if id(r) not in in_scope),
+        types=tuple(scope.types),
+    )
     live = read_scope(clients, account, region, scope, registry)
-    result = reconcile(scope.desired, live, registry)
-    actor = actor_from_record(record)
-    findings = tuple(
-        replace(drift, rollback=rollback_plan(drift, registry), actor=actor) for drift in result.findings
-    )
-    findings = add_impact(findings, build_graph(declared))
-    report = Report(
-        account=account,
-        regions=(region,),
-        sources=tuple(state_paths),
-        findings=findings,
-        not_checked=tuple(live.not_checked),
-        checked_types=tuple(sorted(scope.types)),
-        managed_total=result.managed_total,
-        managed_checked=result.managed_checked,
-        started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    )
+    report = run_pass(scope.desired, live, clients, registry, options)
+    findings = report.findings
     if not report.complete:
         status, reason = "incomplete", "the touched resource could not be read"
     elif findings:
@@ -296,18 +263,4 @@ def outcome_to_dict(outcome: EventOutcome) -> dict[str, Any]:
         "reason": outcome.reason,
         "resources": list(outcome.targets),
         "report": report_to_dict(outcome.report) if outcome.report else None,
-    }
-
-
-def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """AWS Lambda entry point for an EventBridge rule; states from GUARD_STATE (comma-separated)."""
-    states = [path for path in os.environ.get("GUARD_STATE", "").split(",") if path]
-    if not states:
-        raise InputError("GUARD_STATE", "is not set", "set it to the state file paths, comma-separated")
-    outcomes = check_events(event, states, Clients(), source="the Lambda event")
-    for outcome in outcomes:
-        log.warning("%s %s: %s: %s", outcome.event_name, outcome.event_id, outcome.status, outcome.reason)
-    return {
-        "alerts": sum(len(o.report.findings) for o in outcomes if o.report),
-        "outcomes": [outcome_to_dict(o) for o in outcomes],
     }

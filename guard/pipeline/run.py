@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,18 @@ from guard.aws import Clients, new_session
 from guard.config import AccountConfig, Config, apply_ignores, load_config
 from guard.errors import InputError
 from guard.live import REGISTRY
+from guard.live.types import Registry
 from guard.model import Report
 from guard.pipeline.accounts import Progress, Target, known_types, role_arn, scan_accounts
 from guard.pipeline.scan import scan
-from guard.state.sources import StateSource, load_sources, pulumi_source, terraform_source, tf_dir_source
+from guard.state.sources import (
+    Loaded,
+    StateSource,
+    load_sources,
+    pulumi_source,
+    terraform_source,
+    tf_dir_source,
+)
 
 if TYPE_CHECKING:
     from guard.enrich.attribution import AttributionSettings
@@ -128,6 +137,37 @@ def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
     return targets
 
 
+def read_states(
+    states: Sequence[str], session: boto3.Session | None = None, registry: Registry = REGISTRY
+) -> Loaded:
+    """Terraform states named by path or URL (local, s3://, https://), read the one way
+    (guard.state.sources): a local file that cannot be read stops the run."""
+    sources = [terraform_source(state) for state in states]
+    return load_sources(sources, session or new_session(), known_types(registry))
+
+
+def scan_states(
+    states: Sequence[str],
+    regions: Sequence[str],
+    clients: Clients,
+    registry: Registry = REGISTRY,
+    rules: RuleSet | None = None,
+    attribution: AttributionSettings | None = None,
+) -> Report:
+    """`scan` over Terraform states named by path or URL, read with the clients' own session."""
+    loaded = read_states(states, clients.session, registry)
+    return scan(
+        loaded.resources,
+        regions,
+        clients,
+        registry,
+        rules=rules,
+        attribution=attribution,
+        sources=loaded.read,
+        unreadable=loaded.unreadable,
+    )
+
+
 def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Report:
     session = session or new_session()
     config = load_config(options.config) if options.config else None
@@ -140,19 +180,15 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
                 "pass --state, --tf-dir, --pulumi-stack, --pulumi-state with --stack, or --config",
             )
         clients = Clients(session, max_attempts=options.max_attempts)
-        rules, attribution = options.rules, options.attribution
-        if all(s.kind == "terraform" and s.strict and not s.from_dir for s in sources):
-            # Local state files, read as always: the first bad one stops the run.
-            return scan(options.states, options.regions, clients, rules=rules, attribution=attribution)
         loaded = load_sources(sources, session, known_types(REGISTRY))
         return scan(
-            loaded.read,
+            loaded.resources,
             options.regions,
             clients,
-            declared_resources=loaded.resources,
+            rules=options.rules,
+            attribution=options.attribution,
+            sources=loaded.read,
             unreadable=loaded.unreadable,
-            rules=rules,
-            attribution=attribution,
         )
     targets = build_targets(options, config)
     rules = options.rules

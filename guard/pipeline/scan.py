@@ -1,10 +1,15 @@
-"""One scan, left to right: declared state, live AWS, reconcile, rollback plans, a Report."""
+"""One pass, left to right, for every entry: read, reconcile, rules, impact, attribution, Report.
+
+`scan` reads every type in every region; `guard on-event` reads the one resource an event
+touched, rollback re-scans after its calls, and `check-plan --live` reads what a plan
+touches. All of them hand what they read to `run_pass`, so every report is made the same way.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from guard.aws import Clients
@@ -13,66 +18,96 @@ from guard.enrich.graph import add_impact, build_graph
 from guard.enrich.rules import apply_to_scan
 from guard.errors import InputError
 from guard.live import REGISTRY
-from guard.live.collector import collect
+from guard.live.collector import LiveInventory, collect
 from guard.live.types import Registry
-from guard.model import Drift, DriftKind, Report, Resource, Unreadable, Violation
+from guard.model import Actor, Drift, DriftKind, Report, Resource, Unreadable, Violation
 from guard.reconcile.current import current_resources
 from guard.reconcile.match import reconcile
 from guard.remedy.plan import rollback_plan
 from guard.rules.loader import RuleSet
-from guard.state import load_states
+
+
+@dataclass(frozen=True)
+class PassOptions:
+    """What a pass adds to the comparison itself, and what its report names."""
+
+    sources: tuple[str, ...] = ()  # the states read, as the report names them
+    rules: RuleSet | None = None
+    attribution: AttributionSettings | None = None  # look the actor up in CloudTrail
+    actor: Actor | None = None  # the actor is already known (the event that started the pass)
+    unreadable: tuple[Unreadable, ...] = ()
+    # Declared resources outside what was read: the graph sees them as the state has them.
+    around: tuple[Resource, ...] = ()
+    types: tuple[str, ...] | None = None  # the types read; None: every registered type
+    started: float = field(default_factory=time.monotonic)
+    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def run_pass(
+    declared: Sequence[Resource],
+    live: LiveInventory,
+    clients: Clients,
+    registry: Registry = REGISTRY,
+    options: PassOptions | None = None,
+) -> Report:
+    """Compare what was read live with what is declared, and enrich the findings into a Report."""
+    options = options or PassOptions()
+    result = reconcile(declared, live, registry)
+    findings = tuple(replace(drift, rollback=rollback_plan(drift, registry)) for drift in result.findings)
+    if options.unreadable:  # what an unread state declares would show as "in no state": not a finding
+        findings = tuple(d for d in findings if not _only_unmanaged(d, registry))
+    current = current_resources(declared, live.resources, registry)
+    violations: tuple[Violation, ...] = ()
+    if options.rules is not None:  # rules on live state; they also rank the drift they explain
+        findings, violations = apply_to_scan(options.rules, declared, current.found, findings, registry)
+    estate = [*current.everything, *options.around]
+    findings = add_impact(
+        findings, build_graph([r for r in estate if r.address], [r for r in estate if not r.address])
+    )
+    notes: tuple[str, ...] = ()
+    if options.actor is not None:
+        findings = tuple(replace(drift, actor=options.actor) for drift in findings)
+    elif options.attribution is not None and live.regions:
+        attributed = attribute_findings(findings, clients, live.account, options.attribution, live.regions[0])
+        findings, notes = attributed.findings, attributed.notes
+    return Report(
+        account=live.account,
+        regions=live.regions,
+        sources=options.sources,
+        findings=findings,
+        not_checked=tuple(sorted(live.not_checked, key=lambda n: (n.region, n.type))),
+        checked_types=tuple(sorted(registry.types if options.types is None else options.types)),
+        unsupported_types=dict(sorted(result.unsupported_types.items())),
+        managed_total=result.managed_total,
+        managed_checked=result.managed_checked,
+        out_of_scope=result.out_of_scope,
+        started_at=options.started_at,
+        duration_seconds=round(time.monotonic() - options.started, 3),
+        api_calls=clients.requests_sent,
+        violations=violations,
+        notes=notes,
+        unreadable=options.unreadable,
+    )
 
 
 def scan(
-    state_paths: Sequence[str],
+    declared: Sequence[Resource],
     regions: Sequence[str],
     clients: Clients,
     registry: Registry = REGISTRY,
     rules: RuleSet | None = None,
     attribution: AttributionSettings | None = None,
-    declared_resources: Sequence[Resource] | None = None,
+    sources: Sequence[str] = (),
     unreadable: Sequence[Unreadable] = (),
 ) -> Report:
-    """`declared_resources` (already read, e.g. from Pulumi or S3) replaces reading `state_paths`."""
-    started = time.monotonic()
-    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    declared = list(declared_resources) if declared_resources is not None else load_states(state_paths)
-    scanned_regions = tuple(regions) or regions_to_scan(declared, clients, state_paths)
+    """Every type in every region against `declared` (read by guard.state.sources.load_sources)."""
+    options = PassOptions(
+        sources=tuple(sources), rules=rules, attribution=attribution, unreadable=tuple(unreadable)
+    )
+    scanned_regions = tuple(regions) or regions_to_scan(declared, clients, sources)
     account = clients.account_id(scanned_regions[0])
     live = collect(clients, account, scanned_regions, registry.types.values())
-    result = reconcile(declared, live, registry)
-    findings = tuple(replace(drift, rollback=rollback_plan(drift, registry)) for drift in result.findings)
-    if unreadable:  # what an unread state declares would show as "in no state": not a finding
-        findings = tuple(d for d in findings if not _only_unmanaged(d, registry))
-    violations: tuple[Violation, ...] = ()
-    if rules is not None:  # rules on live state; they also rank the drift they explain
-        findings, violations = apply_to_scan(rules, declared, live.resources, findings, registry)
-    current = current_resources(declared, live.resources, registry, keep_missing=True)
-    findings = add_impact(
-        findings, build_graph([r for r in current if r.address], [r for r in current if not r.address])
-    )
-    notes: tuple[str, ...] = ()
-    if attribution is not None:
-        attributed = attribute_findings(findings, clients, account, attribution, scanned_regions[0])
-        findings, notes = attributed.findings, attributed.notes
-    return Report(
-        account=account,
-        regions=scanned_regions,
-        sources=tuple(state_paths),
-        findings=findings,
-        not_checked=tuple(sorted(live.not_checked, key=lambda n: (n.region, n.type))),
-        checked_types=tuple(sorted(registry.types)),
-        unsupported_types=dict(sorted(result.unsupported_types.items())),
-        managed_total=result.managed_total,
-        managed_checked=result.managed_checked,
-        out_of_scope=result.out_of_scope,
-        started_at=started_at,
-        duration_seconds=round(time.monotonic() - started, 3),
-        api_calls=clients.requests_sent,
-        violations=violations,
-        notes=notes,
-        unreadable=tuple(unreadable),
-    )
+    return run_pass(declared, live, clients, registry, options)
 
 
 def _only_unmanaged(drift: Drift, registry: Registry) -> bool:

@@ -1,4 +1,4 @@
-"""`check-plan --live`: compare what a plan touches with live AWS, through the normal collectors.
+"""`check-plan --live`: compare what a plan touches with live AWS, through the one pass of a scan.
 
 Terraform's own refresh puts what it saw in `resource_drift`; a plan made with
 `-refresh=false`, or a change made after the plan, is only visible here. Read-only.
@@ -11,9 +11,9 @@ from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.live.types import Registry
 from guard.model import DriftKind
+from guard.pipeline.scan import run_pass
 from guard.plan.check import LiveComparison, Revert
 from guard.plan.reader import Plan, masked
-from guard.reconcile.match import reconcile
 
 
 def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) -> LiveComparison:
@@ -31,8 +31,9 @@ def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) ->
     )
     account = clients.account_id(regions[0])
     live = collect(clients, account, regions, registry.types.values())
-    comparison.not_checked += [f"{n.type} in {n.region}: {n.reason}" for n in live.not_checked]
-    for drift in reconcile(desired, live, registry).findings:
+    report = run_pass(desired, live, clients, registry)
+    comparison.not_checked += [f"{n.type} in {n.region}: {n.reason}" for n in report.not_checked]
+    for drift in report.findings:
         change = touched.get(drift.address)
         if change is None:
             continue

@@ -10,7 +10,7 @@ guard does not read is taken from the state as written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from guard.live.types import Registry
 from guard.model import Resource
@@ -21,22 +21,33 @@ from guard.model import Resource
 _IDENTITY = ("arn", "dns_name", "zone_id", "fqdn", "arn_suffix", "name")
 
 
+@dataclass(frozen=True)
+class CurrentEstate:
+    """The estate as it is, read once per pass and seen two ways."""
+
+    everything: tuple[Resource, ...]  # declared in state order (live where found), then live in no state
+    missing: frozenset[int]  # positions in `everything` of declared resources of read types not found live
+
+    @property
+    def found(self) -> list[Resource]:
+        """Without what was not found live: rules judge only what exists."""
+        return [r for position, r in enumerate(self.everything) if position not in self.missing]
+
+
 def current_resources(
-    declared: Sequence[Resource],
-    live: Sequence[Resource],
-    registry: Registry,
-    keep_missing: bool,
-) -> list[Resource]:
+    declared: Sequence[Resource], live: Sequence[Resource], registry: Registry
+) -> CurrentEstate:
     """Declared resources in state order (live where found), then live ones in no state.
 
-    `keep_missing`: also keep declared resources of read types that were not found live
-    (the graph explains what a deleted resource breaks; rules judge only what exists).
+    Declared resources of read types that were not found live are kept and marked missing
+    (the graph explains what a deleted resource breaks).
     """
     live_by_key: dict[tuple[str, str], Resource] = {}
     for resource in live:
         live_by_key.setdefault((resource.type, registry.get(resource.type).match_key(resource)), resource)
     matched: set[int] = set()
     out: list[Resource] = []
+    missing: set[int] = set()
     for want in declared:
         if not registry.handles(want.type):
             out.append(want)  # not read live: the state is what is known
@@ -45,10 +56,11 @@ def current_resources(
         if have is not None and id(have) not in matched:
             matched.add(id(have))
             out.append(_merged(want, have))
-        elif keep_missing:
+        else:
+            missing.add(len(out))
             out.append(want)
     out += [_with_arn(r) for r in live if id(r) not in matched]
-    return out
+    return CurrentEstate(tuple(out), frozenset(missing))
 
 
 def _live_match(

@@ -3,8 +3,9 @@
 Dry run by default. With --apply, each finding's direct AWS calls run through boto3,
 one finding at a time, after a fresh read of just that resource: a finding someone
 else has already fixed is skipped (stale), one that changed again since the scan is
-skipped too, and the first call AWS refuses stops the run. A re-scan at the end says
-which findings are closed and which remain. Resources in no state are deleted only
+skipped too, and the first call AWS refuses stops the run. A re-scan at the end (the
+same pass as `guard scan`, over the same states) says which findings are closed and
+which remain. Resources in no state are deleted only
 with --delete-unmanaged, and only those named with --only.
 """
 
@@ -23,6 +24,7 @@ from guard.live import REGISTRY
 from guard.live.collector import read_live
 from guard.live.types import Registry
 from guard.model import AwsCall, Drift, DriftKind, Report, Resource
+from guard.pipeline.run import read_states
 from guard.pipeline.scan import scan
 from guard.reconcile.match import attribute_changes
 from guard.remedy.plan import aws_cli, with_declarations
@@ -241,7 +243,19 @@ def rollback(
             "deletes only resources named with --only, and none was named",
             "add --only ID for each resource to delete",
         )
-    before = scan(states, regions, clients, registry)
+    loaded = read_states(states, clients.session, registry)  # once: rollback changes AWS, not state
+
+    def scan_now(scan_regions: Sequence[str]) -> Report:
+        return scan(
+            loaded.resources,
+            scan_regions,
+            clients,
+            registry,
+            sources=loaded.read,
+            unreadable=loaded.unreadable,
+        )
+
+    before = scan_now(regions)
     if tf_dir:
         before = replace(before, findings=with_declarations(before.findings, tf_dir))
     selected = select(before.findings, only)
@@ -254,7 +268,7 @@ def rollback(
     if not confirm(runs):
         return RollbackRun(before, selected, runs, applied=False)
     runs = run_calls(runs, clients, registry, before.account or "", before.regions[0])
-    after = scan(states, before.regions, clients, registry)
+    after = scan_now(before.regions)
     after_keys = {finding_key(d) for d in after.findings}
     before_keys = {finding_key(d) for d in before.findings}
     return RollbackRun(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents
 from guard.live.resources.security_group_rules import group_rule_facts
 from guard.live.shape import declared_tags, ec2_tag_calls, first_block, tags
 from guard.live.types import REGISTRY, Attrs, GraphHooks, GraphRole, ResourceType, writes
@@ -24,9 +25,33 @@ def _with_tags(attrs: Attrs, names: tuple[str, ...]) -> Attrs:
     return shaped
 
 
+_TAGS = ("CreateTags", "DeleteTags")
+# CreateTags and DeleteTags name their resources in a list; the id prefix says which type.
+_TAGGED = "requestParameters.resourcesSet.items[].resourceId"
+_GROUP = "requestParameters.groupId"
+_INSTANCES = "requestParameters.instancesSet.items[].instanceId"
+
+
 @writes(ec2_tag_calls)
 def _tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     return ec2_tag_calls(resource, changes)
+
+
+_VPC_EVENTS = TypeEvents(
+    id_prefix="vpc-",
+    missing=("DeleteVpc",),
+    unmanaged=("CreateVpc",),
+    changed=("ModifyVpcAttribute", "ModifyVpcTenancy", *_TAGS),
+    by_path={"instance_tenancy": ("ModifyVpcTenancy",), "tags": _TAGS},
+    touched_by={
+        "DeleteVpc": "requestParameters.vpcId",
+        "ModifyVpcAttribute": "requestParameters.vpcId",
+        "ModifyVpcTenancy": "requestParameters.ModifyVpcTenancyRequest.VpcId",
+        "CreateVpc": "responseElements.vpc.vpcId",
+        "CreateTags": _TAGGED,
+        "DeleteTags": _TAGGED,
+    },
+)
 
 
 REGISTRY.register(
@@ -34,6 +59,7 @@ REGISTRY.register(
         name="aws_vpc",
         service="ec2",
         list_call="describe_vpcs",
+        events=_VPC_EVENTS,
         items_path="Vpcs",
         id_key="VpcId",
         to_attrs=lambda item: {
@@ -79,11 +105,28 @@ def _subnet_restore(resource: Resource, _: Resource | None, changes: tuple[Chang
     return calls + ec2_tag_calls(resource, changes)
 
 
+_SUBNET_EVENTS = TypeEvents(
+    id_prefix="subnet-",
+    missing=("DeleteSubnet",),
+    unmanaged=("CreateSubnet",),
+    changed=("ModifySubnetAttribute", *_TAGS),
+    by_path={"map_public_ip_on_launch": ("ModifySubnetAttribute",), "tags": _TAGS},
+    touched_by={
+        "DeleteSubnet": "requestParameters.subnetId",
+        "ModifySubnetAttribute": "requestParameters.subnetId",
+        "CreateSubnet": "responseElements.subnet.subnetId",
+        "CreateTags": _TAGGED,
+        "DeleteTags": _TAGGED,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_subnet",
         service="ec2",
         list_call="describe_subnets",
+        events=_SUBNET_EVENTS,
         items_path="Subnets",
         id_key="SubnetId",
         to_attrs=lambda item: {
@@ -110,11 +153,35 @@ REGISTRY.register(
 )
 
 
+_GROUP_EVENTS = TypeEvents(
+    id_prefix="sg-",
+    missing=("DeleteSecurityGroup",),
+    unmanaged=("CreateSecurityGroup",),
+    changed=_TAGS,
+    by_path={"tags": _TAGS},
+    touched_by={
+        **{
+            f"{verb}SecurityGroup{direction}": _GROUP
+            for verb in ("Authorize", "Revoke")
+            for direction in ("Ingress", "Egress")
+        },
+        "ModifySecurityGroupRules": _GROUP,
+        "UpdateSecurityGroupRuleDescriptionsIngress": _GROUP,
+        "UpdateSecurityGroupRuleDescriptionsEgress": _GROUP,
+        "DeleteSecurityGroup": _GROUP,
+        "CreateSecurityGroup": "responseElements.groupId",
+        "CreateTags": _TAGGED,
+        "DeleteTags": _TAGGED,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_security_group",
         service="ec2",
         list_call="describe_security_groups",
+        events=_GROUP_EVENTS,
         items_path="SecurityGroups",
         id_key="GroupId",
         to_attrs=lambda item: {
@@ -241,11 +308,46 @@ def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Cha
     return calls + ec2_tag_calls(resource, changes)
 
 
+_INSTANCE_EVENTS = TypeEvents(
+    id_prefix="i-",
+    missing=("TerminateInstances",),
+    unmanaged=("RunInstances",),
+    changed=("ModifyInstanceAttribute",),
+    by_path={
+        "instance_type": ("ModifyInstanceAttribute",),
+        "vpc_security_group_ids": ("ModifyInstanceAttribute", "ModifyNetworkInterfaceAttribute"),
+        "source_dest_check": ("ModifyInstanceAttribute",),
+        "ebs_optimized": ("ModifyInstanceAttribute",),
+        "monitoring": ("MonitorInstances", "UnmonitorInstances"),
+        "http_tokens": ("ModifyInstanceMetadataOptions",),
+        "http_endpoint": ("ModifyInstanceMetadataOptions",),
+        "iam_instance_profile": (
+            "AssociateIamInstanceProfile",
+            "ReplaceIamInstanceProfileAssociation",
+            "DisassociateIamInstanceProfile",
+        ),
+        "tags": _TAGS,
+    },
+    touched_by={
+        "ModifyInstanceAttribute": "requestParameters.instanceId",
+        "ModifyInstanceMetadataOptions": "requestParameters.instanceId",
+        "MonitorInstances": _INSTANCES,
+        "UnmonitorInstances": _INSTANCES,
+        "TerminateInstances": _INSTANCES,
+        "RunInstances": "responseElements.instancesSet.items[].instanceId",
+        "AssociateIamInstanceProfile": "requestParameters.AssociateIamInstanceProfileRequest.InstanceId",
+        "CreateTags": _TAGGED,
+        "DeleteTags": _TAGGED,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_instance",
         service="ec2",
         list_call="describe_instances",
+        events=_INSTANCE_EVENTS,
         items_path="Reservations[].Instances[]",
         id_key="InstanceId",
         to_attrs=_instance_attrs,

@@ -15,6 +15,7 @@ from typing import Any
 
 import jmespath
 
+from guard.live.events import TypeEvents
 from guard.live.shape import tags
 from guard.live.types import (
     REGISTRY,
@@ -374,12 +375,29 @@ def event_matches(rule: Attrs, record: Mapping[str, Any]) -> list[int]:
     return [_rule_match(rule, ports, sources) for ports, sources in described]
 
 
+def _rule_events(direction: str) -> TypeEvents:
+    title = direction.capitalize()
+    return TypeEvents(
+        id_prefix="sgr-",
+        missing=(f"RevokeSecurityGroup{title}", "ModifySecurityGroupRules", "DeleteSecurityGroup"),
+        unmanaged=(f"AuthorizeSecurityGroup{title}", "ModifySecurityGroupRules"),
+        changed=(
+            "ModifySecurityGroupRules",
+            f"UpdateSecurityGroupRuleDescriptions{title}",
+            f"RevokeSecurityGroup{title}",
+            f"AuthorizeSecurityGroup{title}",
+        ),
+        lookup_attr="security_group_id",  # an event on a rule is an event on its group
+    )
+
+
 def _declare(direction_type: str, is_egress: bool) -> None:
     REGISTRY.register(
         ResourceType(
             name=direction_type,
             service="ec2",
             list_call="describe_security_group_rules",
+            events=_rule_events(_DIRECTION[direction_type]),
             items_path="SecurityGroupRules",
             id_key="SecurityGroupRuleId",
             to_attrs=_live_rule,
