@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from guard.live.resources.security_group_rules import EGRESS, INGRESS, describe_rule
-from guard.model import Drift, DriftKind, Resource, Severity
+from guard.model import Drift, DriftKind, FindingGroup, Resource, Severity
 
 _RULE_TYPES = {INGRESS, EGRESS, "aws_security_group_rule"}
 _LOAD_BALANCERS = {"aws_lb", "aws_alb", "aws_elb"}
@@ -359,19 +359,6 @@ def add_impact(findings: Iterable[Drift], graph: ResourceGraph) -> tuple[Drift, 
 
 
 # --- where else is this breaking ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FindingGroup:
-    finding_class: str
-    findings: tuple[Drift, ...]
-
-    @property
-    def places(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for drift in self.findings:
-            seen[" · ".join(p for p in (drift.account, drift.region, drift.source) if p) or "?"] = None
-        return tuple(seen)
 
 
 def finding_class(drift: Drift) -> str:

@@ -23,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
 from guard.enrich.attribution import actor_from_record
+from guard.enrich.finish import finish_report
 from guard.enrich.graph import add_impact, build_graph
 from guard.errors import InputError
 from guard.live import REGISTRY
@@ -277,6 +278,7 @@ def _check_one(
         managed_checked=result.managed_checked,
         started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
+    report = finish_report(report)
     if not report.complete:
         status, reason = "incomplete", "the touched resource could not be read"
     elif findings:

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from guard.aws import Clients
 from guard.enrich.attribution import AttributionSettings, attribute_findings
+from guard.enrich.finish import finish_report
 from guard.enrich.graph import add_impact, build_graph
 from guard.enrich.rules import apply_to_scan
 from guard.errors import InputError
@@ -55,7 +56,7 @@ def scan(
     if attribution is not None:
         attributed = attribute_findings(findings, clients, account, attribution, scanned_regions[0])
         findings, notes = attributed.findings, attributed.notes
-    return Report(
+    report = Report(
         account=account,
         regions=scanned_regions,
         sources=tuple(state_paths),
@@ -73,6 +74,7 @@ def scan(
         notes=notes,
         unreadable=tuple(unreadable),
     )
+    return finish_report(report)
 
 
 def _only_unmanaged(drift: Drift, registry: Registry) -> bool:
