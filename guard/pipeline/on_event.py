@@ -33,6 +33,7 @@ from guard.live.types import Registry, ResourceType
 from guard.model import NotChecked, Report, Resource
 from guard.reconcile.match import reconcile
 from guard.remedy.plan import rollback_plan
+from guard.render.events import outcome_to_dict
 from guard.state import load_states
 
 log = logging.getLogger(__name__)
@@ -286,19 +287,6 @@ def _check_one(
     else:
         status, reason = "clean", "matches the state"
     return EventOutcome(event_id, name, status, reason, names, report)
-
-
-def outcome_to_dict(outcome: EventOutcome) -> dict[str, Any]:
-    from guard.render.json import report_to_dict
-
-    return {
-        "event_id": outcome.event_id,
-        "event_name": outcome.event_name,
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "resources": list(outcome.targets),
-        "report": report_to_dict(outcome.report) if outcome.report else None,
-    }
 
 
 def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
