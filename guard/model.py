@@ -98,6 +98,7 @@ class Actor:
     event_id: str | None = None
     event_source: str | None = None  # e.g. ec2.amazonaws.com
     region: str | None = None
+    described: str = ""  # the actor in one sentence, filled once by enrichment for every renderer
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,21 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class FindingGroup:
+    """The same mistake in several places (one finding class seen more than once)."""
+
+    finding_class: str
+    findings: tuple[Drift, ...]
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for drift in self.findings:
+            seen[" · ".join(p for p in (drift.account, drift.region, drift.source) if p) or "?"] = None
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
 class Report:
     account: str | None
     regions: tuple[str, ...]
@@ -165,6 +181,7 @@ class Report:
     notes: tuple[str, ...] = ()  # side facts that do not change the result (attribution skipped...)
     unreadable: tuple[Unreadable, ...] = ()  # states and accounts not read (multi-source runs)
     accounts: tuple[str, ...] = ()  # every account scanned, when more than one
+    groups: tuple[FindingGroup, ...] = ()  # findings of one class, largest first (enrich.finish)
 
     @property
     def complete(self) -> bool:

@@ -48,3 +48,12 @@ def test_readme_quickstart_has_demo_and_test_commands():
 def test_rules_table_is_current():
     text = (DOCS / "rules.md").read_text()
     assert text == with_rules_table(text), "run: python -m guard.rules.reference docs/rules.md"
+
+
+def test_every_scan_format_is_documented():
+    """Each `guard scan --format` choice has a row in getting-started's table of formats."""
+    from guard.render import formats
+
+    guide = (DOCS / "getting-started.md").read_text().split("## Output formats", 1)[1].split("\n## ", 1)[0]
+    for output_format in formats("scan"):
+        assert f"| `{output_format}`" in guide, output_format

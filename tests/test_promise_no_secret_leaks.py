@@ -135,8 +135,10 @@ def test_no_canary_in_any_output_log_message_or_file(seeded, tmp_path, guard, ca
     runs: list[list[str]] = [
         [*scan],
         [*scan, "--format", "json", "--output", str(tmp_path / "report.json")],
+        *[[*scan, "--format", f] for f in ("markdown", "sarif")],
         [*pulumi],
         [*pulumi, "--format", "json"],
+        *[[*pulumi, "--format", f] for f in ("markdown", "sarif")],
         [*scan, "--notify", "slack", "--history", history],  # token from SLACK_BOT_TOKEN
         [*pulumi, "--notify", "slack", "--history", history],
         [

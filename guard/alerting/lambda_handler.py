@@ -18,7 +18,8 @@ from guard.alerting.history import HistoryBusy
 from guard.alerting.watch import AlertSettings, alert_once, describe_cycle
 from guard.aws import Clients
 from guard.errors import InputError
-from guard.pipeline.on_event import check_events, outcome_to_dict
+from guard.pipeline.on_event import check_events
+from guard.render.events import outcome_to_dict
 
 log = logging.getLogger("guard.lambda")
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from guard.alerting.cycle import DEFAULT_REMIND_AFTER, CycleResult, parse_duration, run_cycle, scope_of
 from guard.alerting.history import DEFAULT_LOCK_WAIT, open_history
@@ -129,3 +131,38 @@ def watch_loop(
             break
         stop.wait(interval.total_seconds())
     return count
+
+
+def watch_until_signalled(
+    cycle: Callable[[], CycleResult],
+    interval: timedelta,
+    settings: AlertSettings,
+    say: Callable[[str], None],
+) -> int:
+    """`guard watch`: cycles until SIGTERM or SIGINT (a second one stops at once); lines go to `say`.
+
+    Returns the number of cycles run.
+    """
+    stop = threading.Event()
+
+    def on_signal(number: int, _: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        say(f"guard: watch: {signal.Signals(number).name} received, stopping after this cycle")
+        stop.set()
+
+    def on_cycle(number: int, result: CycleResult | None, error: str | None) -> None:
+        if error is not None:
+            log.error("cycle %d failed: %s", number, settings.clean(error))
+            say(f"guard: watch: cycle {number} failed: {settings.clean(error)}")
+        elif result is not None:
+            say(f"guard: watch: cycle {number}: {settings.clean(describe_cycle(result))}")
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        cycles = watch_loop(cycle, interval, stop, on_cycle)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    say(f"guard: watch: stopped after {cycles} cycle{'s' if cycles != 1 else ''}")
+    return cycles

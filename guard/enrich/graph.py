@@ -9,7 +9,6 @@ points to it". Severity rises with impact.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ from typing import Any
 
 from guard.live import REGISTRY, Registry
 from guard.live.types import NO_GRAPH, GraphHooks, GraphRole, ResourceType
-from guard.model import Drift, DriftKind, Resource, Severity
+from guard.model import Drift, DriftKind, FindingGroup, Resource, Severity
 
 # A resource's own part in the graph and its words come from its declaration's `graph`.
 _NOT_NODES = {GraphRole.RULE}  # a rule's findings are about its group
@@ -369,19 +368,6 @@ def add_impact(
 # --- where else is this breaking ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FindingGroup:
-    finding_class: str
-    findings: tuple[Drift, ...]
-
-    @property
-    def places(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for drift in self.findings:
-            seen[" · ".join(p for p in (drift.account, drift.region, drift.source) if p) or "?"] = None
-        return tuple(seen)
-
-
 def finding_class(drift: Drift, registry: Registry = REGISTRY) -> str:
     """Findings of one class are the same mistake: the same rule, or the same change on one type."""
     if drift.rule_ids:
@@ -413,44 +399,19 @@ def group_findings(findings: Iterable[Drift]) -> list[FindingGroup]:
 # --- export -----------------------------------------------------------------------------
 
 
-def graph_to_dict(graph: ResourceGraph) -> dict[str, Any]:
-    return {
-        "nodes": [
-            {
-                "key": node.key,
-                "type": node.type,
-                "id": node.id,
-                "address": node.address,
-                "name": node.name,
-                "account": node.account,
-                "region": node.region,
-                "internet_facing": internet_facing(node) if node.graph.internet_facing is not None else None,
-            }
-            for node in graph.nodes.values()
-        ],
-        "edges": [{"from": e.source, "to": e.target, "relation": e.relation} for e in graph.edges],
-    }
+@dataclass(frozen=True)
+class GraphExport:
+    """The graph as `guard graph` shows it, and which load balancers face the internet."""
+
+    graph: ResourceGraph
+    internet_facing: dict[str, bool | None]  # node key -> True/False for a load balancer, None otherwise
 
 
-def render_graph_json(graph: ResourceGraph) -> str:
-    return json.dumps(graph_to_dict(graph), indent=2) + "\n"
-
-
-def _quote(text: str) -> str:
-    return '"' + re.sub(r'(["\\])', r"\\\1", text).replace("\n", "\\n") + '"'
-
-
-def render_graph_dot(graph: ResourceGraph) -> str:
-    """Graphviz: `guard graph --format dot | dot -Tsvg > estate.svg`."""
-    lines = ["digraph guard {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
-    for node in graph.nodes.values():
-        label = f"{node.type}\n{node.name}"
-        style = ", color=red" if internet_facing(node) else ""
-        lines.append(f"  {_quote(node.key)} [label={_quote(label)}{style}];")
-    for edge in graph.edges:
-        dashed = ", style=dashed" if edge.relation == "depends_on" else ""
-        lines.append(
-            f"  {_quote(edge.source)} -> {_quote(edge.target)} [label={_quote(edge.relation)}{dashed}];"
-        )
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+def export_graph(graph: ResourceGraph) -> GraphExport:
+    return GraphExport(
+        graph,
+        {
+            key: internet_facing(node) if node.graph.internet_facing is not None else None
+            for key, node in graph.nodes.items()
+        },
+    )

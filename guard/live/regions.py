@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
-from guard.errors import AwsAccessError
+from guard.errors import AwsAccessError, GuardError
 
 _ENABLED = ("opt-in-not-required", "opted-in")  # not "not-opted-in": those regions are off
 
@@ -27,3 +29,12 @@ def enabled_regions(clients: Clients) -> tuple[str, ...]:
     if not names:
         raise AwsAccessError("DescribeRegions returned no enabled region")
     return tuple(names)
+
+
+def regions_to_read(regions: Sequence[str], all_regions: bool, clients: Clients) -> tuple[str, ...]:
+    """`--region` as given, or with `--all-regions` every enabled region (never both)."""
+    if not all_regions:
+        return tuple(regions)
+    if regions:
+        raise GuardError("--all-regions and --region cannot be used together")
+    return enabled_regions(clients)

@@ -19,6 +19,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, new_session, short_error
+from guard.enrich.finish import finish_report
 from guard.errors import GuardError
 from guard.live import REGISTRY
 from guard.live.types import Registry
@@ -214,7 +215,7 @@ def merge_reports(reports: Sequence[Report], failed: Sequence[Unreadable] = ()) 
         (finding for report in reports for finding in report.findings),
         key=lambda d: (d.account or "", d.address or "~", d.type, d.id, d.title),
     )
-    return Report(
+    merged = Report(
         account=accounts[0] if len(accounts) == 1 else None,
         regions=tuple(sorted({region for r in reports for region in r.regions})),
         sources=tuple(dict.fromkeys(source for r in reports for source in r.sources)),
@@ -233,3 +234,4 @@ def merge_reports(reports: Sequence[Report], failed: Sequence[Unreadable] = ()) 
         api_calls=sum(r.api_calls for r in reports),
         violations=tuple(v for r in reports for v in r.violations),
     )
+    return finish_report(merged)

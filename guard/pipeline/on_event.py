@@ -251,16 +251,3 @@ def _check_one(
     else:
         status, reason = "clean", "matches the state"
     return EventOutcome(event_id, name, status, reason, names, report)
-
-
-def outcome_to_dict(outcome: EventOutcome) -> dict[str, Any]:
-    from guard.render.json import report_to_dict
-
-    return {
-        "event_id": outcome.event_id,
-        "event_name": outcome.event_name,
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "resources": list(outcome.targets),
-        "report": report_to_dict(outcome.report) if outcome.report else None,
-    }

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from guard.aws import Clients
 from guard.enrich.attribution import AttributionSettings, attribute_findings
+from guard.enrich.finish import finish_report
 from guard.enrich.graph import add_impact, build_graph
 from guard.enrich.rules import apply_to_scan
 from guard.errors import InputError
@@ -70,7 +71,7 @@ def run_pass(
     elif options.attribution is not None and live.regions:
         attributed = attribute_findings(findings, clients, live.account, options.attribution, live.regions[0])
         findings, notes = attributed.findings, attributed.notes
-    return Report(
+    report = Report(
         account=live.account,
         regions=live.regions,
         sources=options.sources,
@@ -88,6 +89,7 @@ def run_pass(
         notes=notes,
         unreadable=options.unreadable,
     )
+    return finish_report(report)
 
 
 def scan(

@@ -11,7 +11,7 @@ from rich.markup import escape
 from guard import __version__
 from guard.model import Severity
 from guard.plan.check import PlanFinding, PlanReport
-from guard.render.console import _COLOUR
+from guard.render.console import SEVERITY_COLOUR
 
 SCHEMA_VERSION = 1
 MAX_ANNOTATIONS = 10  # GitHub shows at most 10 of each level per step
@@ -33,7 +33,7 @@ def counts_text(report: PlanReport) -> str:
 def render_console(report: PlanReport, console: Console) -> None:
     for finding in report.findings:
         v = finding.violation
-        colour = _COLOUR[v.severity]
+        colour = SEVERITY_COLOUR[v.severity]
         flag = "BLOCK" if finding.blocking else "WARN "
         console.print(
             f"[{colour}]{flag} {v.severity.value:<8}[/] [bold]{escape(v.rule_id)}[/] {escape(v.message)}"

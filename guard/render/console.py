@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from guard.model import Drift, DriftKind, Report, Severity
 
-_COLOUR = {
+SEVERITY_COLOUR = {
     Severity.CRITICAL: "bold red",
     Severity.HIGH: "red",
     Severity.MEDIUM: "yellow",
@@ -36,9 +36,7 @@ def render_console(report: Report, console: Console) -> None:
 
 
 def _groups(report: Report, console: Console) -> None:
-    from guard.enrich.graph import group_findings
-
-    for group in group_findings(report.findings):
+    for group in report.groups:
         if len(group.places) < 2:  # one place's findings are already listed together above
             continue
         console.print(f"[bold]Same change in {len(group.places)} places:[/] {escape(group.finding_class)}")
@@ -53,7 +51,7 @@ def _where(drift: Drift) -> str:
 
 
 def _finding(drift: Drift, console: Console) -> None:
-    colour = _COLOUR[drift.severity]
+    colour = SEVERITY_COLOUR[drift.severity]
     console.print(
         f"  [{colour}]{_KIND[drift.kind]:<8}[/] [{colour}]{drift.severity.value}[/]  {escape(drift.title)}"
     )
@@ -65,9 +63,7 @@ def _finding(drift: Drift, console: Console) -> None:
     for consequence in drift.impact:
         console.print(f"    [magenta]impact:[/] {escape(consequence)}")
     if drift.actor is not None:
-        from guard.enrich.attribution import describe_actor
-
-        console.print(f"    [cyan]who:[/] {escape(describe_actor(drift.actor))}")
+        console.print(f"    [cyan]who:[/] {escape(drift.actor.described)}")
     for step in drift.rollback:
         console.print(f"    [dim]{escape(step.description)}:[/]")
         for line in (step.cli, step.iac):
@@ -119,7 +115,7 @@ def _violations(report: Report, console: Console) -> None:
     """Rule violations in live state (`guard scan --rules`)."""
     console.print(f"[bold]Rule violations in live state ({len(report.violations)})[/]")
     for violation in report.violations:
-        colour = _COLOUR[violation.severity]
+        colour = SEVERITY_COLOUR[violation.severity]
         console.print(
             f"  [{colour}]{violation.severity.value:<8}[/] [bold]{escape(violation.rule_id)}[/] "
             f"{escape(violation.message)}"

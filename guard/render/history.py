@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -117,3 +118,7 @@ def render_history(data: dict[str, Any], console: Console) -> None:
         )
     for message in refused:
         console.print(f"[red]Slack refused a {message['kind']} message:[/] {escape(message['error'] or '')}")
+
+
+def render_history_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2) + "\n"

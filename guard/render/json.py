@@ -84,15 +84,13 @@ def violation_to_dict(violation: Violation) -> dict[str, Any]:
 def _actor(actor: Actor | None) -> dict[str, Any] | None:
     if actor is None:
         return None
-    from guard.enrich.attribution import describe_actor
-
-    return {**asdict(actor), "text": describe_actor(actor)}
+    fields = asdict(actor)
+    del fields["described"]  # shown as "text", the key the contract has always used
+    return {**fields, "text": actor.described}
 
 
 def _groups(report: Report) -> list[dict[str, Any]]:
     """The same mistake in several places: indexes into `findings`."""
-    from guard.enrich.graph import group_findings
-
     position = {id(drift): index for index, drift in enumerate(report.findings)}
     return [
         {
@@ -101,7 +99,7 @@ def _groups(report: Report) -> list[dict[str, Any]]:
             "places": list(group.places),
             "findings": [position[id(drift)] for drift in group.findings],
         }
-        for group in group_findings(report.findings)
+        for group in report.groups
     ]
 
 

@@ -6,33 +6,33 @@ from guard.plan.check import PlanFinding, PlanReport
 from guard.render.checkplan import counts_text, summary_lines, verdict
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment
-_BUDGET = COMMENT_LIMIT - 2_000  # room for the closing lines
-_ICON = {"critical": "🛑", "high": "🔴", "medium": "🟠", "low": "🔵", "info": "⚪"}
+BUDGET = COMMENT_LIMIT - 2_000  # room for the closing lines
+ICON = {"critical": "🛑", "high": "🔴", "medium": "🟠", "low": "🔵", "info": "⚪"}
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _finding_block(finding: PlanFinding) -> str:
     v = finding.violation
     lines = [
-        f"<details><summary>{_ICON[v.severity.value]} <b>{v.rule_id}</b> <code>{_html(v.address)}</code>: "
-        f"{_html(v.title)}</summary>",
+        f"<details><summary>{ICON[v.severity.value]} <b>{v.rule_id}</b> <code>{html(v.address)}</code>: "
+        f"{html(v.title)}</summary>",
         "",
     ]
-    lines += [f"- {_code(line)}" for line in finding.details]
+    lines += [f"- {inline_code(line)}" for line in finding.details]
     if v.remediation:
         lines += ["", f"**Fix:** {v.remediation.strip()}"]
     lines += ["", "</details>", ""]
     return "\n".join(lines)
 
 
-def _html(text: str) -> str:
+def html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _code(text: str) -> str:
+def inline_code(text: str) -> str:
     return f"`{text.replace('`', '')}`"
 
 
@@ -50,10 +50,10 @@ def render_markdown(report: PlanReport) -> str:
         out += ["| | Severity | Rule | Resource | Finding |", "|---|---|---|---|---|"]
         rows = [
             f"| {'block' if f.blocking else 'warn'} | {f.violation.severity.value} | {f.violation.rule_id} | "
-            f"`{_cell(f.violation.address)}` | {_cell(f.violation.title)} |"
+            f"`{cell(f.violation.address)}` | {cell(f.violation.title)} |"
             for f in report.findings
         ]
-        table_budget = _BUDGET // 2  # the rest is for the details
+        table_budget = BUDGET // 2  # the rest is for the details
         used = len("\n".join(out))
         for position, row in enumerate(rows):
             if used + len(row) + 1 > table_budget:
@@ -68,13 +68,13 @@ def render_markdown(report: PlanReport) -> str:
         if not group:
             continue
         section = f"### {heading}\n\n"
-        if len(text) + len(section) > _BUDGET:
+        if len(text) + len(section) > BUDGET:
             omitted += len(group)
             continue
         text += section
         for finding in group:
             block = _finding_block(finding)
-            if len(text) + len(block) > _BUDGET:
+            if len(text) + len(block) > BUDGET:
                 omitted += 1
                 continue
             text += block

@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from guard.remedy.apply import FindingRun, RollbackRun, RollbackStatus
-from guard.remedy.plan import aws_cli
 from guard.render.json import SCHEMA_VERSION, finding_to_dict
 
 _BADGE = {
@@ -57,10 +56,11 @@ def _finding(item: FindingRun, applied: bool, console: Console) -> None:
             for text in (line or "").splitlines():
                 console.print(f"      {escape(text)}", soft_wrap=True)
     if item.outcome is RollbackStatus.FAILED and item.calls:
-        for call in item.calls[: item.done]:
-            console.print(f"    [green]ran:[/] {escape(aws_cli(call))}", soft_wrap=True)
-        for call in item.calls[item.done :]:
-            console.print(f"    [red]not run:[/] {escape(aws_cli(call))}", soft_wrap=True)
+        lines = cli_lines(item)
+        for line in lines[: item.done]:
+            console.print(f"    [green]ran:[/] {escape(line)}", soft_wrap=True)
+        for line in lines[item.done :]:
+            console.print(f"    [red]not run:[/] {escape(line)}", soft_wrap=True)
     console.print()
 
 
@@ -100,7 +100,7 @@ def rollback_to_dict(run: RollbackRun) -> dict[str, Any]:
                 **finding_to_dict(item.drift),
                 "outcome": item.outcome.value,
                 "detail": item.detail,
-                "calls": [aws_cli(call) for call in item.calls],
+                "calls": cli_lines(item),
                 "calls_done": item.done,
             }
             for item in run.runs
@@ -113,3 +113,12 @@ def rollback_to_dict(run: RollbackRun) -> dict[str, Any]:
 
 def render_rollback_json(run: RollbackRun) -> str:
     return json.dumps(rollback_to_dict(run), indent=2, default=str) + "\n"
+
+
+def cli_lines(item: FindingRun) -> list[str]:
+    """The `aws` line of each call, as the rollback plan wrote it in the finding's steps."""
+    written = [(step.call, step.cli) for step in item.drift.rollback if step.call is not None and step.cli]
+    return [
+        next((cli for known, cli in written if known == call), f"{call.service} {call.operation}")
+        for call in item.calls
+    ]

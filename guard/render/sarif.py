@@ -12,7 +12,7 @@ from guard.plan.check import PlanReport
 from guard.rules.model import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {
+LEVEL = {
     Severity.CRITICAL: "error",
     Severity.HIGH: "error",
     Severity.MEDIUM: "warning",
@@ -20,7 +20,7 @@ _LEVEL = {
     Severity.INFO: "note",
 }
 # GitHub reads `security-severity` (0.0-10.0) to rank security findings.
-_SCORE = {
+SCORE = {
     Severity.CRITICAL: "9.5",
     Severity.HIGH: "8.0",
     Severity.MEDIUM: "5.5",
@@ -37,8 +37,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": (rule.description or rule.title).strip()},
         "help": {"text": help_text, "markdown": help_text},
-        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-        "properties": {"security-severity": _SCORE[rule.severity], "tags": ["security", "terraform"]},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"security-severity": SCORE[rule.severity], "tags": ["security", "terraform"]},
     }
     if rule.references:
         out["helpUri"] = rule.references[0]
@@ -54,7 +54,7 @@ def render_sarif(report: PlanReport) -> str:
         text = v.message + "".join(f"\n{line}" for line in finding.details)
         result: dict[str, Any] = {
             "ruleId": v.rule_id,
-            "level": "error" if finding.blocking else _LEVEL[v.severity],
+            "level": "error" if finding.blocking else LEVEL[v.severity],
             "message": {"text": text},
             "locations": [
                 {

@@ -189,9 +189,8 @@ def _what_changed(drift: Drift) -> str:
         declared = _in_words(drift.expected) if drift.expected else "not declared"
         live = _in_words(drift.actual) if drift.actual else "not in AWS"
         lines.append(f"• expected {code(declared)} → actual {code(live)}")
-    actor = getattr(drift, "actor", None)  # filled by attribution when it runs
-    if actor:
-        lines.append(f"*Who:* {escape(str(actor))}")
+    if drift.actor is not None:  # filled by attribution when it runs
+        lines.append(f"*Who:* {escape(drift.actor.described or drift.actor.who)}")
     return "\n".join(lines)
 
 
@@ -307,25 +306,7 @@ def notice_messages(title: str, notices: Sequence[Notice], emoji: str) -> list[S
     if not notices:
         return []
     lines = [f"{emoji} {escape(n.headline)} · {escape(n.detail)} · {code(n.fingerprint)}" for n in notices]
-    sections: list[str] = []
-    current = ""
-    for line in lines:
-        line = truncate(line, MAX_SECTION_TEXT)
-        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
-            sections.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    sections.append(current)
-    per_message = MAX_BLOCKS - 1
-    messages = []
-    for start in range(0, len(sections), per_message):
-        chunk = sections[start : start + per_message]
-        heading = header(title) if start == 0 else context(f"{escape(title)} (continued)")
-        messages.append(
-            SlackMessage(truncate(title, MAX_FALLBACK_TEXT), (heading, *(section(text) for text in chunk)))
-        )
-    return messages
+    return _line_messages(title, lines)
 
 
 def limit_violations(message: SlackMessage | dict[str, Any]) -> list[str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 import botocore.session
 from botocore import xform_name
+from rich.console import Console
+from rich.table import Table
 
 from guard.live.types import Registry, ResourceType
 
@@ -113,3 +116,26 @@ def render_markdown(registry: Registry) -> str:
             lines += [f"- `{attr}`: {reason}" for attr, reason in row["ignored"].items()]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_json(registry: Registry) -> str:
+    return json.dumps({"types": type_catalog(registry)}, indent=2) + "\n"
+
+
+def render_table(registry: Registry, console: Console) -> None:
+    rows = type_catalog(registry)
+    table = Table(box=None, show_lines=False)
+    # Type names are what people search for: never cut or wrap them, whatever their length.
+    longest = max((len(row["type"]) for row in rows), default=4)
+    table.add_column("Type", no_wrap=True, min_width=longest)
+    for header in ("Service", "AWS calls", "Compared"):
+        table.add_column(header)
+    for row in rows:
+        name = "\n".join([row["type"], *(f"(alias {a})" for a in row["aliases"])])
+        table.add_row(name, row["service"], "\n".join(row["api_calls"]), ", ".join(row["compared"]))
+    console.print(table)
+    console.print(
+        f"{len(rows)} types. Attributes not compared, and why: guard types --format json",
+        highlight=False,
+        markup=False,
+    )

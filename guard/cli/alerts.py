@@ -1,0 +1,99 @@
+"""`guard watch` and `guard history`: scanning on a loop, and what the alert history holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from guard.aws import Clients
+from guard.cli.exits import EXIT_CLEAN
+from guard.cli.options import (
+    alert_settings,
+    format_option,
+    history_option,
+    max_attempts_option,
+    notify_options,
+    region_option,
+    state_option,
+    state_source_options,
+    take_alerting,
+)
+from guard.errors import GuardError, InputError
+from guard.render import write_report
+
+
+@click.command()
+@state_option()
+@region_option("")
+@click.option(
+    "--interval",
+    default="5m",
+    show_default=True,
+    help="Time between the start of one cycle and the next (e.g. 90s, 5m, 1h).",
+)
+@max_attempts_option()
+@state_source_options
+@notify_options
+def watch(
+    states: tuple[str, ...], regions: tuple[str, ...], interval: str, max_attempts: int, **sources: Any
+) -> int:
+    """Scan on a loop and alert: the same cycle as `scan --notify`, every --interval.
+
+    Reads the same state sources as `scan` (--state, --tf-dir, --pulumi-stack,
+    --pulumi-state with --stack). Stops cleanly on SIGTERM or SIGINT (after the cycle
+    under way); a cycle that fails is logged and the loop goes on.
+    """
+    from guard.alerting.cycle import parse_duration
+    from guard.alerting.watch import alert_once, watch_until_signalled
+    from guard.pipeline.run import ScanOptions, command_line_sources, run_scan, scope_sources
+
+    alerting = take_alerting(sources)
+    every = parse_duration(interval, "--interval")
+    if every.total_seconds() < 1:
+        raise GuardError("--interval: must be at least 1s")
+    options = ScanOptions(states=states, regions=regions, max_attempts=max_attempts, **sources)
+    if not command_line_sources(options):  # checked once, not every cycle
+        raise InputError(
+            "guard watch",
+            "no state to compare with",
+            "pass --state, --tf-dir, --pulumi-stack, or --pulumi-state with --stack",
+        )
+    settings = alert_settings(alerting)
+    clients = Clients(max_attempts=max_attempts)
+    scope = scope_sources(options)
+
+    def cycle() -> Any:
+        return alert_once(scope, regions, clients, settings, scan_once=lambda: run_scan(options))
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    say(f"guard: watch: every {interval}; stop with SIGTERM or Ctrl-C")
+    watch_until_signalled(cycle, every, settings, say)
+    return EXIT_CLEAN
+
+
+@click.command()
+@history_option
+@click.option(
+    "--since",
+    default="7d",
+    show_default=True,
+    help="Show findings resolved within this long (e.g. 24h, 30d).",
+)
+@format_option("history", "Output format.")
+def history(history: str | None, since: str, output_format: str) -> int:
+    """List open and recently resolved findings, with time to resolve and undelivered messages."""
+    from guard.alerting.cycle import parse_duration
+    from guard.alerting.history import open_history
+    from guard.render.history import history_to_dict
+
+    window = parse_duration(since, "--since")
+    store = open_history(history)
+    try:
+        data = history_to_dict(store, window)
+    finally:
+        store.close()
+    write_report("history", output_format, data, None)
+    return EXIT_CLEAN
