@@ -26,7 +26,7 @@ from guard.aws import Clients
 from guard.demo import build_web_estate, delete_https_rule
 from guard.demo.state import TerraformState
 from guard.live import REGISTRY
-from guard.remedy.apply import executable_calls, rollback
+from guard.pipeline.rollback import executable_calls, rollback
 from guard.remedy.iam_policy import (
     ACTION_NAMES,
     CONDITIONAL,

@@ -22,7 +22,7 @@ from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from guard.live.types import ResourceType
 from guard.model import Resource
-from guard.remedy.apply import EXIT_STEP_FAILED, RollbackStatus, rollback
+from guard.pipeline.rollback import EXIT_STEP_FAILED, RollbackStatus, rollback
 from guard.remedy.plan import iac_command, import_hcl, split_address
 from guard.render.rollback import render_rollback_console
 from tests.cases import TypeCase

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guard.rules.fixtures import find_fixtures, run_fixture
+from guard.plan.rule_fixtures import find_fixtures, run_fixture
 from guard.rules.loader import BUILTIN_DIR, RuleFileError, load_rules
 
 FIXTURES = Path(__file__).parent / "rules"

@@ -87,7 +87,7 @@ def history(history: str | None, since: str, output_format: str) -> int:
     """List open and recently resolved findings, with time to resolve and undelivered messages."""
     from guard.alerting.cycle import parse_duration
     from guard.alerting.history import open_history
-    from guard.render.history import history_to_dict
+    from guard.alerting.history.summary import history_to_dict
 
     window = parse_duration(since, "--since")
     store = open_history(history)

@@ -52,8 +52,8 @@ def rollback(
     remain open, 3 incomplete (something could not be read), 4 a step failed and the
     run stopped, 1 bad input or confirmation declined.
     """
-    from guard.remedy.apply import FindingRun, RollbackStatus
-    from guard.remedy.apply import rollback as run_rollback
+    from guard.pipeline.rollback import FindingRun, RollbackStatus
+    from guard.pipeline.rollback import rollback as run_rollback
     from guard.remedy.plan import aws_cli
 
     def confirm(runs: tuple[FindingRun, ...]) -> bool:

@@ -62,7 +62,7 @@ def rules_test(fixtures: str, rule_dirs: tuple[str, ...]) -> int:
     FIXTURES is one fixture folder or a folder of them. Exit codes: 0 all pass,
     2 a fixture failed, 1 bad input.
     """
-    from guard.rules.fixtures import find_fixtures, run_fixture
+    from guard.plan.rule_fixtures import find_fixtures, run_fixture
 
     rule_set = load_rule_options(rule_dirs)
     folders = find_fixtures(fixtures)

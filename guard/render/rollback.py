@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from guard.remedy.apply import FindingRun, RollbackRun, RollbackStatus
+from guard.pipeline.rollback import FindingRun, RollbackRun, RollbackStatus
 from guard.render.json import SCHEMA_VERSION, finding_to_dict
 
 _BADGE = {

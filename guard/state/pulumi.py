@@ -18,7 +18,7 @@ from typing import Any
 
 from guard.errors import InputError
 from guard.input_limits import check_file_size
-from guard.live import REGISTRY, Registry
+from guard.live.types import REGISTRY, Registry
 from guard.model import Resource
 from guard.state.placement import placement
 
