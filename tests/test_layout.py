@@ -12,7 +12,13 @@ GUARD = Path(__file__).resolve().parent.parent / "guard"
 STAGES = (
     ("guard", "guard.model", "guard.errors", "guard.aws", "guard.config", "guard.input_limits"),
     # The type declarations: every stage reads what a type is through them.
-    ("guard.live.types", "guard.live.resources", "guard.live.shape", "guard.live.policy", "guard.live.events"),
+    (
+        "guard.live.types",
+        "guard.live.resources",
+        "guard.live.shape",
+        "guard.live.policy",
+        "guard.live.events",
+    ),
     ("guard.state",),
     ("guard.live",),
     ("guard.reconcile",),

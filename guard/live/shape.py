@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guard.live.types import writes
+from guard.live.types import Attrs, writes
 from guard.model import AwsCall, Change, Resource
 
 
@@ -67,3 +67,21 @@ def ec2_tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCa
             )
         )
     return calls
+
+
+# CreateTags and DeleteTags name their resources in a list; the id prefix says which type.
+EC2_TAG_EVENTS = ("CreateTags", "DeleteTags")
+EC2_TAGGED_IDS = "requestParameters.resourcesSet.items[].resourceId"
+
+
+def with_declared_tags(attrs: Attrs, names: tuple[str, ...]) -> Attrs:
+    """The compared attributes the state holds (one it lacks is not compared), and tags."""
+    shaped = {name: attrs[name] for name in names if name in attrs}
+    shaped["tags"] = declared_tags(attrs)
+    return shaped
+
+
+@writes(ec2_tag_calls)
+def ec2_tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    """The restore of an EC2 resource whose only restorable attribute is its tags."""
+    return ec2_tag_calls(resource, changes)

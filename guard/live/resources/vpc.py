@@ -1,16 +1,33 @@
-"""More EC2/VPC types: route tables and routes, gateways, NACLs, EIPs, volumes, templates, keys."""
+"""VPC network types: VPCs, subnets, security groups, routes and route tables, gateways, NACLs."""
 
 from __future__ import annotations
 
 import ipaddress
 import zlib
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
-from guard.live.resources.security_group_rules import protocol
-from guard.live.shape import declared_tags, ec2_tag_calls, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, KnownType, ResourceType, writes
+from guard.live.events import TypeEvents
+from guard.live.resources.security_group_rules import group_rule_facts, protocol
+from guard.live.shape import (
+    EC2_TAG_EVENTS,
+    EC2_TAGGED_IDS,
+    declared_tags,
+    ec2_tag_calls,
+    ec2_tags_only,
+    tags,
+    with_declared_tags,
+)
+from guard.live.types import (
+    REGISTRY,
+    Attrs,
+    Expansion,
+    GraphHooks,
+    GraphRole,
+    KnownType,
+    ResourceType,
+    writes,
+)
 from guard.model import AwsCall, Change, Resource
 
 ROUTE = "aws_route"
@@ -30,11 +47,6 @@ TARGETS = {
 }
 
 
-@writes(ec2_tag_calls)
-def _tags_only(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
-    return ec2_tag_calls(resource, changes)
-
-
 def _cidr(value: Any) -> str | None:
     if not value:
         return None
@@ -46,6 +58,182 @@ def _cidr(value: Any) -> str | None:
 
 def _blank(value: Any) -> Any:
     return value if value not in ("", None) else None
+
+
+_GROUP = "requestParameters.groupId"
+
+
+_VPC_EVENTS = TypeEvents(
+    id_prefix="vpc-",
+    missing=("DeleteVpc",),
+    unmanaged=("CreateVpc",),
+    changed=("ModifyVpcAttribute", "ModifyVpcTenancy", *EC2_TAG_EVENTS),
+    by_path={"instance_tenancy": ("ModifyVpcTenancy",), "tags": EC2_TAG_EVENTS},
+    touched_by={
+        "DeleteVpc": "requestParameters.vpcId",
+        "ModifyVpcAttribute": "requestParameters.vpcId",
+        "ModifyVpcTenancy": "requestParameters.ModifyVpcTenancyRequest.VpcId",
+        "CreateVpc": "responseElements.vpc.vpcId",
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_vpc",
+        service="ec2",
+        list_call="describe_vpcs",
+        events=_VPC_EVENTS,
+        items_path="Vpcs",
+        id_key="VpcId",
+        to_attrs=lambda item: {
+            "cidr_block": item.get("CidrBlock"),
+            "instance_tenancy": item.get("InstanceTenancy"),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: with_declared_tags(attrs, ("cidr_block", "instance_tenancy")),
+        compared=("cidr_block", "instance_tenancy", "tags"),
+        ignored={
+            "enable_dns_support": "needs one DescribeVpcAttribute call per VPC",
+            "enable_dns_hostnames": "needs one DescribeVpcAttribute call per VPC",
+            "default_security_group_id": "computed by AWS",
+            "main_route_table_id": "computed by AWS",
+            "default_network_acl_id": "computed by AWS",
+        },
+        aws_default=lambda item: bool(item.get("IsDefault")),
+        restore_calls=ec2_tags_only,
+        delete_calls=writes("delete_vpc")(
+            lambda r: [AwsCall("ec2", "delete_vpc", {"VpcId": r.id}, r.region)]
+        ),
+        read_params=lambda r: {"VpcIds": [r.id]},
+    )
+)
+
+
+@writes(ec2_tag_calls, "modify_subnet_attribute")
+def _subnet_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    calls = []
+    for change in changes:
+        if change.path == "map_public_ip_on_launch":
+            calls.append(
+                AwsCall(
+                    "ec2",
+                    "modify_subnet_attribute",
+                    {
+                        "SubnetId": resource.id,
+                        "MapPublicIpOnLaunch": {"Value": bool(change.expected)},
+                    },
+                    resource.region,
+                )
+            )
+    return calls + ec2_tag_calls(resource, changes)
+
+
+_SUBNET_EVENTS = TypeEvents(
+    id_prefix="subnet-",
+    missing=("DeleteSubnet",),
+    unmanaged=("CreateSubnet",),
+    changed=("ModifySubnetAttribute", *EC2_TAG_EVENTS),
+    by_path={"map_public_ip_on_launch": ("ModifySubnetAttribute",), "tags": EC2_TAG_EVENTS},
+    touched_by={
+        "DeleteSubnet": "requestParameters.subnetId",
+        "ModifySubnetAttribute": "requestParameters.subnetId",
+        "CreateSubnet": "responseElements.subnet.subnetId",
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_subnet",
+        service="ec2",
+        list_call="describe_subnets",
+        events=_SUBNET_EVENTS,
+        items_path="Subnets",
+        id_key="SubnetId",
+        to_attrs=lambda item: {
+            "vpc_id": item.get("VpcId"),
+            "cidr_block": item.get("CidrBlock"),
+            "availability_zone": item.get("AvailabilityZone"),
+            "map_public_ip_on_launch": bool(item.get("MapPublicIpOnLaunch")),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: {
+            **with_declared_tags(attrs, ("vpc_id", "cidr_block", "availability_zone")),
+            "map_public_ip_on_launch": bool(attrs.get("map_public_ip_on_launch")),
+        },
+        compared=("vpc_id", "cidr_block", "availability_zone", "map_public_ip_on_launch", "tags"),
+        ignored={"arn": "computed", "owner_id": "computed", "availability_zone_id": "computed"},
+        aws_default=lambda item: bool(item.get("DefaultForAz")),
+        restore_calls=_subnet_restore,
+        restorable=("map_public_ip_on_launch", "tags"),
+        delete_calls=writes("delete_subnet")(
+            lambda r: [AwsCall("ec2", "delete_subnet", {"SubnetId": r.id}, r.region)]
+        ),
+        read_params=lambda r: {"SubnetIds": [r.id]},
+    )
+)
+
+
+_GROUP_EVENTS = TypeEvents(
+    id_prefix="sg-",
+    missing=("DeleteSecurityGroup",),
+    unmanaged=("CreateSecurityGroup",),
+    changed=EC2_TAG_EVENTS,
+    by_path={"tags": EC2_TAG_EVENTS},
+    touched_by={
+        **{
+            f"{verb}SecurityGroup{direction}": _GROUP
+            for verb in ("Authorize", "Revoke")
+            for direction in ("Ingress", "Egress")
+        },
+        "ModifySecurityGroupRules": _GROUP,
+        "UpdateSecurityGroupRuleDescriptionsIngress": _GROUP,
+        "UpdateSecurityGroupRuleDescriptionsEgress": _GROUP,
+        "DeleteSecurityGroup": _GROUP,
+        "CreateSecurityGroup": "responseElements.groupId",
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_security_group",
+        service="ec2",
+        list_call="describe_security_groups",
+        events=_GROUP_EVENTS,
+        items_path="SecurityGroups",
+        id_key="GroupId",
+        to_attrs=lambda item: {
+            "name": item.get("GroupName"),
+            "description": item.get("Description"),
+            "vpc_id": item.get("VpcId"),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: with_declared_tags(attrs, ("name", "description", "vpc_id")),
+        compared=("name", "description", "vpc_id", "tags"),
+        ignored={
+            "ingress": "compared rule by rule (aws_vpc_security_group_ingress_rule)",
+            "egress": "compared rule by rule (aws_vpc_security_group_egress_rule)",
+            "revoke_rules_on_delete": "Terraform-only setting",
+        },
+        aws_default=lambda item: item.get("GroupName") == "default",
+        restore_calls=ec2_tags_only,
+        describe=lambda resource: f"security group {resource.attrs.get('name') or resource.id}",
+        delete_calls=writes("delete_security_group")(
+            lambda r: [AwsCall("ec2", "delete_security_group", {"GroupId": r.id}, r.region)]
+        ),
+        read_params=lambda r: {"GroupIds": [r.id]},
+        graph=GraphHooks(role=GraphRole.SECURITY_GROUP),
+        rule_facts=group_rule_facts,
+    )
+)
 
 
 # --- routes --------------------------------------------------------------------------
@@ -258,7 +446,7 @@ REGISTRY.register(
         },
         # The main route table is made with the VPC (aws_default_route_table adopts it).
         aws_default=lambda item: any(a.get("Main") for a in item.get("Associations") or []),
-        restore_calls=_tags_only,
+        restore_calls=ec2_tags_only,
     )
 )
 
@@ -365,7 +553,7 @@ REGISTRY.register(
             "secondary_private_ip_addresses": "assigned by AWS unless set",
             "secondary_private_ip_address_count": "provider-defaulted from the addresses",
         },
-        restore_calls=_tags_only,
+        restore_calls=ec2_tags_only,
     )
 )
 
@@ -470,292 +658,10 @@ REGISTRY.register(
         compared_if_declared=("ingress", "egress", "subnet_ids"),
         ignored={"arn": "computed", "owner_id": "computed"},
         aws_default=lambda item: bool(item.get("IsDefault")),
-        restore_calls=_tags_only,
+        restore_calls=ec2_tags_only,
     )
 )
 
-
-# --- elastic IPs -----------------------------------------------------------------------
-
-
-REGISTRY.register(
-    ResourceType(
-        name="aws_eip",
-        service="ec2",
-        list_call="describe_addresses",
-        items_path="Addresses",
-        id_key="AllocationId",
-        to_attrs=lambda item: {
-            "domain": item.get("Domain") or "vpc",
-            # AWS names Amazon's pool "amazon"; moto leaves the field out.
-            "public_ipv4_pool": item.get("PublicIpv4Pool") or "amazon",
-            "instance": item.get("InstanceId") or None,
-            "network_interface": item.get("NetworkInterfaceId") or None,
-            "tags": tags(item),
-        },
-        keep_item=lambda item: bool(item.get("AllocationId")),  # EC2-Classic addresses have none
-        normalise_desired=lambda attrs: {
-            "domain": attrs.get("domain") or "vpc",
-            "public_ipv4_pool": attrs.get("public_ipv4_pool") or None,
-            "instance": attrs.get("instance") or None,
-            "network_interface": attrs.get("network_interface") or None,
-            "tags": declared_tags(attrs),
-        },
-        compared=("domain", "public_ipv4_pool", "instance", "network_interface", "tags"),
-        # aws_eip_association (or a NAT gateway) associates the address after the EIP is stored.
-        compared_if_declared=("public_ipv4_pool", "instance", "network_interface"),
-        ignored={
-            "public_ip": "fixed by the allocation",
-            "private_ip": "follows the association",
-            "association_id": "computed",
-            "public_dns": "computed",
-            "private_dns": "computed",
-            "network_border_group": "provider-defaulted to the region",
-            "vpc": "deprecated alias of domain",
-        },
-        restore_calls=_tags_only,
-    )
-)
-
-
-# --- EBS volumes -----------------------------------------------------------------------
-
-_PROVISIONED_IOPS = ("io1", "io2", "gp3")
-
-
-def _volume_shape(
-    volume_type: Any,
-    size: Any,
-    iops: Any,
-    throughput: Any,
-    encrypted: Any,
-    kms_key_id: Any,
-    multi_attach: Any,
-    zone: Any,
-    volume_tags: dict[str, str],
-) -> Attrs:
-    """gp2/st1/sc1 IOPS follow the size, so they are compared only where they are set."""
-    kind = str(volume_type or "gp2")
-    return {
-        "availability_zone": zone,
-        "type": kind,
-        "size": int(size) if size not in (None, "") else None,
-        "iops": int(iops) if kind in _PROVISIONED_IOPS and iops else None,
-        "throughput": int(throughput) if kind == "gp3" and throughput else None,
-        "encrypted": bool(encrypted),
-        "kms_key_id": kms_key_id or None,
-        "multi_attach_enabled": bool(multi_attach),
-        "tags": volume_tags,
-    }
-
-
-@writes("modify_volume", ec2_tag_calls)
-def _volume_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
-    """ModifyVolume can grow a volume and change its type or performance, never shrink it."""
-    fields = {"type": "VolumeType", "iops": "Iops", "throughput": "Throughput", "size": "Size"}
-    params: dict[str, Any] = {}
-    for change in changes:
-        if change.path in fields and change.expected is not None:
-            if change.path == "size" and (change.actual or 0) > change.expected:
-                continue
-            params[fields[change.path]] = change.expected
-    calls = [AwsCall("ec2", "modify_volume", {"VolumeId": resource.id, **params}, resource.region)]
-    return (calls if params else []) + ec2_tag_calls(resource, changes)
-
-
-def _mark_launched_volumes(volumes: list[Attrs], reservations: list[Attrs]) -> None:
-    """A root volume, or one launched to die with its instance, belongs to the instance.
-
-    AWS says so on the volume's attachment too; moto only in the instance's mappings.
-    """
-    launched: set[str] = set()
-    for instance in (i for r in reservations for i in r.get("Instances") or []):
-        for mapping in instance.get("BlockDeviceMappings") or []:
-            ebs = mapping.get("Ebs") or {}
-            root = mapping.get("DeviceName") == instance.get("RootDeviceName")
-            if ebs.get("VolumeId") and (root or ebs.get("DeleteOnTermination")):
-                launched.add(ebs["VolumeId"])
-    for volume in volumes:
-        attachments = volume.get("Attachments") or []
-        volume["LaunchedWithInstance"] = volume["VolumeId"] in launched or any(
-            a.get("DeleteOnTermination") for a in attachments
-        )
-
-
-REGISTRY.register(
-    ResourceType(
-        name="aws_ebs_volume",
-        service="ec2",
-        list_call="describe_volumes",
-        items_path="Volumes",
-        id_key="VolumeId",
-        to_attrs=lambda item: _volume_shape(
-            item.get("VolumeType"),
-            item.get("Size"),
-            item.get("Iops"),
-            item.get("Throughput"),
-            item.get("Encrypted"),
-            item.get("KmsKeyId"),
-            item.get("MultiAttachEnabled"),
-            item.get("AvailabilityZone"),
-            tags(item),
-        ),
-        normalise_desired=lambda attrs: _volume_shape(
-            attrs.get("type"),
-            attrs.get("size"),
-            attrs.get("iops"),
-            attrs.get("throughput"),
-            attrs.get("encrypted"),
-            attrs.get("kms_key_id"),
-            attrs.get("multi_attach_enabled"),
-            attrs.get("availability_zone"),
-            declared_tags(attrs),
-        ),
-        compared=(
-            "availability_zone",
-            "type",
-            "size",
-            "iops",
-            "throughput",
-            "encrypted",
-            "kms_key_id",
-            "multi_attach_enabled",
-            "tags",
-        ),
-        ignored={
-            "snapshot_id": "only read at creation",
-            "final_snapshot": "Terraform-only setting",
-            "arn": "computed",
-            "outpost_arn": "fixed at creation",
-        },
-        # Read once per region for aws_instance anyway: the calls are shared.
-        companion_call=("describe_instances", "Reservations"),
-        merge_companion=_mark_launched_volumes,
-        # Launched with an instance (root_block_device / ebs_block_device): the instance's.
-        aws_default=lambda item: bool(item.get("LaunchedWithInstance")),
-        restore_calls=_volume_restore,
-        restorable=("type", "size", "iops", "throughput", "tags"),
-    )
-)
-
-
-# --- launch templates --------------------------------------------------------------------
-
-
-@writes("modify_launch_template", ec2_tag_calls)
-def _template_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
-    calls = [
-        AwsCall(
-            "ec2",
-            "modify_launch_template",
-            {"LaunchTemplateId": resource.id, "DefaultVersion": str(change.expected)},
-            resource.region,
-        )
-        for change in changes
-        if change.path == "default_version" and change.expected is not None
-    ]
-    return calls + ec2_tag_calls(resource, changes)
-
-
-def _version(value: Any) -> int | None:
-    return int(value) if value not in (None, "") else None
-
-
-REGISTRY.register(
-    ResourceType(
-        name="aws_launch_template",
-        service="ec2",
-        list_call="describe_launch_templates",
-        items_path="LaunchTemplates",
-        id_key="LaunchTemplateId",
-        to_attrs=lambda item: {
-            "name": item.get("LaunchTemplateName"),
-            "default_version": _version(item.get("DefaultVersionNumber")),
-            "latest_version": _version(item.get("LatestVersionNumber")),
-            "tags": tags(item),
-        },
-        normalise_desired=lambda attrs: {
-            "name": attrs.get("name"),
-            "default_version": _version(attrs.get("default_version")),
-            "latest_version": _version(attrs.get("latest_version")),
-            "tags": declared_tags(attrs),
-        },
-        compared=("name", "default_version", "latest_version", "tags"),
-        ignored={
-            "image_id": "a template's data only changes by a new version: caught by latest_version",
-            "instance_type": "a template's data only changes by a new version: caught by latest_version",
-            "user_data": "a template's data only changes by a new version: caught by latest_version",
-            "block_device_mappings": "a new version is the only way to change it: see latest_version",
-            "network_interfaces": "a new version is the only way to change it: see latest_version",
-            "update_default_version": "Terraform-only setting",
-            "arn": "computed",
-        },
-        # EKS and other services make templates for their node groups; they tag them.
-        aws_default=lambda item: any(t["Key"].startswith(("eks:", "aws:")) for t in item.get("Tags") or []),
-        restore_calls=_template_restore,
-        restorable=("default_version", "tags"),
-    )
-)
-
-
-# --- key pairs -------------------------------------------------------------------------
-
-
-@writes(ec2_tag_calls)
-def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
-    """EC2 tags a key pair by its key-*** id, not by the name Terraform uses as `id`."""
-    key_pair_id = resource.attrs.get("key_pair_id")
-    if not key_pair_id:
-        return []
-    return ec2_tag_calls(replace(resource, id=str(key_pair_id)), changes)
-
-
-@writes("import_key_pair")
-def _recreate_key(declared: Resource) -> list[AwsCall]:
-    material = declared.attrs.get("public_key")
-    if not material:
-        return []
-    return [
-        AwsCall(
-            "ec2",
-            "import_key_pair",
-            {"KeyName": declared.id, "PublicKeyMaterial": material},
-            declared.region,
-        )
-    ]
-
-
-REGISTRY.register(
-    ResourceType(
-        name="aws_key_pair",
-        service="ec2",
-        list_call="describe_key_pairs",
-        items_path="KeyPairs",
-        id_key="KeyName",
-        to_attrs=lambda item: {
-            "key_pair_id": item.get("KeyPairId"),
-            "fingerprint": item.get("KeyFingerprint"),
-            "key_type": item.get("KeyType") or "rsa",
-            "tags": tags(item),
-        },
-        normalise_desired=lambda attrs: {
-            "key_pair_id": attrs.get("key_pair_id"),
-            "public_key": attrs.get("public_key"),
-            "fingerprint": attrs.get("fingerprint"),
-            "key_type": attrs.get("key_type") or "rsa",
-            "tags": declared_tags(attrs),
-        },
-        compared=("fingerprint", "key_type", "tags"),
-        ignored={
-            "key_pair_id": "a key re-imported with the same material is the same key (fingerprint)",
-            "public_key": "AWS returns it only on request; the fingerprint stands for it",
-            "key_name_prefix": "Terraform-only setting",
-            "arn": "computed",
-        },
-        restore_calls=_key_restore,
-        recreate_calls=_recreate_key,
-    )
-)
 
 # Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`.
 REGISTRY.know(
