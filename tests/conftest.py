@@ -10,9 +10,15 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import settings
 
 from guard.cli import run
 from guard.demo.emulator import pointed_at, reset_emulator, running_emulator
+
+# Speed is measured by benchmarks/, never asserted in tests: a shared, loaded machine would
+# fail Hypothesis's per-example deadline on code that is not slow.
+settings.register_profile("guard", deadline=None)
+settings.load_profile("guard")
 
 REGION = "us-east-1"
 

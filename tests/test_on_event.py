@@ -13,7 +13,7 @@ import pytest
 from guard.alerting.lambda_handler import event_handler
 from guard.aws import Clients
 from guard.demo import WebEstate, build_web_estate, delete_https_rule
-from guard.demo.emulator import TerraformState
+from guard.demo.state import TerraformState
 from guard.live import REGISTRY, Registry
 from guard.live.events import TypeEvents
 from guard.pipeline.on_event import check_events

@@ -49,20 +49,18 @@ output_option = click.option(
 )
 
 
-def state_option(required: bool = False, remote: bool = True) -> Decorator:
+def state_option(required: bool = False) -> Decorator:
     """`--state`, one declaration for every command that reads Terraform state."""
     where = (
         "a file, s3://BUCKET/KEY (read only) or an http(s):// backend address (credentials from "
         "GUARD_STATE_AUTH)"
-        if remote
-        else "a local file"
     )
     return click.option(
         "--state",
         "states",
         multiple=True,
         required=required,
-        type=click.Path(dir_okay=remote),
+        type=click.Path(),
         help=f"Terraform state (format version 4): {where}. Repeat for several states.",
     )
 

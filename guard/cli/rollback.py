@@ -10,7 +10,7 @@ from guard.render import write_report
 
 
 @click.command()
-@state_option(required=True, remote=False)
+@state_option(required=True)
 @region_option()
 @click.option(
     "--only",

@@ -133,7 +133,7 @@ def scan(
 
 
 @click.command("on-event")
-@state_option(required=True, remote=False)
+@state_option(required=True)
 @click.option(
     "--event",
     "event_path",

@@ -31,19 +31,24 @@ def first_block(attrs: dict[str, Any], name: str) -> dict[str, Any]:
     return dict(value or {})
 
 
-@writes("create_tags", "delete_tags")
-def ec2_tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
-    """Put EC2 tags back: re-create changed or deleted tags, delete added ones."""
+def tag_changes(changes: tuple[Change, ...]) -> tuple[dict[str, str], list[str]]:
+    """The tags to put back (changed or deleted: key -> declared value) and to remove (added)."""
     restore: dict[str, str] = {}
     remove: list[str] = []
     for change in changes:
-        if not change.path.startswith("tags."):
-            continue
-        key = change.path[len("tags.") :]
-        if change.expected is None:
-            remove.append(key)
-        else:
-            restore[key] = change.expected
+        if change.path.startswith("tags."):
+            key = change.path[len("tags.") :]
+            if change.expected is None:
+                remove.append(key)
+            else:
+                restore[key] = change.expected
+    return restore, remove
+
+
+@writes("create_tags", "delete_tags")
+def ec2_tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
+    """Put EC2 tags back: re-create changed or deleted tags, delete added ones."""
+    restore, remove = tag_changes(changes)
     calls = []
     if restore:
         calls.append(

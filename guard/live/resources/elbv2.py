@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guard.live.shape import declared_tags, first_block, tags
+from guard.live.shape import declared_tags, first_block, tag_changes, tags
 from guard.live.types import (
     REGISTRY,
     Attrs,
@@ -43,10 +43,7 @@ def _tags_detail() -> DetailCall:
 
 @writes("add_tags", "remove_tags")
 def _tag_calls(resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
-    restore = {
-        c.path[5:]: c.expected for c in changes if c.path.startswith("tags.") and c.expected is not None
-    }
-    remove = [c.path[5:] for c in changes if c.path.startswith("tags.") and c.expected is None]
+    restore, remove = tag_changes(changes)
     calls = []
     if restore:
         calls.append(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from guard.live.policy import normalise_policy
-from guard.live.shape import declared_tags, tags
+from guard.live.shape import declared_tags, tag_changes, tags
 from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
@@ -43,15 +43,7 @@ def _boundary(item: Mapping[str, Any]) -> str | None:
 
 @writes("tag_role", "untag_role", "tag_user", "untag_user", "tag_policy", "untag_policy")
 def _tag_calls(kind: str, name: str, resource: Resource, changes: tuple[Change, ...]) -> list[AwsCall]:
-    restore = {}
-    remove = []
-    for change in changes:
-        if change.path.startswith("tags."):
-            key = change.path[len("tags.") :]
-            if change.expected is None:
-                remove.append(key)
-            else:
-                restore[key] = change.expected
+    restore, remove = tag_changes(changes)
     calls = []
     if restore:
         tag_list = [{"Key": k, "Value": v} for k, v in restore.items()]
