@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from guard.live.types import Attrs, writes
@@ -29,6 +30,11 @@ def first_block(attrs: dict[str, Any], name: str) -> dict[str, Any]:
     if isinstance(value, list):
         return dict(value[0]) if value else {}
     return dict(value or {})
+
+
+def first_set(attrs: Attrs, names: Iterable[str], default: str) -> str:
+    """The value of the first of `names` that is set: a route's destination, a rule's source."""
+    return next((str(attrs[name]) for name in names if attrs.get(name)), default)
 
 
 def tag_changes(changes: tuple[Change, ...]) -> tuple[dict[str, str], list[str]]:

@@ -16,7 +16,7 @@ from typing import Any
 import jmespath
 
 from guard.live.events import TypeEvents
-from guard.live.shape import tags
+from guard.live.shape import first_set, tags
 from guard.live.types import (
     REGISTRY,
     AddsFacts,
@@ -86,10 +86,7 @@ def rule_attrs(
 
 
 def source_text(attrs: Attrs) -> str:
-    for name in SOURCES:
-        if attrs.get(name):
-            return str(attrs[name])
-    return "nowhere"
+    return first_set(attrs, SOURCES, "nowhere")
 
 
 def ports_text(attrs: Attrs) -> str:

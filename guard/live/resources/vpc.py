@@ -15,6 +15,7 @@ from guard.live.shape import (
     declared_tags,
     ec2_tag_calls,
     ec2_tags_only,
+    first_set,
     tags,
     with_declared_tags,
 )
@@ -264,17 +265,11 @@ def route_attrs(route_table_id: str, destinations: Mapping[str, Any], targets: M
 
 
 def destination(attrs: Attrs) -> str:
-    for name in DESTINATIONS:
-        if attrs.get(name):
-            return str(attrs[name])
-    return ""
+    return first_set(attrs, DESTINATIONS, "")
 
 
 def target(attrs: Attrs) -> str:
-    for name in TARGETS:
-        if attrs.get(name):
-            return str(attrs[name])
-    return "nowhere"
+    return first_set(attrs, TARGETS, "nowhere")
 
 
 def _route_key(resource: Resource) -> str:
