@@ -177,9 +177,9 @@ def measure_guard(state_path: Path, env: dict[str, str]) -> dict[str, Any]:
         sys.path.insert(0, {str(ROOT)!r})
         from benchmarks.scan import peak_rss_mb
         from guard.aws import Clients
-        from guard.pipeline.scan import scan
+        from guard.pipeline.run import scan_states
         started = time.perf_counter()
-        report = scan([{str(state_path)!r}], [{REGION!r}], Clients())
+        report = scan_states([{str(state_path)!r}], [{REGION!r}], Clients())
         print(json.dumps({{"seconds": time.perf_counter() - started, "calls": report.api_calls,
                           "findings": len(report.findings), "complete": report.complete,
                           "rss_mb": peak_rss_mb()}}))
