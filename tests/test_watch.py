@@ -110,7 +110,7 @@ def test_watch_without_a_state_source_is_one_line_exit_1(guard):
     assert result.code == 1
     assert result.err.strip() == (
         "guard: error: guard watch: no state to compare with; "
-        "pass --state, --tf-dir, --pulumi-stack, or --pulumi-state with --stack"
+        "pass --state, --tf-dir, --pulumi-stack, --pulumi-state with --stack, or --config"
     )
 
 

@@ -14,8 +14,8 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from guard.alerting.fingerprint import fingerprint
@@ -107,32 +107,88 @@ def run_cycle(
     remind_after: timedelta = DEFAULT_REMIND_AFTER,
     lock_wait: float = DEFAULT_LOCK_WAIT,
     clock: Callable[[], datetime] = utcnow,
+    routing: Routing | None = None,
 ) -> CycleResult:
     """One full cycle under the scope's lock; raises HistoryBusy when another run has it."""
     with store.lock(scope, wait_seconds=lock_wait):
         started = clock()
         report = scan()
-        result = record(report, store, notifier, scope, remind_after, clock())
-        delivery = deliver(store, notifier, scope, clock) if notifier else Delivery()
-        result = CycleResult(result.report, result.new, result.reminded, result.resolved, delivery)
-        store.record_run(
-            RunRecord(
-                id=uuid.uuid4().hex[:16],
-                scope=scope,
-                started_at=iso(started),
-                finished_at=iso(clock()),
-                account=report.account or "",
-                regions=",".join(report.regions),
-                findings=len(report.findings),
-                new=len(result.new),
-                reminded=len(result.reminded),
-                resolved=len(result.resolved),
-                complete=report.complete,
-                outbox_pending=delivery.pending,
-                error="; ".join(delivery.errors) or None,
-            )
+        return _record_and_deliver(report, store, notifier, scope, remind_after, started, clock, routing)
+
+
+def record_event(
+    report: Report,
+    store: HistoryStore,
+    notifier: SlackNotifier | None,
+    scope: str,
+    looked_at: Callable[[FindingRecord], bool],
+    remind_after: timedelta = DEFAULT_REMIND_AFTER,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
+    clock: Callable[[], datetime] = utcnow,
+    routing: Routing | None = None,
+    started: datetime | None = None,
+) -> CycleResult:
+    """What one CloudTrail event's narrow read found, recorded in the scope a scan of the same
+    sources uses: one finding is one message whichever path sees it first.
+
+    The read happens before the lock (an event must not wait behind a long scan); only the
+    findings the read `looked_at` may be resolved by it, every other open finding is left
+    for the next scan.
+    """
+    with store.lock(scope, wait_seconds=lock_wait):
+        routing = replace(routing or Routing(), resolves=looked_at)
+        return _record_and_deliver(
+            report, store, notifier, scope, remind_after, started or clock(), clock, routing
         )
-    return result
+
+
+def _record_and_deliver(
+    report: Report,
+    store: HistoryStore,
+    notifier: SlackNotifier | None,
+    scope: str,
+    remind_after: timedelta,
+    started: datetime,
+    clock: Callable[[], datetime],
+    routing: Routing | None,
+) -> CycleResult:
+    result = record(report, store, notifier, scope, remind_after, clock(), routing)
+    delivery = deliver(store, notifier, scope, clock) if notifier else Delivery()
+    store.record_run(
+        RunRecord(
+            id=uuid.uuid4().hex[:16],
+            scope=scope,
+            started_at=iso(started),
+            finished_at=iso(clock()),
+            account=report.account or "",
+            regions=",".join(report.regions),
+            findings=len(report.findings),
+            new=len(result.new),
+            reminded=len(result.reminded),
+            resolved=len(result.resolved),
+            complete=report.complete,
+            outbox_pending=delivery.pending,
+            error="; ".join(delivery.errors) or None,
+        )
+    )
+    return replace(result, delivery=delivery)
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a run's messages go and what it may resolve.
+
+    `channels`: account id -> Slack channel (guard.toml `slack_channel` per account; a bot
+    token posts there, a webhook has one channel and ignores it). `resolves`: which open
+    findings this run looked at (None: every finding of the scope in the report's account
+    and regions, as a scan does).
+    """
+
+    channels: Mapping[str, str] = field(default_factory=dict)
+    resolves: Callable[[FindingRecord], bool] | None = None
+
+    def channel_for(self, account: str | None) -> str | None:
+        return self.channels.get(account or "") or None
 
 
 def _resolvable(record: FindingRecord, report: Report) -> bool:
@@ -152,12 +208,19 @@ def record(
     scope: str,
     remind_after: timedelta,
     now: datetime,
+    routing: Routing | None = None,
 ) -> CycleResult:
-    """Update history from a report and queue the messages it calls for."""
+    """Update history from a report and queue the messages it calls for.
+
+    Without a notifier, findings are recorded and not posted; the first run with one posts
+    every open finding nobody was told about (a `scan` with GUARD_HISTORY, then `--notify`).
+    """
+    routing = routing or Routing()
     at = iso(now)
     current: dict[str, Drift] = {}
     for drift in report.findings:
         current.setdefault(fingerprint(drift), drift)
+    queued = {fp for message in store.outbox() for fp in message.fingerprints} if notifier else set()
 
     new: list[Alert] = []
     reminders: list[tuple[FindingRecord, Drift]] = []
@@ -168,6 +231,11 @@ def record(
                 new.append(Alert(drift, fp))
             continue  # another runner claimed it between get and claim: theirs to post
         store.seen(fp, at)
+        if notifier is not None and existing.notified_at is None and fp not in queued:
+            # Recorded by a run that posted nothing: this run tells (once: the claim is conditional).
+            if store.claim_reminder(fp, existing.reminded_at, at):
+                new.append(Alert(drift, fp))
+            continue
         last_ping = existing.reminded_at or existing.notified_at
         due = bool(remind_after and last_ping and now - datetime.fromisoformat(last_ping) >= remind_after)
         if due and store.claim_reminder(fp, existing.reminded_at, at):
@@ -177,14 +245,18 @@ def record(
     for existing in store.findings(OPEN, scope):
         if existing.fingerprint in current or not _resolvable(existing, report):
             continue
+        if routing.resolves is not None and not routing.resolves(existing):
+            continue
         if store.resolve(existing.fingerprint, at):
             resolved.append(existing)
 
     if notifier is not None:
-        store.enqueue(_messages(new, reminders, resolved, notifier, scope, now))
+        told = [r for r in resolved if r.notified_at or r.fingerprint in queued]
+        store.enqueue(_messages(new, reminders, told, notifier, scope, now, routing))
         if not report.complete and _newly_incomplete(store, scope):
             unread = incomplete_messages(report.account or "", report.not_checked)
-            store.enqueue([_outbox(scope, "incomplete", message, at) for message in unread])
+            channel = routing.channel_for(report.account)
+            store.enqueue([_outbox(scope, "incomplete", m, at, channel=channel) for m in unread])
     return CycleResult(
         report,
         tuple(a.fingerprint for a in new),
@@ -225,14 +297,18 @@ def _outbox(
     fingerprints: tuple[str, ...] = (),
     thread_message: str | None = None,
     thread_finding: str | None = None,
+    channel: str | None = None,
 ) -> OutboxMessage:
     seq, message_id = new_seq()
+    payload = message.payload()
+    if channel:
+        payload["channel"] = channel  # a bot token posts there; the outbox keeps where it goes
     return OutboxMessage(
         id=message_id,
         scope=scope,
         seq=seq,
         kind=kind,
-        payload=message.payload(),
+        payload=payload,
         created_at=at,
         fingerprints=fingerprints,
         thread_message=thread_message,
@@ -247,56 +323,88 @@ def _messages(
     notifier: SlackNotifier,
     scope: str,
     now: datetime,
+    routing: Routing,
 ) -> list[OutboxMessage]:
     at = iso(now)
     queued: list[OutboxMessage] = []
-    pages = alert_messages(new)
-    if pages:
-        first = _outbox(scope, "alert", pages[0], at, fingerprints=tuple(a.fingerprint for a in new))
+    by_channel: dict[str | None, list[Alert]] = {}
+    for alert in new:
+        by_channel.setdefault(routing.channel_for(alert.drift.account), []).append(alert)
+    for channel, alerts in by_channel.items():
+        pages = alert_messages(alerts)
+        if not pages:
+            continue
+        fingerprints = tuple(a.fingerprint for a in alerts)
+        first = _outbox(scope, "alert", pages[0], at, fingerprints=fingerprints, channel=channel)
         queued.append(first)
-        queued += [_outbox(scope, "continuation", page, at, thread_message=first.id) for page in pages[1:]]
-    if reminders:
-        notices = [
-            Notice(record.headline, record.fingerprint, f"open for {format_duration(record.open_for(now))}")
-            for record, _ in reminders
-        ]
-        title = f"Still open: {len(notices)} out-of-band edit{'s' if len(notices) != 1 else ''}"
         queued += [
-            _outbox(scope, "reminder", m, at) for m in notice_messages(title, notices, ":alarm_clock:")
+            _outbox(scope, "continuation", page, at, thread_message=first.id, channel=channel)
+            for page in pages[1:]
         ]
-    if resolved:
-        queued += _resolved_messages(resolved, notifier, scope, now)
-    return queued
 
-
-def _resolved_messages(
-    resolved: list[FindingRecord], notifier: SlackNotifier, scope: str, now: datetime
-) -> list[OutboxMessage]:
-    at = iso(now)
-
-    def notice(record: FindingRecord) -> Notice:
+    def reminder(record: FindingRecord) -> Notice:
         return Notice(
-            record.headline, record.fingerprint, f"resolved after {format_duration(record.open_for(now))}"
+            record.headline, record.fingerprint, f"open for {format_duration(record.open_for(now))}"
         )
 
-    if not notifier.can_thread:
-        title = f"Resolved: {len(resolved)} out-of-band edit{'s' if len(resolved) != 1 else ''}"
-        notices = [notice(record) for record in resolved]
-        return [
-            _outbox(scope, "resolved", m, at) for m in notice_messages(title, notices, ":white_check_mark:")
-        ]
-    # With a bot token: a reply in each original thread, then the original marked resolved.
-    threads: dict[str, list[FindingRecord]] = {}
-    for record in resolved:
-        threads.setdefault(record.slack_ts or f"pending:{record.fingerprint}", []).append(record)
-    queued = []
-    for records in threads.values():
-        title = "Resolved" if len(records) == 1 else f"Resolved: {len(records)} of these edits"
-        for message in notice_messages(title, [notice(r) for r in records], ":white_check_mark:"):
-            queued.append(_outbox(scope, "resolved", message, at, thread_finding=records[0].fingerprint))
-        marker = SlackMessage("resolved", ())
-        queued.append(_outbox(scope, "update", marker, at, thread_finding=records[0].fingerprint))
+    def resolution(record: FindingRecord) -> Notice:
+        detail = f"resolved after {format_duration(record.open_for(now))}"
+        return Notice(record.headline, record.fingerprint, detail)
+
+    queued += _follow_ups(
+        [r for r, _ in reminders], reminder, "Still open", ":alarm_clock:", "reminder", notifier, scope, at
+    )
+    queued += _follow_ups(
+        resolved, resolution, "Resolved", ":white_check_mark:", "resolved", notifier, scope, at
+    )
+    if resolved and notifier.can_thread:
+        for records in _by_thread(resolved).values():
+            marker = SlackMessage("resolved", ())
+            queued.append(_outbox(scope, "update", marker, at, thread_finding=records[0].fingerprint))
     return queued
+
+
+def _by_thread(records: Sequence[FindingRecord]) -> dict[str, list[FindingRecord]]:
+    """Findings grouped by the alert that first posted them (one thread each)."""
+    threads: dict[str, list[FindingRecord]] = {}
+    for record in records:
+        threads.setdefault(record.slack_ts or f"pending:{record.fingerprint}", []).append(record)
+    return threads
+
+
+def _follow_ups(
+    records: Sequence[FindingRecord],
+    notice: Callable[[FindingRecord], Notice],
+    verb: str,
+    emoji: str,
+    kind: str,
+    notifier: SlackNotifier,
+    scope: str,
+    at: str,
+) -> list[OutboxMessage]:
+    """Reminders and resolutions: a reply in each alert's thread with a bot token; with a
+    webhook (no threads), one message that says which alert each line follows."""
+    if not records:
+        return []
+    if not notifier.can_thread:
+        count = len(records)
+        title = f"{verb}: {count} out-of-band edit{'s' if count != 1 else ''}"
+        notices = [_following(notice(r), r) for r in records]
+        return [_outbox(scope, kind, m, at) for m in notice_messages(title, notices, emoji)]
+    queued = []
+    for records_in_thread in _by_thread(records).values():
+        count = len(records_in_thread)
+        title = verb if count == 1 else f"{verb}: {count} of these edits"
+        notices = [notice(r) for r in records_in_thread]
+        for message in notice_messages(title, notices, emoji):
+            queued.append(_outbox(scope, kind, message, at, thread_finding=records_in_thread[0].fingerprint))
+    return queued
+
+
+def _following(notice: Notice, record: FindingRecord) -> Notice:
+    """A webhook cannot reply in a thread: name the alert the line follows."""
+    alerted = record.notified_at or record.first_seen
+    return Notice(notice.headline, notice.fingerprint, f"{notice.detail} · alerted {alerted}")
 
 
 def deliver(
@@ -310,12 +418,12 @@ def deliver(
     errors: list[str] = []
     pending = store.pending(scope)
     for index, message in enumerate(pending):
-        thread_ts = _thread_of(store, message)
+        channel, thread_ts = _thread_of(store, message)
         try:
             if message.kind == "update":
                 _mark_resolved(store, notifier, message, clock)
                 continue
-            ts = notifier.post(SlackMessage.from_payload(message.payload), thread_ts)
+            ts = notifier.post(SlackMessage.from_payload(message.payload), thread_ts, channel)
         except DeliveryError as exc:
             store.failed(message, str(exc), exc.permanent)
             if exc.permanent:
@@ -330,7 +438,8 @@ def deliver(
             )
             return Delivery(delivered, len(pending) - index, refused, tuple(errors))
         sent_at = iso(clock())
-        channel = getattr(notifier, "posted_channel", None) or notifier.channel
+        channel = getattr(notifier, "posted_channel", None) or (channel if notifier.can_thread else None)
+        channel = channel or notifier.channel
         store.delivered(
             message,
             SentMessage(
@@ -351,14 +460,17 @@ def deliver(
     return Delivery(delivered, 0, refused, tuple(errors))
 
 
-def _thread_of(store: HistoryStore, message: OutboxMessage) -> str | None:
+def _thread_of(store: HistoryStore, message: OutboxMessage) -> tuple[str | None, str | None]:
+    """(channel, thread ts) a message goes to: its own channel, or its thread's."""
+    channel = message.payload.get("channel") or None
     if message.thread_message:
         sent = store.sent(message.thread_message)
-        return sent.ts if sent else None
+        return (sent.channel if sent else channel), (sent.ts if sent else None)
     if message.thread_finding:
         found = store.get(message.thread_finding)
-        return found.slack_ts if found else None
-    return None
+        if found and found.slack_ts:
+            return found.slack_channel or channel, found.slack_ts
+    return channel, None
 
 
 def _mark_resolved(

@@ -171,7 +171,11 @@ class SlackNotifier(ABC):
         self.secrets = target.secrets
 
     @abstractmethod
-    def post(self, message: SlackMessage, thread_ts: str | None = None) -> str | None: ...
+    def post(
+        self, message: SlackMessage, thread_ts: str | None = None, channel: str | None = None
+    ) -> str | None:
+        """Post; returns the message's ts when Slack gives one. `channel` (bot token only)
+        overrides the target's: a per-account channel, or the thread's."""
 
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
         raise DeliveryError("this Slack destination cannot edit messages", permanent=True)
@@ -202,9 +206,11 @@ class BotNotifier(SlackNotifier):
         )
         self.posted_channel: str | None = None
 
-    def post(self, message: SlackMessage, thread_ts: str | None = None) -> str | None:
+    def post(
+        self, message: SlackMessage, thread_ts: str | None = None, channel: str | None = None
+    ) -> str | None:
         arguments: dict[str, Any] = {
-            "channel": self.target.channel,
+            "channel": channel or self.target.channel,
             "text": message.text,
             "blocks": list(message.blocks),
             "unfurl_links": False,
@@ -213,7 +219,7 @@ class BotNotifier(SlackNotifier):
         if thread_ts:
             arguments["thread_ts"] = thread_ts
         response = self._call("chat.postMessage", self.client.chat_postMessage, arguments)
-        self.posted_channel = str(response.get("channel") or self.target.channel)
+        self.posted_channel = str(response.get("channel") or arguments["channel"])
         return str(response["ts"]) if response.get("ts") else None
 
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
@@ -245,7 +251,9 @@ class WebhookNotifier(SlackNotifier):
             retry_handlers=retry_handlers(),
         )
 
-    def post(self, message: SlackMessage, thread_ts: str | None = None) -> str | None:
+    def post(
+        self, message: SlackMessage, thread_ts: str | None = None, channel: str | None = None
+    ) -> str | None:
         try:
             response = self.client.send_dict({"text": message.text, "blocks": list(message.blocks)})
         except (SlackClientError, OSError) as exc:

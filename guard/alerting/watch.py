@@ -8,14 +8,24 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from guard.alerting.cycle import DEFAULT_REMIND_AFTER, CycleResult, parse_duration, run_cycle, scope_of
+from guard.alerting.cycle import (
+    DEFAULT_REMIND_AFTER,
+    CycleResult,
+    Routing,
+    parse_duration,
+    run_cycle,
+    scope_of,
+)
 from guard.alerting.history import DEFAULT_LOCK_WAIT, open_history
 from guard.alerting.slack import SlackTarget, make_notifier, redact
 from guard.aws import Clients
 from guard.errors import GuardError, InputError
 from guard.model import Report
+
+if TYPE_CHECKING:
+    from guard.config import Config
 
 log = logging.getLogger("guard.alerting.watch")
 
@@ -29,6 +39,7 @@ class AlertSettings:
     remind_after: timedelta = DEFAULT_REMIND_AFTER
     lock_wait: float = DEFAULT_LOCK_WAIT
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    channels: dict[str, str] = field(default_factory=dict)  # account id -> channel (guard.toml)
 
     @classmethod
     def from_options(
@@ -41,19 +52,38 @@ class AlertSettings:
         remind_after: str = "24h",
         lock_wait: float = DEFAULT_LOCK_WAIT,
         environ: dict[str, str] | None = None,
+        config: Config | None = None,
     ) -> AlertSettings:
+        """The flags first; guard.toml's `[history] store` and `[slack] channel` (and each
+        account's `slack_channel`) where a flag or its environment variable is not set."""
+        channels: dict[str, str] = {}
+        if config is not None:
+            history = history or config.history_store or None
+            slack_channel = slack_channel or config.slack_channel or None
+            channels = {a.id: a.slack_channel for a in config.accounts if a.slack_channel}
         target = None
         if notify == "slack":
             target = SlackTarget.from_options(slack_webhook, slack_token, slack_channel, environ)
         elif notify not in (None, "none"):
             raise InputError("--notify", f"unknown destination {notify!r}", "use --notify slack")
+        if channels and target is not None and not target.token:
+            log.warning(
+                "per-account slack_channel in %s needs a bot token: the webhook posts every "
+                "account to its own channel",
+                config.path if config else "guard.toml",
+            )
         return cls(
             history=history,
             target=target,
             remind_after=parse_duration(remind_after, "--remind-after"),
             lock_wait=lock_wait,
             secrets=tuple(target.secrets) if target else (),
+            channels=channels if target and target.token else {},
         )
+
+    @property
+    def routing(self) -> Routing:
+        return Routing(channels=dict(self.channels))
 
     def clean(self, text: str) -> str:
         return redact(text, self.secrets)
@@ -84,6 +114,7 @@ def alert_once(
             scope_of(states, regions),
             remind_after=settings.remind_after,
             lock_wait=settings.lock_wait,
+            routing=settings.routing,
         )
     finally:
         store.close()

@@ -9,15 +9,21 @@ import click
 from guard.aws import Clients
 from guard.cli.exits import EXIT_CLEAN
 from guard.cli.options import (
+    account_options,
     alert_settings,
+    attribution_options,
     format_option,
     history_option,
+    is_alerting,
+    live_rules_option,
+    load_rule_options,
     max_attempts_option,
     notify_options,
     region_option,
     state_option,
     state_source_options,
     take_alerting,
+    take_attribution,
 )
 from guard.errors import GuardError, InputError
 from guard.render import write_report
@@ -33,33 +39,51 @@ from guard.render import write_report
     help="Time between the start of one cycle and the next (e.g. 90s, 5m, 1h).",
 )
 @max_attempts_option()
+@live_rules_option
 @state_source_options
+@account_options
 @notify_options
+@attribution_options
 def watch(
-    states: tuple[str, ...], regions: tuple[str, ...], interval: str, max_attempts: int, **sources: Any
+    states: tuple[str, ...],
+    regions: tuple[str, ...],
+    interval: str,
+    max_attempts: int,
+    rule_dirs: tuple[str, ...] = (),
+    **sources: Any,
 ) -> int:
     """Scan on a loop and alert: the same cycle as `scan --notify`, every --interval.
 
-    Reads the same state sources as `scan` (--state, --tf-dir, --pulumi-stack,
-    --pulumi-state with --stack). Stops cleanly on SIGTERM or SIGINT (after the cycle
-    under way); a cycle that fails is logged and the loop goes on.
+    Reads the same state sources and accounts as `scan` (--state, --tf-dir,
+    --pulumi-stack, --pulumi-state with --stack, --config, --account), runs the same
+    --rules and says who made each change (--attribute, on by default with --notify
+    slack). Stops cleanly on SIGTERM or SIGINT (after the cycle under way); a cycle
+    that fails is logged and the loop goes on.
     """
     from guard.alerting.cycle import parse_duration
     from guard.alerting.watch import alert_once, watch_until_signalled
     from guard.pipeline.run import ScanOptions, command_line_sources, run_scan, scope_sources
 
     alerting = take_alerting(sources)
+    attribution = take_attribution(sources, is_alerting(alerting))
     every = parse_duration(interval, "--interval")
     if every.total_seconds() < 1:
         raise GuardError("--interval: must be at least 1s")
-    options = ScanOptions(states=states, regions=regions, max_attempts=max_attempts, **sources)
-    if not command_line_sources(options):  # checked once, not every cycle
+    options = ScanOptions(
+        states=states,
+        regions=regions,
+        max_attempts=max_attempts,
+        rules=load_rule_options(rule_dirs) if rule_dirs else None,
+        attribution=attribution,
+        **sources,
+    )
+    if not (options.config or options.accounts or command_line_sources(options)):  # once, not per cycle
         raise InputError(
             "guard watch",
             "no state to compare with",
-            "pass --state, --tf-dir, --pulumi-stack, or --pulumi-state with --stack",
+            "pass --state, --tf-dir, --pulumi-stack, --pulumi-state with --stack, or --config",
         )
-    settings = alert_settings(alerting)
+    settings = alert_settings(alerting, options.config)
     clients = Clients(max_attempts=max_attempts)
     scope = scope_sources(options)
 

@@ -12,6 +12,7 @@ from guard.render import formats
 
 if TYPE_CHECKING:
     from guard.alerting.watch import AlertSettings
+    from guard.enrich.attribution import AttributionSettings
     from guard.rules.loader import RuleSet
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -97,6 +98,15 @@ rules_option = click.option(
     multiple=True,
     type=click.Path(exists=True),
     help="A folder of YAML rules to add to the built-in pack. Repeat for several.",
+)
+
+
+live_rules_option = click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    help="Also run rules on live state: the built-in pack plus this folder of YAML rules "
+    "(`builtin` for the pack alone). Repeat for several folders.",
 )
 
 
@@ -193,6 +203,63 @@ account_options = _all(
     ),
 )
 
+ATTRIBUTION_OPTIONS = ("attribute", "since", "lookback_days", "trail_bucket", "trail_prefix")
+
+attribution_options = _all(
+    # Who made each change (docs/attribution.md): on by default when alerting.
+    click.option(
+        "--attribute/--no-attribute",
+        default=None,
+        envvar="GUARD_ATTRIBUTE",
+        help="Say who made each change, from CloudTrail (needs cloudtrail:LookupEvents; "
+        "docs/attribution.md). Default: on with --notify slack, off otherwise.",
+    ),
+    click.option(
+        "--since",
+        type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"]),
+        help="Attribution window start (UTC), e.g. the last clean scan. Default: --lookback-days ago.",
+    ),
+    click.option(
+        "--lookback-days",
+        type=click.IntRange(1, 90),
+        default=90,
+        show_default=True,
+        help="How far back attribution looks when --since is not given (CloudTrail keeps 90 days).",
+    ),
+    click.option(
+        "--trail-bucket",
+        help="Attribute from an (organisation) trail's log files in this S3 bucket instead of LookupEvents.",
+    ),
+    click.option(
+        "--trail-prefix",
+        default="AWSLogs/",
+        show_default=True,
+        help="Key prefix before the account id in --trail-bucket (an organisation trail: AWSLogs/o-xxxx/).",
+    ),
+)
+
+
+def take_attribution(options: dict[str, Any], alerting: bool) -> AttributionSettings | None:
+    """The attribution options, taken out of a command's keyword arguments: settings when on
+    (--attribute, --trail-bucket, or by default when the run alerts), else None."""
+    from guard.enrich.attribution import AttributionSettings
+
+    values = {name: options.pop(name) for name in ATTRIBUTION_OPTIONS}
+    wanted = values["attribute"]
+    if wanted is False or (wanted is None and not alerting and not values["trail_bucket"]):
+        return None
+    return AttributionSettings(
+        since=values["since"],
+        lookback_days=values["lookback_days"],
+        trail_bucket=values["trail_bucket"],
+        trail_prefix=values["trail_prefix"],
+    )
+
+
+def is_alerting(alerting: dict[str, Any]) -> bool:
+    return alerting.get("notify") == "slack"
+
+
 ALERT_OPTIONS = (
     "lock_wait",
     "remind_after",
@@ -254,7 +321,10 @@ def take_alerting(options: dict[str, Any]) -> dict[str, Any]:
     return {name: options.pop(name) for name in ALERT_OPTIONS}
 
 
-def alert_settings(alerting: dict[str, Any]) -> AlertSettings:
+def alert_settings(alerting: dict[str, Any], config_path: str = "") -> AlertSettings:
+    """The alerting flags, completed by guard.toml (history store, channels) when --config is given."""
     from guard.alerting.watch import AlertSettings
+    from guard.config import load_config
 
-    return AlertSettings.from_options(**alerting)
+    config = load_config(config_path) if config_path else None
+    return AlertSettings.from_options(**alerting, config=config)

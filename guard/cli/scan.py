@@ -11,7 +11,10 @@ from guard.cli.exits import EXIT_CLEAN, EXIT_DRIFT, EXIT_INCOMPLETE, exit_code
 from guard.cli.options import (
     account_options,
     alert_settings,
+    attribution_options,
     format_option,
+    is_alerting,
+    live_rules_option,
     load_rule_options,
     max_attempts_option,
     notify_options,
@@ -20,7 +23,9 @@ from guard.cli.options import (
     state_option,
     state_source_options,
     take_alerting,
+    take_attribution,
 )
+from guard.errors import InputError
 from guard.render import write_report
 
 
@@ -33,13 +38,7 @@ from guard.render import write_report
     help="Read every region enabled for the account (DescribeRegions; opted-in regions only).",
 )
 @max_attempts_option()
-@click.option(
-    "--rules",
-    "rule_dirs",
-    multiple=True,
-    help="Also run rules on live state: the built-in pack plus this folder of YAML rules "
-    "(`builtin` for the pack alone). Repeat for several folders.",
-)
+@live_rules_option
 @state_source_options
 @account_options
 @format_option(
@@ -49,35 +48,7 @@ from guard.render import write_report
 )
 @output_option
 @notify_options
-@click.option(
-    "--attribute/--no-attribute",
-    default=False,
-    envvar="GUARD_ATTRIBUTE",
-    show_default=True,
-    help="Say who made each change, from CloudTrail (needs cloudtrail:LookupEvents; docs/attribution.md).",
-)
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"]),
-    help="Attribution window start (UTC), e.g. the last clean scan. Default: --lookback-days ago.",
-)
-@click.option(
-    "--lookback-days",
-    type=click.IntRange(1, 90),
-    default=90,
-    show_default=True,
-    help="How far back attribution looks when --since is not given (CloudTrail keeps 90 days).",
-)
-@click.option(
-    "--trail-bucket",
-    help="Attribute from an (organisation) trail's log files in this S3 bucket instead of LookupEvents.",
-)
-@click.option(
-    "--trail-prefix",
-    default="AWSLogs/",
-    show_default=True,
-    help="Key prefix before the account id in --trail-bucket (an organisation trail: AWSLogs/o-xxxx/).",
-)
+@attribution_options
 def scan(
     states: tuple[str, ...],
     regions: tuple[str, ...],
@@ -86,11 +57,6 @@ def scan(
     output_format: str,
     output: str | None,
     rule_dirs: tuple[str, ...] = (),
-    attribute: bool = False,
-    since: Any = None,
-    lookback_days: int = 90,
-    trail_bucket: str | None = None,
-    trail_prefix: str = "AWSLogs/",
     **sources: Any,
 ) -> int:
     """Compare live AWS with Terraform state or Pulumi stacks and report every out-of-band edit.
@@ -99,16 +65,11 @@ def scan(
     read: a type, a region, a state or an account), 1 bad input.
     """
     from guard.alerting.watch import alert_once, describe_cycle
-    from guard.enrich.attribution import AttributionSettings
     from guard.live.regions import regions_to_read
     from guard.pipeline.run import ScanOptions, run_scan, scope_sources
 
     alerting = take_alerting(sources)
-    attribution = None
-    if attribute or trail_bucket:
-        attribution = AttributionSettings(
-            since=since, lookback_days=lookback_days, trail_bucket=trail_bucket, trail_prefix=trail_prefix
-        )
+    attribution = take_attribution(sources, is_alerting(alerting))
     regions = regions_to_read(regions, all_regions, Clients(max_attempts=max_attempts))
     options = ScanOptions(
         states=states,
@@ -118,11 +79,11 @@ def scan(
         attribution=attribution,
         **sources,
     )
-    if alerting["notify"] in (None, "none") and not alerting["history"]:
+    settings = alert_settings(alerting, options.config)
+    if settings.target is None and not settings.history:
         report = run_scan(options)
         write_report("scan", output_format, report, output)
         return exit_code(report)
-    settings = alert_settings(alerting)
     clients = Clients(max_attempts=max_attempts)
     result = alert_once(
         scope_sources(options), regions, clients, settings, scan_once=lambda: run_scan(options)
@@ -133,29 +94,68 @@ def scan(
 
 
 @click.command("on-event")
-@state_option(required=True)
+@state_option()
+@region_option("Only events in these regions (global services always); the same as the scheduled scan's.")
 @click.option(
     "--event",
     "event_path",
     default="-",
     show_default=True,
-    help="File holding the EventBridge event (or CloudTrail record); - reads standard input.",
+    help="File holding the EventBridge event (or CloudTrail record, or an SQS batch of events); "
+    "- reads standard input.",
 )
+@max_attempts_option()
+@live_rules_option
+@state_source_options
+@account_options
 @format_option("event", "console; json (docs/json-schema.md, one report per event).")
 @output_option
-def on_event(states: tuple[str, ...], event_path: str, output_format: str, output: str | None) -> int:
-    """Check the one resource a CloudTrail event touched against state, seconds after the change.
+@notify_options
+def on_event(
+    states: tuple[str, ...],
+    regions: tuple[str, ...],
+    event_path: str,
+    max_attempts: int,
+    output_format: str,
+    output: str | None,
+    rule_dirs: tuple[str, ...] = (),
+    **sources: Any,
+) -> int:
+    """Check the resource a CloudTrail event touched against state, seconds after the change.
 
     Read-only calls, failed calls and resources in no state are ignored without any AWS
-    call. Exit codes: 0 nothing drifted (or ignored), 2 drift, 3 the resource could not
-    be read, 1 bad input.
+    call. With --notify slack (and --history), findings are recorded and posted exactly
+    as `scan --notify slack` with the same state flags and regions would: one finding is
+    one message whichever of the two sees it first (docs/event-driven.md). Exit codes:
+    0 nothing drifted (or ignored), 2 drift, 3 the resource could not be read, 1 bad input.
     """
+    from guard.alerting.events import alert_events
     from guard.pipeline.on_event import check_events, read_event_file
+    from guard.pipeline.run import ScanOptions, command_line_sources, scope_sources
 
+    alerting = take_alerting(sources)
+    options = ScanOptions(
+        states=states,
+        regions=regions,
+        max_attempts=max_attempts,
+        rules=load_rule_options(rule_dirs) if rule_dirs else None,
+        **sources,
+    )
+    if not (options.config or options.accounts or command_line_sources(options)):
+        raise InputError(
+            "guard on-event",
+            "no state to compare with",
+            "pass --state, --tf-dir, --pulumi-stack, --pulumi-state with --stack, or --config",
+        )
+    settings = alert_settings(alerting, options.config)
     document = read_event_file(event_path)
     source = "standard input" if event_path == "-" else event_path
-    outcomes = check_events(document, states, Clients(), source=source)
+    outcomes = check_events(document, options, Clients(max_attempts=max_attempts), source=source)
     write_report("event", output_format, outcomes, output)
+    if settings.target is not None or settings.history:
+        alerts = alert_events(outcomes, scope_sources(options), regions, settings)
+        if alerts.results:
+            click.echo(f"guard: alerts: {settings.clean(alerts.describe())}", err=True)
     statuses = {outcome.status for outcome in outcomes}
     if "incomplete" in statuses:
         return EXIT_INCOMPLETE

@@ -20,6 +20,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
+from guard.config import load_config
 from guard.enrich.attribution import actor_from_record
 from guard.errors import InputError
 from guard.live import REGISTRY
@@ -27,10 +28,11 @@ from guard.live.collector import LiveInventory, read_live
 from guard.live.events import touched
 from guard.live.types import Registry, ResourceType
 from guard.model import NotChecked, Report, Resource
-from guard.pipeline.run import read_states
+from guard.pipeline.accounts import Target, assumed_session, known_types
+from guard.pipeline.run import ScanOptions, build_targets, command_line_sources
 from guard.pipeline.scan import PassOptions, run_pass
 from guard.rules.loader import RuleSet
-from guard.state.sources import Loaded
+from guard.state.sources import Loaded, StateSource, load_sources
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class EventOutcome:
     reason: str
     targets: tuple[str, ...] = ()
     report: Report | None = None
+    # (type, id) of everything the narrow read compared: what a clean answer may resolve.
+    looked_at: tuple[tuple[str, str], ...] = ()
 
 
 # --- reading the event ----------------------------------------------------------------
@@ -68,7 +72,10 @@ def records_in(document: Any, source: str = "the event") -> list[dict[str, Any]]
             )
         return [detail]
     if isinstance(document.get("Records"), list):
-        return [record for record in document["Records"] if isinstance(record, dict)]
+        items = [record for record in document["Records"] if isinstance(record, dict)]
+        if items and all(item.get("eventSource") == "aws:sqs" for item in items):
+            return [record for item in items for record in records_in(_sqs_body(item, source), source)]
+        return items
     if "eventName" in document:
         return [document]
     raise InputError(
@@ -76,6 +83,18 @@ def records_in(document: Any, source: str = "the event") -> list[dict[str, Any]]
         "has no CloudTrail record (no `detail`, `Records` or `eventName`)",
         "pass the event as EventBridge delivers it",
     )
+
+
+def _sqs_body(message: dict[str, Any], source: str) -> Any:
+    """An SQS message's body: the EventBridge event the queue was sent (a JSON string)."""
+    body = message.get("body")
+    try:
+        return json.loads(body) if isinstance(body, str) else body
+    except json.JSONDecodeError:
+        where = f"{source}: SQS message {message.get('messageId') or '?'}"
+        raise InputError(
+            where, "has a body that is not JSON", "send EventBridge events to the queue"
+        ) from None
 
 
 def read_event_file(path: str) -> Any:
@@ -179,15 +198,81 @@ def _subjects(declaration: ResourceType, by: str, scope: Scope) -> list[Resource
 # --- one event, end to end ----------------------------------------------------------
 
 
+@dataclass
+class _Account:
+    """Where one account's events are checked: its clients and its declared state (read once)."""
+
+    clients: Clients
+    sources: Sequence[StateSource]
+    regions: tuple[str, ...] = ()
+    loaded: Loaded | None = None
+
+    def declared(self, registry: Registry) -> Loaded:
+        if self.loaded is None:
+            self.loaded = load_sources(self.sources, self.clients.session, known_types(registry))
+        return self.loaded
+
+
+class _Accounts:
+    """The accounts an event may come from: the current credentials, or guard.toml's / --account's
+    targets, each assumed only when one of its events needs a read."""
+
+    def __init__(self, options: ScanOptions, clients: Clients) -> None:
+        self.options = options
+        self.clients = clients
+        self.targets: list[Target] | None = None
+        self.seen: dict[str, _Account | str] = {}
+        self.current: _Account | None = None
+        if not (options.config or options.accounts):
+            self.current = _Account(clients, command_line_sources(options), options.regions)
+        else:
+            config = load_config(options.config) if options.config else None
+            self.targets = build_targets(options, config)
+            self.session_name = options.session_name or (config.session_name if config else "change-guard")
+
+    def for_event(self, event_account: str | None) -> _Account | str:
+        """The account's checker, or why the event is not this run's."""
+        if self.current is not None:
+            return self.current
+        assert self.targets is not None
+        key = str(event_account or "")
+        if key in self.seen:
+            return self.seen[key]
+        target = next((t for t in self.targets if t.account_id == key), None)
+        answer: _Account | str
+        if target is None:
+            answer = f"account {key or '?'} is not one this run checks (--config / --account)"
+        else:
+            try:
+                session = (
+                    assumed_session(self.clients.session, target, self.session_name)
+                    if target.role_arn
+                    else self.clients.session
+                )
+            except (ClientError, BotoCoreError) as exc:
+                answer = f"cannot assume {target.role_arn}: {short_error(exc)}"
+            else:
+                answer = _Account(Clients(session, max_attempts=self.options.max_attempts), target.sources)
+                answer.regions = target.regions
+                answer.loaded = load_sources(target.sources, self.clients.session, known_types(REGISTRY))
+        self.seen[key] = answer
+        return answer
+
+
 def check_events(
     document: Any,
-    state_paths: Sequence[str],
+    states: Sequence[str] | ScanOptions,
     clients: Clients,
     registry: Registry = REGISTRY,
     source: str = "the event",
     rules: RuleSet | None = None,
 ) -> list[EventOutcome]:
-    loaded: Loaded | None = None
+    """Every CloudTrail record in `document`, each checked against the declared state that
+    `states` names (Terraform state paths, or a scan's whole set of options: Pulumi, --tf-dir,
+    guard.toml accounts)."""
+    options = states if isinstance(states, ScanOptions) else ScanOptions(states=tuple(states))
+    rules = rules if rules is not None else options.rules
+    accounts: _Accounts | None = None
     outcomes = []
     for record in records_in(document, source):
         event_id = str(record.get("eventID") or "")
@@ -204,10 +289,28 @@ def check_events(
             reason = f"guard does not follow {record.get('eventSource') or '?'} {name}"
             outcomes.append(EventOutcome(event_id, name, "ignored", reason))
             continue
-        if loaded is None:
-            loaded = read_states(state_paths, clients.session, registry)
-        outcomes.append(_check_one(record, targets, loaded, clients, registry, rules))
+        region = str(record.get("awsRegion") or clients.default_region() or "us-east-1")
+        accounts = accounts or _Accounts(options, clients)
+        account = accounts.for_event(_event_account(record))
+        if isinstance(account, str):
+            outcomes.append(EventOutcome(event_id, name, "ignored", account))
+            continue
+        regional = any(not registry.types[t].global_service for t, _ in targets if t in registry.types)
+        if regional and account.regions and region not in account.regions:
+            outcomes.append(EventOutcome(event_id, name, "ignored", _outside(region, account.regions)))
+            continue
+        loaded = account.declared(registry)
+        outcomes.append(_check_one(record, targets, loaded, account.clients, registry, rules))
     return outcomes
+
+
+def _outside(region: str, regions: Sequence[str]) -> str:
+    return f"the event is in {region}, outside the regions this run reads ({', '.join(regions)})"
+
+
+def _event_account(record: dict[str, Any]) -> str | None:
+    account = record.get("recipientAccountId") or (record.get("userIdentity") or {}).get("accountId")
+    return str(account) if account else None
 
 
 def _check_one(
@@ -227,8 +330,8 @@ def _check_one(
         reason = f"{', '.join(names)} in {region} is in no state given"
         return EventOutcome(event_id, name, "ignored", reason, names)
     account = clients.account_id(region)
-    event_account = record.get("recipientAccountId") or (record.get("userIdentity") or {}).get("accountId")
-    if event_account and str(event_account) != account:
+    event_account = _event_account(record)
+    if event_account and event_account != account:
         reason = f"the event is from account {event_account}, but these credentials read account {account}"
         return EventOutcome(event_id, name, "ignored", reason, names)
 
@@ -243,6 +346,8 @@ def _check_one(
     )
     live = read_scope(clients, account, region, scope, registry)
     report = run_pass(scope.desired, live, clients, registry, options)
+    looked_at = {(r.type, r.id) for r in [*scope.desired, *live.resources]}
+    looked_at |= {(t, i) for t, i in targets}
     findings = report.findings
     if not report.complete:
         status, reason = "incomplete", "the touched resource could not be read"
@@ -250,4 +355,4 @@ def _check_one(
         status, reason = "drift", f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
     else:
         status, reason = "clean", "matches the state"
-    return EventOutcome(event_id, name, status, reason, names, report)
+    return EventOutcome(event_id, name, status, reason, names, report, tuple(sorted(looked_at)))

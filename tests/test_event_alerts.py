@@ -1,0 +1,290 @@
+"""Alerts from CloudTrail events share one history with scheduled scans: one finding, one message."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from guard.demo import build_web_estate, delete_https_rule
+from tests.cloudtrail_shapes import (
+    describe_security_groups,
+    eventbridge,
+    record,
+    revoke_ingress_by_permission,
+    revoke_ingress_by_rule_id,
+    sso_console_identity,
+)
+from tests.slackapi import SlackApi
+
+REGION = "us-east-1"
+TOKEN = "xoxb-1111-2222-tokenSECRETvalue"
+
+
+@pytest.fixture
+def slack(httpserver, monkeypatch):
+    api = SlackApi(httpserver).start()
+    monkeypatch.setenv("GUARD_SLACK_API_URL", api.api_url)
+    for name in ("SLACK_BOT_TOKEN", "GUARD_SLACK_WEBHOOK_URL", "GUARD_SLACK_CHANNEL", "GUARD_HISTORY"):
+        monkeypatch.delenv(name, raising=False)
+    return api
+
+
+@pytest.fixture
+def estate(aws: boto3.Session, tmp_path: Path):
+    built = build_web_estate(aws, REGION)
+    return aws, built, built.state.write(tmp_path / "terraform.tfstate")
+
+
+def _alerting(history: Path) -> list[Any]:
+    return ["--notify", "slack", "--slack-token", TOKEN, "--slack-channel", "#alerts", "--history", history]
+
+
+def _scan(state: Path, history: Path) -> list[Any]:
+    return ["scan", "--state", state, "--region", REGION, "--no-attribute", *_alerting(history)]
+
+
+def _on_event(state: Path, history: Path, event_file: Path) -> list[Any]:
+    return ["on-event", "--state", state, "--region", REGION, "--event", event_file, *_alerting(history)]
+
+
+def _write(tmp_path: Path, event: dict[str, Any], name: str = "event.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(event), encoding="utf-8")
+    return path
+
+
+def _rule_id(session: boto3.Session, group_id: str, port: int) -> str:
+    rules = session.client("ec2", region_name=REGION).describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [group_id]}]
+    )["SecurityGroupRules"]
+    return next(r["SecurityGroupRuleId"] for r in rules if not r["IsEgress"] and r.get("FromPort") == port)
+
+
+def _restore_https(session: boto3.Session, group_id: str) -> None:
+    session.client("ec2", region_name=REGION).authorize_security_group_ingress(
+        GroupId=group_id,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS from anywhere"}],
+            }
+        ],
+    )
+
+
+def _authorize_https(group_id: str) -> dict[str, Any]:
+    return record(
+        "AuthorizeSecurityGroupIngress",
+        sso_console_identity(),
+        {"groupId": group_id, "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 443}]}},
+        {"requestId": "5d6e7f80-9123-4456-b789-0a1b2c3d4e5f", "_return": True},
+        event_id="ev-fix-1",
+    )
+
+
+def test_an_event_alerts_once_and_the_next_scan_resolves_it_in_the_thread(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    rule_id = _rule_id(session, built.lb_group_id, 443)
+    delete_https_rule(session, built.lb_group_id, REGION)
+    event = _write(
+        tmp_path,
+        eventbridge(revoke_ingress_by_rule_id(built.lb_group_id, rule_id, event_id="ev-1", console=True)),
+    )
+
+    result = guard(*_on_event(state, history, event))
+
+    assert result.code == 2, result.err
+    assert "guard: alerts: 1 new" in result.err
+    [alert] = slack.messages()
+    assert alert["channel"] == "#alerts"
+    text = json.dumps(alert["blocks"])
+    assert "module.edge.aws_security_group.lb lost ingress tcp/443 from 0.0.0.0/0" in text
+    assert "alice@example.com" in text  # who: from the event itself
+    assert "aws ec2 authorize-security-group-ingress" in text  # the way back
+
+    # The scheduled scan sees the same finding: nothing new is posted.
+    assert guard(*_scan(state, history)).code == 2
+    assert len(slack.messages()) == 1
+
+    # Put back by hand: the scan says so in the alert's thread and marks the alert.
+    _restore_https(session, built.lb_group_id)
+    assert guard(*_scan(state, history)).code == 0
+    _alert_again, resolved = slack.messages()
+    assert resolved["thread_ts"] == "1700000001.000100" and resolved["text"] == "Resolved"
+    assert len(slack.messages("chat.update")) == 1
+
+
+def test_a_scan_first_then_the_late_event_posts_nothing_new(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    delete_https_rule(session, built.lb_group_id, REGION)
+    assert guard(*_scan(state, history)).code == 2
+    event = _write(
+        tmp_path,
+        eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-2")),
+    )
+
+    result = guard(*_on_event(state, history, event))
+
+    assert result.code == 2, result.err
+    assert len(slack.messages()) == 1
+
+
+def test_the_fixing_event_resolves_in_the_thread(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    delete_https_rule(session, built.lb_group_id, REGION)
+    revoke = _write(
+        tmp_path,
+        eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-2")),
+    )
+    assert guard(*_on_event(state, history, revoke)).code == 2
+
+    _restore_https(session, built.lb_group_id)
+    fix = _write(tmp_path, eventbridge(_authorize_https(built.lb_group_id)), "fix.json")
+    result = guard(*_on_event(state, history, fix))
+
+    assert result.code == 0, result.err
+    _alert, resolved = slack.messages()
+    assert resolved["thread_ts"] == "1700000001.000100"
+    assert "lost ingress tcp/443" in json.dumps(resolved["blocks"])
+    listed = guard("history", "--history", history, "--format", "json").json()
+    assert listed["open"] == [] and len(listed["resolved"]) == 1
+
+
+def test_slack_down_during_an_event_loses_nothing_and_sends_once(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    delete_https_rule(session, built.lb_group_id, REGION)
+    event = _write(
+        tmp_path,
+        eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-2")),
+    )
+    slack.down = True
+
+    result = guard(*_on_event(state, history, event))
+
+    assert result.code == 2, result.err
+    assert "1 kept in the outbox" in result.err
+    assert slack.messages() == []
+    slack.down = False
+    # The next run of the same scope (here the scheduled scan) sends it, once.
+    assert guard(*_scan(state, history)).code == 2
+    assert guard(*_scan(state, history)).code == 2
+    [alert] = slack.messages()
+    assert "lost ingress tcp/443" in json.dumps(alert["blocks"])
+
+
+def test_an_ignored_event_touches_neither_history_nor_slack(guard, slack, estate, tmp_path):
+    _session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    event = _write(tmp_path, eventbridge(describe_security_groups(built.lb_group_id, event_id="ev-3")))
+
+    result = guard(*_on_event(state, history, event))
+
+    assert result.code == 0, result.err
+    assert not history.exists()
+    assert slack.requests == 0
+
+
+def test_findings_recorded_without_notify_are_posted_by_the_first_run_that_notifies(
+    guard, slack, estate, tmp_path, monkeypatch
+):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    delete_https_rule(session, built.lb_group_id, REGION)
+    monkeypatch.setenv("GUARD_HISTORY", str(history))
+    assert guard("scan", "--state", state, "--region", REGION).code == 2  # records, posts nothing
+    assert slack.requests == 0
+
+    assert guard(*_scan(state, history)).code == 2
+    assert guard(*_scan(state, history)).code == 2
+
+    [alert] = slack.messages()
+    assert "lost ingress tcp/443" in json.dumps(alert["blocks"])
+
+
+def test_a_reminder_is_a_reply_in_the_alert_thread(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    delete_https_rule(session, built.lb_group_id, REGION)
+    assert guard(*_scan(state, history)).code == 2
+    with sqlite3.connect(history) as db:  # the alert went out two days ago
+        db.execute("UPDATE findings SET notified_at = '2020-01-01T00:00:00+00:00'")
+
+    assert guard(*_scan(state, history)).code == 2
+
+    _alert, reminder = slack.messages()
+    assert reminder["thread_ts"] == "1700000001.000100"
+    assert reminder["text"] == "Still open"
+    assert "lost ingress tcp/443" in json.dumps(reminder["blocks"])
+
+
+def test_a_webhook_reminder_names_the_alert_it_follows(guard, slack, estate, tmp_path, monkeypatch):
+    session, built, state = estate
+    history = tmp_path / "h.sqlite3"
+    monkeypatch.setenv("GUARD_SLACK_WEBHOOK_URL", slack.webhook_url)
+    args = ["scan", "--state", state, "--region", REGION, "--notify", "slack", "--history", history]
+    delete_https_rule(session, built.lb_group_id, REGION)
+    assert guard(*args).code == 2
+    with sqlite3.connect(history) as db:
+        db.execute("UPDATE findings SET notified_at = '2020-01-01T00:00:00+00:00'")
+
+    assert guard(*args).code == 2
+
+    _alert, reminder = slack.messages("webhook")
+    assert reminder["text"] == "Still open: 1 out-of-band edit"
+    assert "alerted 2020-01-01T00:00:00+00:00" in json.dumps(reminder["blocks"])
+
+
+def test_guard_toml_sets_the_history_store_and_each_accounts_channel(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    history = tmp_path / "from-config.sqlite3"
+    account = session.client("sts", region_name=REGION).get_caller_identity()["Account"]
+    config = tmp_path / "guard.toml"
+    config.write_text(
+        f"""
+[defaults]
+regions = ["{REGION}"]
+
+[history]
+store = "{history}"
+
+[slack]
+channel = "#everything-else"
+
+[[accounts]]
+id = "{account}"
+name = "web"
+states = ["{state}"]
+slack_channel = "#team-web"
+""",
+        encoding="utf-8",
+    )
+    delete_https_rule(session, built.lb_group_id, REGION)
+
+    args = ["scan", "--config", config, "--no-attribute", "--notify", "slack", "--slack-token", TOKEN]
+    result = guard(*args)
+
+    assert result.code == 2, result.err
+    [alert] = slack.messages()
+    assert alert["channel"] == "#team-web"
+    assert history.exists()
+    # The same edit through the event path, with the same config: no second message.
+    event = _write(
+        tmp_path,
+        eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-2")),
+    )
+    again = guard(
+        "on-event", "--config", config, "--event", event, "--notify", "slack", "--slack-token", TOKEN
+    )
+    assert again.code == 2, again.err
+    assert len(slack.messages()) == 1
