@@ -288,3 +288,70 @@ slack_channel = "#team-web"
     )
     assert again.code == 2, again.err
     assert len(slack.messages()) == 1
+
+
+def _sqs(message_id: str, body: Any) -> dict[str, Any]:
+    """One message of an SQS batch as Lambda delivers it (the EventBridge event as the body)."""
+    return {
+        "messageId": message_id,
+        "receiptHandle": f"AQEB{message_id}==",
+        "body": body if isinstance(body, str) else json.dumps(body),
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "1733140000000",
+            "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+            "ApproximateFirstReceiveTimestamp": "1733140000100",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:guard-events",
+        "awsRegion": REGION,
+    }
+
+
+def test_the_lambda_entries_share_one_history_through_sqs_and_the_schedule(aws, estate, slack, tmp_path):
+    from guard.alerting.lambda_handler import event_handler, handler
+    from tests.test_history import TABLE, create_table
+
+    session, built, state = estate
+    create_table(aws, built.state)  # the history table is declared with the estate
+    state = built.state.write(state)
+    environ = {
+        "GUARD_STATE": str(state),
+        "GUARD_REGIONS": REGION,
+        "GUARD_HISTORY": f"dynamodb://{TABLE}",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "GUARD_SLACK_CHANNEL": "#alerts",
+        "GUARD_SLACK_API_URL": slack.api_url,
+        "GUARD_ATTRIBUTE": "false",
+    }
+    delete_https_rule(session, built.lb_group_id, REGION)
+    batch = {
+        "Records": [
+            _sqs("m-1", eventbridge(describe_security_groups(built.lb_group_id, event_id="ev-read"))),
+            _sqs("m-2", "{not json"),
+            _sqs(
+                "m-3",
+                eventbridge(revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="e")),
+            ),
+        ]
+    }
+
+    answer = event_handler(batch, None, environ)
+
+    assert answer["batchItemFailures"] == [{"itemIdentifier": "m-2"}]  # retried, then the DLQ keeps it
+    assert answer["new"] == 1
+    assert [o["status"] for o in answer["outcomes"]] == ["ignored", "drift"]
+    [alert] = slack.messages()
+    assert "lost ingress tcp/443" in json.dumps(alert["blocks"])
+    assert TOKEN not in json.dumps(answer)
+
+    # The schedule sees it too: nothing new; once fixed, "resolved" goes into the event's thread.
+    scheduled = {"detail-type": "Scheduled Event", "source": "aws.events", "time": "2026-12-02T10:00:00Z"}
+    assert handler(scheduled, None, environ)["new"] == 0
+    _restore_https(session, built.lb_group_id)
+    summary = handler(scheduled, None, environ)
+    assert summary["resolved"] == 1 and summary["status"] == "complete"
+    _alert, resolved = slack.messages()
+    assert resolved["thread_ts"] == "1700000001.000100"

@@ -191,10 +191,11 @@ def test_event_from_standard_input_and_a_failed_call(aws, estate, guard, tmp_pat
     assert "the call failed (Client.UnauthorizedOperation)" in " ".join(result.out.split())
 
 
-def test_event_lambda_handler_takes_the_same_event(aws, estate, monkeypatch):
+def test_event_lambda_handler_takes_the_same_event(aws, estate, monkeypatch, tmp_path):
     built, state = estate
     delete_https_rule(aws, built.lb_group_id, REGION)
     monkeypatch.setenv("GUARD_STATE", str(state))
+    monkeypatch.setenv("GUARD_HISTORY", str(tmp_path / "history.sqlite3"))
     event = eventbridge(
         revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-lambda-8")
     )

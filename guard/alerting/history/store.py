@@ -259,6 +259,8 @@ def outbox_from_row(row: dict[str, Any]) -> OutboxMessage:
 
 def sent_from_row(row: dict[str, Any]) -> SentMessage:
     values = _pick(SentMessage, row)
+    for optional in ("ts", "thread_ts"):  # DynamoDB items leave out what was None
+        values.setdefault(optional, None)
     values["payload"] = json.loads(values.get("payload") or "{}")
     values["fingerprints"] = tuple(json.loads(values.get("fingerprints") or "[]"))
     return SentMessage(**values)
