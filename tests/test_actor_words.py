@@ -278,3 +278,34 @@ def test_the_schema_and_the_json_doc_list_every_actor_field():
     doc = (DOCS / "json-schema.md").read_text().split("## The actor", 1)[1]
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.MULTILINE))
     assert documented == fields
+
+
+def test_an_sso_session_is_always_its_user_even_when_the_name_looks_like_a_machines():
+    actor = actor_from_record(
+        revoke_ingress_by_rule_id(GROUP, "sgr-1", identity=sso_console_identity("100234"), event_id="e")
+    )
+    assert (actor.person, actor.permission_set) == ("100234", "AdministratorAccess")
+
+
+def test_a_federated_user_is_named_as_one():
+    identity = {
+        "type": "FederatedUser",
+        "principalId": f"{ACCOUNT}:frank",
+        "arn": f"arn:aws:sts::{ACCOUNT}:federated-user/frank",
+        "accountId": ACCOUNT,
+        "accessKeyId": "ASIA3EXAMPLEFEDKEY12",
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "IAMUser",
+                "principalId": "AIDA3EXAMPLEBROKER1",
+                "arn": f"arn:aws:iam::{ACCOUNT}:user/sso-broker",
+                "accountId": ACCOUNT,
+                "userName": "sso-broker",
+            },
+            "attributes": {"creationDate": "2024-05-02T08:00:00Z", "mfaAuthenticated": "false"},
+        },
+    }
+    actor = actor_from_record(record("CreateTags", identity, {}, event_id="e", agent=BOTO3_AGENT))
+    assert describe_actor(actor).startswith(
+        "federated user frank, with an AWS SDK (Boto3 1.34.69) without MFA, "
+    )

@@ -20,7 +20,14 @@ from guard.enrich.attribution import actor_from_record
 from guard.enrich.finish import finish_report
 from guard.model import Drift, DriftKind, Report
 from guard.render.slack import Alert, actor_emails, alert_messages, limit_violations, who_line
-from tests.cloudtrail_shapes import ACCOUNT, CONSOLE_AGENT, record, revoke_ingress_by_rule_id, root_identity
+from tests.cloudtrail_shapes import (
+    ACCOUNT,
+    CONSOLE_AGENT,
+    iam_user_identity,
+    record,
+    revoke_ingress_by_rule_id,
+    root_identity,
+)
 from tests.cloudtrail_shapes import sso_console_identity as sso
 from tests.slackapi import SlackApi
 
@@ -198,3 +205,13 @@ def test_who_line_puts_the_mention_beside_the_name_and_flags_root():
     rec = record("DeleteSecurityGroup", root_identity(), {"groupId": GROUP}, event_id="ev-root", console=True)
     root_actor = actor_from_record(rec)
     assert who_line(root_actor).startswith(f"*Who:* :rotating_light: {root_actor.who}")
+
+
+def test_an_iam_user_named_by_email_is_mentioned_beside_the_name(slack):
+    slack.people = {"dave@example.com": "U0DAVE"}
+    user = alert(iam_user_identity("dave@example.com"), "ev-dave")
+    post(bot(slack), [user])
+    [line] = posted_who(slack)
+    assert line.startswith(
+        "*Who:* IAM user dave@example.com (<@U0DAVE>) (access key AKIA…2345), in the AWS console"
+    )

@@ -422,12 +422,12 @@ def _person(identity: dict[str, Any], via: str) -> str | None:
             return None
         if context.get("sourceIdentity"):
             return str(context["sourceIdentity"])
-        role = (context.get("sessionIssuer") or {}).get("userName") or ""
+        role = str((context.get("sessionIssuer") or {}).get("userName") or "")
         session = str(identity.get("arn") or "").rsplit("/", 1)[-1]
+        if role.startswith(_SSO_ROLE):  # Identity Center always names the session after its user
+            return session or None
         human = session and not _MACHINE_SESSION.match(session)
-        if human and (role.startswith(_SSO_ROLE) or "@" in session or via == "console"):
-            return session
-        return None
+        return session if human and ("@" in session or via == "console") else None
     if kind == "IAMUser":
         return identity.get("userName") or None
     if kind == "FederatedUser":
@@ -493,6 +493,10 @@ def identity_words(actor: Actor) -> str:
     if kind == "IAMUser" and actor.person:
         key = actor.access_key or ""
         return f"IAM user {actor.person}" + (f" (access key {key})" if key.startswith("AKIA") else "")
+    if kind == "FederatedUser" and actor.person:  # GetFederationToken
+        return f"federated user {actor.person}"
+    if kind == "IdentityCenterUser" and actor.person:
+        return f"Identity Center user {actor.person}"
     if kind == "AssumedRole" and actor.role_name:
         if actor.who.endswith(".amazonaws.com") and actor.person is None:
             return f"{actor.who} (service-linked role {actor.role_name})"

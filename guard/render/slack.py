@@ -192,7 +192,7 @@ def who_line(actor: Actor, mentions: Mentions | None = None) -> str:
     if user:
         name = escape(actor.email or "")
         mention = f"<@{user}>"
-        text = f"{name} ({mention}){text[len(name) :]}" if text.startswith(name) else f"{text} · {mention}"
+        text = text.replace(name, f"{name} ({mention})", 1) if name in text else f"{text} · {mention}"
     flag = ":rotating_light: " if actor.identity_type == "Root" else ""
     return f"*Who:* {flag}{text}"
 
