@@ -295,7 +295,7 @@ def names_in(record: dict[str, Any]) -> set[str]:
 
 _EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[A-Za-z]{2,}$")
 _SSO_PERMISSION_SET = re.compile(r"^AWSReservedSSO_(.+)_[0-9a-f]{16}$")
-# The tool in a user agent, most specific first: (channel, product token, how it is named).
+# The tool a channel's user agent names: (channel, its product token, what to call it; "": the token).
 _CLIENTS: tuple[tuple[ChangedVia, re.Pattern[str], str], ...] = (
     ("pulumi", re.compile(r"\bPulumi-?Aws(?:Native)?/(\S+)", re.IGNORECASE), "pulumi-aws"),
     ("opentofu", re.compile(r"\bOpenTofu/(\S+)", re.IGNORECASE), "OpenTofu"),
