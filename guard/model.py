@@ -62,7 +62,9 @@ class AwsCall:
 # A way back: the direct AWS reversal, the IaC command (terraform/pulumi), an import block, a delete, by hand.
 RollbackKind = Literal["aws", "iac", "import", "delete", "manual"]
 # How a change was made, read from CloudTrail's user agent and identity.
-ChangedVia = Literal["console", "cli", "terraform", "pulumi", "sdk", "aws-service", "unknown"]
+ChangedVia = Literal[
+    "console", "cli", "terraform", "opentofu", "pulumi", "cloudformation", "sdk", "aws-service", "unknown"
+]
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,16 @@ class Actor:
     event_source: str | None = None  # e.g. ec2.amazonaws.com
     region: str | None = None
     described: str = ""  # the actor in one sentence, filled once by enrichment for every renderer
+    # What a person recognises, resolved from userIdentity and userAgent (None: the record does not say).
+    person: str | None = None  # the human: SSO user, IAM user, console or source-identity session
+    email: str | None = None  # the person's e-mail address, when their name is one (Slack looks it up)
+    role_name: str | None = None  # the assumed role (sessionContext.sessionIssuer.userName)
+    session_name: str | None = None  # the role session's name (the last part of the assumed-role ARN)
+    permission_set: str | None = None  # IAM Identity Center: AWSReservedSSO_<permission set>_<hash>
+    access_key: str | None = None  # "AKIA…2345": the key's kind and last 4 characters, never the whole id
+    mfa: bool | None = None  # userIdentity.sessionContext.attributes.mfaAuthenticated
+    invoked_by: str | None = None  # the AWS service that made the call for the principal
+    client: str | None = None  # the tool from the user agent, with its version: "Terraform 1.7.5"
 
 
 @dataclass(frozen=True)

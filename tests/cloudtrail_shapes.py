@@ -18,9 +18,31 @@ CLI_AGENT = (
     "md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off "
     "md/command#ec2.modify-instance-attribute"
 )
+# terraform-provider-aws v5 (aws-sdk-go-v2); v4 ended in `aws-sdk-go/1.44.261 (go1.19.9; linux; amd64)`.
+TERRAFORM_AGENT = (
+    "APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.40.0 "
+    "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.25.3 os/linux "
+    "lang/go#1.21.8 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.150.0"
+)
+PULUMI_AGENT = (
+    "APN/1.0 Pulumi/1.0 Pulumi-Aws/6.22.0 (+https://www.pulumi.com) aws-sdk-go-v2/1.24.1 os/linux "
+    "lang/go#1.21.6 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.142.0"
+)
+# OpenTofu names itself only in its S3 backend; its AWS provider sends Terraform/<tofu version>.
+OPENTOFU_AGENT = (
+    "aws-sdk-go-v2/1.36.3 ua/2.1 os/linux lang/go#1.22.12 md/GOOS#linux md/GOARCH#amd64 "
+    "api/s3#1.79.2 m/Z,e APN/1.0 OpenTofu-S3-Backend/1.0 OpenTofu/1.10.1"
+)
+BOTO3_AGENT = (
+    "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.10.213 md/arch#x86_64 lang/python#3.11.8 "
+    "md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69"
+)
+CONSOLE_AGENT = "AWS Internal"
+CLOUDFORMATION = "cloudformation.amazonaws.com"
+GITHUB_OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 
 
-def sso_console_identity(user: str = "alice@example.com") -> dict[str, Any]:
+def sso_console_identity(user: str = "alice@example.com", mfa: bool = False) -> dict[str, Any]:
     return {
         "type": "AssumedRole",
         "principalId": f"AROA3EXAMPLEROLEID:{user}",
@@ -36,7 +58,7 @@ def sso_console_identity(user: str = "alice@example.com") -> dict[str, Any]:
                 "userName": SSO_ROLE,
             },
             "webIdFederationData": {},
-            "attributes": {"creationDate": "2024-05-02T09:58:11Z", "mfaAuthenticated": "false"},
+            "attributes": {"creationDate": "2024-05-02T09:58:11Z", "mfaAuthenticated": str(mfa).lower()},
         },
     }
 
@@ -49,6 +71,70 @@ def iam_user_identity(user: str = "bob") -> dict[str, Any]:
         "accountId": ACCOUNT,
         "accessKeyId": "AKIA3EXAMPLEKEY12345",
         "userName": user,
+    }
+
+
+def ci_role_identity(role: str = "gha-terraform-deploy", session: str = "GitHubActions") -> dict[str, Any]:
+    """A GitHub Actions runner's session: AssumeRoleWithWebIdentity through the OIDC provider."""
+    return {
+        "type": "AssumedRole",
+        "principalId": f"AROA3EXAMPLECIROLE12:{session}",
+        "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{session}",
+        "accountId": ACCOUNT,
+        "accessKeyId": "ASIA3EXAMPLECIKEY678",
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": "AROA3EXAMPLECIROLE12",
+                "arn": f"arn:aws:iam::{ACCOUNT}:role/{role}",
+                "accountId": ACCOUNT,
+                "userName": role,
+            },
+            "webIdFederationData": {
+                "federatedProvider": GITHUB_OIDC,
+                "attributes": {},
+            },
+            "attributes": {"creationDate": "2024-05-02T10:01:40Z", "mfaAuthenticated": "false"},
+        },
+    }
+
+
+def cloudformation_role_identity(role: str = "cfn-stack-exec") -> dict[str, Any]:
+    """A stack's service role, assumed by CloudFormation to make the calls of an update."""
+    return {
+        "type": "AssumedRole",
+        "principalId": "AROA3EXAMPLECFNROLE1:AWSCloudFormation",
+        "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/AWSCloudFormation",
+        "accountId": ACCOUNT,
+        "accessKeyId": "ASIA3EXAMPLECFNKEY90",
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": "AROA3EXAMPLECFNROLE1",
+                "arn": f"arn:aws:iam::{ACCOUNT}:role/{role}",
+                "accountId": ACCOUNT,
+                "userName": role,
+            },
+            "webIdFederationData": {},
+            "attributes": {"creationDate": "2024-05-02T10:12:30Z", "mfaAuthenticated": "false"},
+        },
+        "invokedBy": CLOUDFORMATION,
+    }
+
+
+def root_identity(mfa: bool = True) -> dict[str, Any]:
+    """The account's root user, signed in to the console."""
+    return {
+        "type": "Root",
+        "principalId": ACCOUNT,
+        "arn": f"arn:aws:iam::{ACCOUNT}:root",
+        "accountId": ACCOUNT,
+        "accessKeyId": "ASIA3EXAMPLEROOTKEY1",
+        "sessionContext": {
+            "sessionIssuer": {},
+            "webIdFederationData": {},
+            "attributes": {"creationDate": "2024-05-02T09:40:02Z", "mfaAuthenticated": str(mfa).lower()},
+        },
     }
 
 

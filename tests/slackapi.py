@@ -1,6 +1,8 @@
 """Slack's Web API and an incoming webhook, played by pytest-httpserver.
 
-Answers as Slack does (chat.postMessage -> ok, channel, ts; webhook -> "ok"), and
+Answers as Slack does (chat.postMessage -> ok, channel, ts; webhook -> "ok";
+users.lookupByEmail -> the member, users_not_found, or missing_scope without
+users:read.email), and
 checks every body against Slack's documented limits on its own, the way Slack
 rejects a message: `invalid_blocks`.
 """
@@ -33,6 +35,9 @@ class SlackApi:
     script: deque[tuple[int, dict[str, str], str]] = field(default_factory=deque)  # status, headers, body
     down: bool = False
     next_ts: int = 1700000000
+    people: dict[str, str] = field(default_factory=dict)  # e-mail -> member id, for users.lookupByEmail
+    scopes: set[str] = field(default_factory=lambda: {"chat:write", "users:read", "users:read.email"})
+    lookups: list[str] = field(default_factory=list)  # every address asked for, answered or not
 
     @property
     def api_url(self) -> str:
@@ -46,6 +51,7 @@ class SlackApi:
         for method in ("chat.postMessage", "chat.update"):
             self.server.expect_request(f"/api/{method}", method="POST").respond_with_handler(self._api)
         self.server.expect_request(WEBHOOK_PATH, method="POST").respond_with_handler(self._webhook)
+        self.server.expect_request("/api/users.lookupByEmail").respond_with_handler(self._lookup_by_email)
         return self
 
     def _scripted(self) -> Response | None:
@@ -77,6 +83,44 @@ class SlackApi:
             self.next_ts += 1
             answer = {"ok": True, "channel": "C0ALERTS", "ts": f"{self.next_ts}.000100"}
         return Response(json.dumps(answer), 200, content_type="application/json")
+
+    def _lookup_by_email(self, request: Request) -> Response:
+        """GET (slack-sdk's verb) or a form POST; the token's scopes decide, as Slack's do."""
+        scripted = self._scripted()
+        if scripted is not None:
+            return scripted
+        email = request.values.get("email", "")
+        self.lookups.append(email)
+        answer: dict[str, Any]
+        if "users:read.email" not in self.scopes:
+            answer = {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": "users:read.email",
+                "provided": ",".join(sorted(self.scopes)),
+            }
+        elif not email:
+            answer = {"ok": False, "error": "invalid_arguments"}
+        elif (member := self._member(email)) is None:
+            answer = {"ok": False, "error": "users_not_found"}
+        else:
+            answer = {"ok": True, "user": member}
+        return Response(json.dumps(answer), 200, content_type="application/json")
+
+    def _member(self, email: str) -> dict[str, Any] | None:
+        for known, member_id in self.people.items():
+            if known.lower() == email.lower():  # Slack matches addresses without regard to case
+                name = known.split("@", 1)[0]
+                return {
+                    "id": member_id,
+                    "team_id": "T0000",
+                    "name": name,
+                    "deleted": False,
+                    "real_name": name.title(),
+                    "is_bot": False,
+                    "profile": {"email": known, "real_name": name.title(), "display_name": name},
+                }
+        return None
 
     def _webhook(self, request: Request) -> Response:
         scripted = self._scripted()

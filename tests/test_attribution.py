@@ -187,7 +187,7 @@ def test_picks_the_console_revoke_of_443_and_names_the_sso_user():
     assert actor.via == "console"
     assert actor.when == "2024-05-02T10:15:04Z"
     assert describe_actor(actor) == (
-        "alice@example.com (role AWSReservedSSO_AdministratorAccess_0123456789abcdef) via the AWS console "
+        "alice@example.com via SSO permission set AdministratorAccess, in the AWS console without MFA, "
         "from 203.0.113.7 at 2024-05-02T10:15:04Z: RevokeSecurityGroupIngress (event ev-revoke-443)"
     )
     assert result.notes == ()
@@ -213,8 +213,8 @@ def test_iam_user_via_the_cli_resized_the_instance():
     assert finding.actor is not None
     assert finding.actor.event_id == "ev-resize"
     assert describe_actor(finding.actor) == (
-        "bob via the AWS CLI from 203.0.113.7 at 2024-05-01T08:00:00Z: "
-        "ModifyInstanceAttribute (event ev-resize)"
+        "IAM user bob (access key AKIA…2345), with the AWS CLI 2.15.30 without MFA, "
+        "from 203.0.113.7 at 2024-05-01T08:00:00Z: ModifyInstanceAttribute (event ev-resize)"
     )
     assert finding.actor.principal_arn == f"arn:aws:iam::{ACCOUNT}:user/bob"
     assert finding.actor.user_agent == CLI_AGENT
@@ -245,7 +245,7 @@ def test_iam_user_via_the_cli_resized_the_instance():
     ],
     ids=["AWSService", "service-linked-role"],
 )
-def test_a_service_principal_is_named_as_the_service(identity):
+def test_a_service_principal_is_named_as_the_service(identity, request):
     client, clock = _cloudtrail(), FakeClock()
     terminate = record(
         "TerminateInstances",
@@ -279,12 +279,13 @@ def test_a_service_principal_is_named_as_the_service(identity):
     assert finding.actor is not None
     assert finding.actor.who == "autoscaling.amazonaws.com"
     assert finding.actor.via == "aws-service"
+    assert finding.actor.person is None and finding.actor.email is None
     text = describe_actor(finding.actor)
-    assert text.startswith("autoscaling.amazonaws.com")
-    assert (
-        "via an AWS service from autoscaling.amazonaws.com at 2024-05-02T07:01:00Z: TerminateInstances"
-        in text
-    )
+    words = {
+        "AWSService": "the AWS service autoscaling.amazonaws.com",
+        "service-linked-role": "autoscaling.amazonaws.com (service-linked role AWSServiceRoleForAutoScaling)",
+    }[request.node.callspec.id]
+    assert text == f"{words} at 2024-05-02T07:01:00Z: TerminateInstances (event ev-terminate)"
 
 
 def test_no_matching_event_is_said_as_unknown():
@@ -376,7 +377,7 @@ def test_actor_from_a_record_says_unknown_for_what_is_missing():
     actor = actor_from_record(bare)
     assert actor.who == "unknown"
     assert describe_actor(actor) == (
-        "unknown via an unknown client from an unknown address at an unknown time: "
+        "unknown, with an unknown client, from an unknown address at an unknown time: "
         "DeleteSecurityGroup (event unknown)"
     )
 
@@ -439,8 +440,8 @@ def test_scan_with_attribution_names_who_and_access_denied_leaves_the_result_alo
     buffer = io.StringIO()
     render_console(attributed, Console(file=buffer, width=300, color_system=None))
     assert (
-        "who: alice@example.com (role AWSReservedSSO_AdministratorAccess_0123456789abcdef) "
-        "via the AWS console" in buffer.getvalue()
+        "who: alice@example.com via SSO permission set AdministratorAccess, in the AWS console"
+        in buffer.getvalue()
     )
 
     denied = _cloudtrail()

@@ -122,6 +122,22 @@ def test_an_event_alerts_once_and_the_next_scan_resolves_it_in_the_thread(guard,
     assert len(slack.messages("chat.update")) == 1
 
 
+def test_the_person_behind_the_console_session_is_mentioned(guard, slack, estate, tmp_path):
+    session, built, state = estate
+    slack.people["alice@example.com"] = "U0ALICE"
+    rule_id = _rule_id(session, built.lb_group_id, 443)
+    delete_https_rule(session, built.lb_group_id, REGION)
+    event = eventbridge(revoke_ingress_by_rule_id(built.lb_group_id, rule_id, event_id="ev-9", console=True))
+
+    args = _on_event(state, tmp_path / "h.sqlite3", _write(tmp_path, event))
+    # A token of its own: lookups are cached per workspace and token for the whole process.
+    result = guard(*args[: args.index(TOKEN)], "xoxb-3333-mention-test", *args[args.index(TOKEN) + 1 :])
+
+    assert result.code == 2, result.err
+    [alert] = slack.messages()
+    assert "<@U0ALICE>" in json.dumps(alert["blocks"])
+
+
 def test_a_scan_first_then_the_late_event_posts_nothing_new(guard, slack, estate, tmp_path):
     session, built, state = estate
     history = tmp_path / "h.sqlite3"

@@ -100,7 +100,10 @@ def test_console_output_names_the_change_and_who(aws, estate, guard, tmp_path):
     assert result.code == 2, result.err
     text = " ".join(result.out.split())  # the console wraps long lines at the terminal's width
     assert "ingress tcp/443 from 0.0.0.0/0 was deleted" in text
-    assert "who: bob via the AWS CLI from 203.0.113.7" in text
+    assert (
+        "who: IAM user bob (access key AKIA…2345), with the AWS CLI 2.15.30 without MFA, from 203.0.113.7"
+        in text
+    )
     assert "1 finding (1 deleted)" in text
 
 

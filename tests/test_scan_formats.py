@@ -126,7 +126,7 @@ def test_scan_markdown_shows_findings_violations_groups_and_the_way_back():
     text = render_scan_markdown(_report())
     assert text.startswith("## 🛑 change-guard: 4 findings (1 changed, 2 deleted, 1 added), 1 rule violation")
     assert '| critical | deleted | `module.edge.aws_security_group.lb["0"]` |' in text
-    assert "<b>DELETED</b>" in text and "- who: alice via" in text
+    assert "<b>DELETED</b>" in text and "- who: alice, in the AWS console" in text
     assert (
         "````\naws ec2 authorize-security-group-ingress --x ```y```\n````" in text
     )  # fence outlasts backticks
@@ -158,7 +158,7 @@ def test_one_writer_for_files_and_standard_output(tmp_path, capsys):
     write_report("scan", "sarif", report, None)
     assert capsys.readouterr().out == (tmp_path / "out.sarif").read_text()
     write_report("scan", "console", report, str(tmp_path / "out.txt"))
-    assert "who: alice via" in (tmp_path / "out.txt").read_text()
+    assert "who: alice, in the AWS console" in (tmp_path / "out.txt").read_text()
 
 
 def test_renderers_compute_nothing_from_enrich_pipeline_or_remedy():

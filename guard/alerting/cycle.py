@@ -38,6 +38,7 @@ from guard.render.slack import (
     Alert,
     Notice,
     SlackMessage,
+    actor_emails,
     alert_messages,
     context,
     headline,
@@ -331,7 +332,7 @@ def _messages(
     for alert in new:
         by_channel.setdefault(routing.channel_for(alert.drift.account), []).append(alert)
     for channel, alerts in by_channel.items():
-        pages = alert_messages(alerts)
+        pages = alert_messages(alerts, notifier.mentions(actor_emails(alerts)))
         if not pages:
             continue
         fingerprints = tuple(a.fingerprint for a in alerts)

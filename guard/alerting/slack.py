@@ -7,10 +7,12 @@ raised from here has them removed.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +47,25 @@ MESSAGE_ERRORS = frozenset(
         "edit_window_closed",
     }
 )
+
+# users.lookupByEmail needs this bot scope; without it every lookup answers missing_scope.
+LOOKUP_SCOPE = "users:read.email"
+# Answers that no lookup with this token can get past: stop asking until the process restarts.
+LOOKUP_REFUSED = frozenset(
+    {
+        "missing_scope",
+        "not_allowed_token_type",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "no_permission",
+        "ekm_access_denied",
+        "team_access_not_granted",
+    }
+)
+MISS_TTL_SECONDS = 3600.0  # someone not in Slack yet may join: ask again after an hour
 
 log = logging.getLogger("guard.alerting")
 
@@ -104,6 +125,77 @@ def retry_handlers(rate_limit_retries: int = RATE_LIMIT_RETRIES) -> list[RetryHa
         RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
         ServerErrorRetryHandler(max_retry_count=1),
     ]
+
+
+class LookupRefused(Exception):
+    """The token cannot look anyone up (e.g. missing_scope): no lookup will succeed."""
+
+
+class LookupFailed(Exception):
+    """This lookup did not answer (ratelimited, unreachable): try again on a later run."""
+
+
+class SlackDirectory:
+    """Slack user ids by e-mail address, remembered for the life of the process.
+
+    One per workspace and token (`directory_for`), so a watch loop, which builds a notifier
+    every cycle, asks Slack once per person; someone not found is asked again after an hour.
+    """
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, miss_ttl: float = MISS_TTL_SECONDS
+    ) -> None:
+        self.clock = clock
+        self.miss_ttl = miss_ttl
+        self.lookups = 0
+        self.refused: str | None = None  # why lookups stopped for good
+        self._found: dict[str, str] = {}
+        self._missed: dict[str, float] = {}
+
+    def user_ids(self, lookup: Callable[[str], str | None], emails: Iterable[str]) -> dict[str, str]:
+        """Lower-cased e-mail -> user id of those found; `lookup` answers one address (None: nobody)."""
+        found: dict[str, str] = {}
+        for email in sorted({e.strip().lower() for e in emails if e and "@" in e}):
+            if email in self._found:
+                found[email] = self._found[email]
+                continue
+            missed_at = self._missed.get(email)
+            if self.refused or (missed_at is not None and self.clock() - missed_at < self.miss_ttl):
+                continue
+            self.lookups += 1
+            try:
+                user = lookup(email)
+            except LookupRefused as exc:
+                self.refused = str(exc)
+                log.warning(
+                    "Slack refused users.lookupByEmail (%s): alerts name people without mentioning them; "
+                    "give the app the %s scope and reinstall it",
+                    exc,
+                    LOOKUP_SCOPE,
+                )
+                continue
+            except LookupFailed as exc:
+                log.warning("Slack users.lookupByEmail failed (%s): names stay plain in this run", exc)
+                break  # ratelimited or unreachable: do not press on with the rest now
+            if user:
+                found[email] = self._found[email] = user
+            else:
+                self._missed[email] = self.clock()
+        return found
+
+
+_DIRECTORIES: dict[tuple[str, str], SlackDirectory] = {}
+
+
+def directory_for(target: SlackTarget) -> SlackDirectory:
+    """The process's directory for this workspace and token (keyed by a hash: the token is a secret)."""
+    key = (target.api_url or DEFAULT_API_URL, hashlib.sha256((target.token or "").encode()).hexdigest())
+    return _DIRECTORIES.setdefault(key, SlackDirectory())
+
+
+def forget_people() -> None:
+    """Drop every remembered lookup (a new Slack app, or a test's fresh Slack)."""
+    _DIRECTORIES.clear()
 
 
 @dataclass(frozen=True)
@@ -177,6 +269,14 @@ class SlackNotifier(ABC):
         """Post; returns the message's ts when Slack gives one. `channel` (bot token only)
         overrides the target's: a per-account channel, or the thread's."""
 
+    def mentions(self, emails: Iterable[str]) -> dict[str, str]:
+        """Slack user ids by lower-cased e-mail, for `alert_messages(..., mentions=)`.
+
+        Never fails: whoever is not found, or cannot be looked up, keeps a plain name.
+        An incoming webhook cannot look anyone up.
+        """
+        return {}
+
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
         raise DeliveryError("this Slack destination cannot edit messages", permanent=True)
 
@@ -194,17 +294,55 @@ class BotNotifier(SlackNotifier):
     can_thread = True
     can_update = True
 
-    def __init__(self, target: SlackTarget, client: WebClient | None = None) -> None:
+    def __init__(
+        self,
+        target: SlackTarget,
+        client: WebClient | None = None,
+        directory: SlackDirectory | None = None,
+        lookup_client: WebClient | None = None,
+    ) -> None:
         super().__init__(target)
         base_url = target.api_url or DEFAULT_API_URL
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+        logger = _filtered_logger("guard.alerting.slack_sdk.web", self.secrets)
         self.client = client or WebClient(
-            token=target.token,
-            base_url=base_url if base_url.endswith("/") else base_url + "/",
-            timeout=30,
-            logger=_filtered_logger("guard.alerting.slack_sdk.web", self.secrets),
-            retry_handlers=retry_handlers(),
+            token=target.token, base_url=base_url, timeout=30, logger=logger, retry_handlers=retry_handlers()
         )
+        # Lookups never wait out a 429 (a name without a mention is fine); posts do.
+        self.lookup_client = (
+            lookup_client
+            or client
+            or WebClient(
+                token=target.token,
+                base_url=base_url,
+                timeout=10,
+                logger=logger,
+                retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+            )
+        )
+        self.directory = directory or directory_for(target)
         self.posted_channel: str | None = None
+
+    def mentions(self, emails: Iterable[str]) -> dict[str, str]:
+        return self.directory.user_ids(self._lookup, emails)
+
+    def _lookup(self, email: str) -> str | None:
+        """users.lookupByEmail: the member's id; None when no active member has that address."""
+        try:
+            response = self.lookup_client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            if error == "users_not_found":
+                return None
+            if error in LOOKUP_REFUSED:
+                raise LookupRefused(redact(error, self.secrets)) from None
+            raise LookupFailed(redact(error, self.secrets)) from None
+        except (SlackClientError, OSError) as exc:
+            raise LookupFailed(redact(str(exc) or type(exc).__name__, self.secrets)) from None
+        user = response.get("user") or {}
+        if not isinstance(user, dict) or user.get("deleted") or not user.get("id"):
+            return None  # a deactivated member cannot be notified
+        return str(user["id"])
 
     def post(
         self, message: SlackMessage, thread_ts: str | None = None, channel: str | None = None

@@ -293,24 +293,43 @@ def names_in(record: dict[str, Any]) -> set[str]:
 
 # --- who ---------------------------------------------------------------------------
 
+_EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[A-Za-z]{2,}$")
+_SSO_PERMISSION_SET = re.compile(r"^AWSReservedSSO_(.+)_[0-9a-f]{16}$")
+# The tool a channel's user agent names: (channel, its product token, what to call it; "": the token).
+_CLIENTS: tuple[tuple[ChangedVia, re.Pattern[str], str], ...] = (
+    ("pulumi", re.compile(r"\bPulumi-?Aws(?:Native)?/(\S+)", re.IGNORECASE), "pulumi-aws"),
+    ("opentofu", re.compile(r"\bOpenTofu/(\S+)", re.IGNORECASE), "OpenTofu"),
+    ("terraform", re.compile(r"\bTerraform/([0-9][^\s)]*)?", re.IGNORECASE), "Terraform"),
+    ("cli", re.compile(r"(?:^|[\s\[])aws-cli/(\S+)", re.IGNORECASE), "aws-cli"),
+    ("sdk", re.compile(r"\b(Boto3|aws-sdk-[a-z0-9-]+|aws-cdk|Botocore)/([^\s)\]]+)", re.IGNORECASE), ""),
+)
+
 
 def channel(record: dict[str, Any]) -> ChangedVia:
-    """Console, CLI, Terraform, Pulumi, an SDK or an AWS service, from the event's user agent."""
+    """Console, CLI, Terraform, OpenTofu, Pulumi, CloudFormation, an SDK or an AWS service.
+
+    From the user agent, and from `invokedBy` when a service made the call for the principal.
+    """
     identity = record.get("userIdentity") or {}
     agent = str(record.get("userAgent") or "").lower()
-    if identity.get("type") == "AWSService" or identity.get("invokedBy", "").endswith(".amazonaws.com"):
+    invoked_by = str(identity.get("invokedBy") or "")
+    if invoked_by == "cloudformation.amazonaws.com" or agent == "cloudformation.amazonaws.com":
+        return "cloudformation"
+    if identity.get("type") == "AWSService" or invoked_by.endswith(".amazonaws.com"):
         return "aws-service"
     if str(record.get("sessionCredentialFromConsole")).lower() == "true":
         return "console"
+    if "pulumi" in agent:  # before Terraform: Pulumi's AWS provider is bridged from Terraform's
+        return "pulumi"
+    if "opentofu" in agent:  # only where OpenTofu names itself (its S3 backend); its providers say Terraform
+        return "opentofu"
     if "terraform" in agent:
         return "terraform"
-    if "pulumi" in agent:
-        return "pulumi"
-    if agent.startswith("aws-cli/") or " aws-cli/" in agent:
+    if agent.startswith("aws-cli/") or " aws-cli/" in agent or "[aws-cli/" in agent:
         return "cli"
     if (
         agent in ("aws internal", "signin.amazonaws.com")
-        or agent.startswith(("console.", "mozilla/"))
+        or agent.startswith(("console.", "mozilla/", "[s3console"))
         or "console.amazonaws.com" in agent
     ):
         return "console"
@@ -321,11 +340,30 @@ def channel(record: dict[str, Any]) -> ChangedVia:
     return "unknown"
 
 
+def client_of(user_agent: str | None, via: ChangedVia) -> str | None:
+    """The tool and its version the user agent names for this channel: `Terraform 1.7.5`, `Boto3 1.34.2`."""
+    for kind, pattern, name in _CLIENTS:
+        if kind != via:
+            continue
+        found = pattern.search(user_agent or "")
+        if found is None:
+            return name or None
+        if not name:  # an SDK names itself
+            return f"{found.group(1)} {found.group(2)}"
+        return f"{name} {found.group(1)}" if found.group(1) else name
+    return None
+
+
 def actor_from_record(record: dict[str, Any], event_id: str | None = None) -> Actor:
     identity = record.get("userIdentity") or {}
     kind = identity.get("type")
     arn = identity.get("arn") or None
     via = channel(record)
+    context = identity.get("sessionContext") or {}
+    role = (context.get("sessionIssuer") or {}).get("userName") or _role(arn)
+    session = str(arn).rsplit("/", 1)[-1] if kind == "AssumedRole" and arn else None
+    sso = _SSO_PERMISSION_SET.match(role or "") if kind == "AssumedRole" else None
+    person = _person(identity, via)
     return Actor(
         who=_who(identity, via) or arn or "unknown",
         principal_arn=arn,
@@ -338,6 +376,15 @@ def actor_from_record(record: dict[str, Any], event_id: str | None = None) -> Ac
         event_id=event_id or record.get("eventID") or None,
         event_source=record.get("eventSource") or None,
         region=record.get("awsRegion") or None,
+        person=person,
+        email=person if person and _EMAIL.match(person) else None,
+        role_name=(role or None) if kind == "AssumedRole" else None,
+        session_name=session or None,
+        permission_set=sso.group(1) if sso else None,
+        access_key=_masked_key(identity.get("accessKeyId")),
+        mfa=_mfa(identity),
+        invoked_by=identity.get("invokedBy") or None,
+        client=client_of(record.get("userAgent"), via),
     )
 
 
@@ -345,60 +392,142 @@ def _iso(value: Any) -> str | None:
     return _utc(value).isoformat().replace("+00:00", "Z") if value else None
 
 
-def _who(identity: dict[str, Any], via: str) -> str | None:
+def _masked_key(key: Any) -> str | None:
+    """Only the kind (AKIA long-term, ASIA temporary) and the last 4: enough to tell a user's keys apart."""
+    text = str(key or "")
+    return f"{text[:4]}…{text[-4:]}" if len(text) >= 12 else None
+
+
+def _mfa(identity: dict[str, Any]) -> bool | None:
+    attributes = (identity.get("sessionContext") or {}).get("attributes") or {}
+    flag = str(attributes.get("mfaAuthenticated", "")).lower()
+    if flag in ("true", "false"):
+        return flag == "true"
+    if identity.get("type") == "IAMUser" and str(identity.get("accessKeyId") or "").startswith("AKIA"):
+        return False  # a long-term access key signs without MFA, and CloudTrail then sends no attributes
+    return None
+
+
+def _service_linked(identity: dict[str, Any]) -> bool:
+    issuer = ((identity.get("sessionContext") or {}).get("sessionIssuer") or {}).get("arn") or ""
+    return "/aws-service-role/" in issuer
+
+
+def _person(identity: dict[str, Any], via: str) -> str | None:
+    """The human behind the principal, when the record names one; None for automation and services."""
     kind = identity.get("type")
     context = identity.get("sessionContext") or {}
     if kind == "AssumedRole":
-        issuer = (context.get("sessionIssuer") or {}).get("arn") or ""
-        if "/aws-service-role/" in issuer:  # a service-linked role: the service did it
-            return str(identity.get("invokedBy") or issuer)
+        if _service_linked(identity):
+            return None
         if context.get("sourceIdentity"):
             return str(context["sourceIdentity"])
-        role = (context.get("sessionIssuer") or {}).get("userName") or ""
+        role = str((context.get("sessionIssuer") or {}).get("userName") or "")
         session = str(identity.get("arn") or "").rsplit("/", 1)[-1]
+        if role.startswith(_SSO_ROLE):  # Identity Center always names the session after its user
+            return session or None
         human = session and not _MACHINE_SESSION.match(session)
-        if human and (role.startswith(_SSO_ROLE) or "@" in session or via == "console"):
-            return session
-        return None
+        return session if human and ("@" in session or via == "console") else None
     if kind == "IAMUser":
         return identity.get("userName") or None
-    if kind == "AWSService":
-        return identity.get("invokedBy") or "an AWS service"
-    if kind == "Root":
-        return f"the root user of account {identity.get('accountId') or 'unknown'}"
     if kind == "FederatedUser":
         return str(identity.get("arn") or "").rsplit("/", 1)[-1] or None
     if kind == "IdentityCenterUser":
         return (identity.get("onBehalfOf") or {}).get("userId") or identity.get("userName") or None
+    return None
+
+
+def _who(identity: dict[str, Any], via: str) -> str | None:
+    kind = identity.get("type")
+    if kind == "AssumedRole" and _service_linked(identity):  # the service did it
+        issuer = ((identity.get("sessionContext") or {}).get("sessionIssuer") or {}).get("arn") or ""
+        return str(identity.get("invokedBy") or issuer)
+    if kind in ("AssumedRole", "IAMUser", "FederatedUser", "IdentityCenterUser"):
+        return _person(identity, via)
+    if kind == "AWSService":
+        return identity.get("invokedBy") or "an AWS service"
+    if kind == "Root":
+        return f"the root user of account {identity.get('accountId') or 'unknown'}"
     if kind == "AWSAccount":
         return f"account {identity.get('accountId') or 'unknown'} ({identity.get('principalId') or '?'})"
     return None
 
 
 _VIA = {
-    "console": "the AWS console",
-    "cli": "the AWS CLI",
-    "terraform": "Terraform",
-    "pulumi": "Pulumi",
-    "sdk": "an AWS SDK",
-    "aws-service": "an AWS service",
-    "unknown": "an unknown client",
+    "console": "in the AWS console",
+    "cli": "with the AWS CLI",
+    "terraform": "with Terraform",
+    "opentofu": "with OpenTofu",
+    "pulumi": "with Pulumi",
+    "cloudformation": "through CloudFormation",
+    "sdk": "with an AWS SDK",
+    "aws-service": "through an AWS service",
+    "unknown": "with an unknown client",
 }
 
 
 def describe_actor(actor: Actor) -> str:
-    """`alice@example.com (role Admin) via the AWS console from 203.0.113.7 at ...: EventName (event id)`."""
+    """Who, how, from where and when, in one sentence every renderer shows:
+
+    `alice@example.com via SSO permission set AdministratorAccess, in the AWS console with MFA,
+    from 203.0.113.7 at 2024-05-02T10:15:04Z: RevokeSecurityGroupIngress (event 3f1e…)`.
+    """
     if actor.event_id is None and actor.event_name is None:
         return f"{actor.who}: no matching CloudTrail write event was found in the window"
-    role = _role(actor.principal_arn)
-    who = actor.who
-    if role and role not in who and actor.who != actor.principal_arn:
-        who += f" (role {role})"
-    return (
-        f"{who} via {_VIA.get(actor.via, actor.via)} from {actor.source_ip or 'an unknown address'}"
-        f" at {actor.when or 'an unknown time'}: {actor.event_name or 'unknown event'}"
-        f" (event {actor.event_id or 'unknown'})"
-    )
+    head = ", ".join(part for part in (identity_words(actor), _how(actor)) if part)
+    if actor.source_ip and actor.source_ip.endswith(".amazonaws.com"):
+        head += f" at {actor.when or 'an unknown time'}"  # a service's own address: the words name it
+    else:
+        head += f", from {actor.source_ip or 'an unknown address'} at {actor.when or 'an unknown time'}"
+    return f"{head}: {actor.event_name or 'unknown event'} (event {actor.event_id or 'unknown'})"
+
+
+def identity_words(actor: Actor) -> str:
+    """Who, as a person reads it: the SSO user and permission set, the IAM user and key, the role session."""
+    kind = actor.identity_type
+    if kind == "Root":
+        account = (actor.principal_arn or "").split(":")[4:5] or ["unknown"]
+        return f"the ROOT USER of account {account[0] or 'unknown'}"
+    if kind == "AWSService":
+        return f"the AWS service {actor.who}"
+    if kind == "IAMUser" and actor.person:
+        key = actor.access_key or ""
+        return f"IAM user {actor.person}" + (f" (access key {key})" if key.startswith("AKIA") else "")
+    if kind == "FederatedUser" and actor.person:  # GetFederationToken
+        return f"federated user {actor.person}"
+    if kind == "IdentityCenterUser" and actor.person:
+        return f"Identity Center user {actor.person}"
+    if kind == "AssumedRole" and actor.role_name:
+        if actor.who.endswith(".amazonaws.com") and actor.person is None:
+            return f"{actor.who} (service-linked role {actor.role_name})"
+        if actor.person and actor.permission_set:
+            return f"{actor.person} via SSO permission set {actor.permission_set}"
+        if actor.person:
+            return f"{actor.person} with role {actor.role_name}"
+        session = f" (session {actor.session_name})" if actor.session_name else ""
+        return f"role {actor.role_name}{session}"
+    role = _role(actor.principal_arn)  # an actor built without the resolved fields
+    if role and role not in actor.who and actor.who != actor.principal_arn:
+        return f"{actor.who} (role {role})"
+    return actor.who
+
+
+def _how(actor: Actor) -> str | None:
+    """The channel, the tool's version and, for a person or root, whether MFA was used."""
+    if actor.via == "aws-service" and (
+        actor.identity_type == "AWSService" or actor.who.endswith(".amazonaws.com")
+    ):
+        return None  # the identity already names the service
+    how = _VIA.get(actor.via, f"via {actor.via}")
+    if actor.via == "aws-service" and actor.invoked_by:
+        how = f"through {actor.invoked_by}"
+    elif actor.client and actor.via in ("cli", "terraform", "opentofu"):
+        how = f"{how} {actor.client.split(' ', 1)[-1]}" if " " in actor.client else how
+    elif actor.client and actor.via in ("pulumi", "sdk"):
+        how = f"{how} ({actor.client})"
+    if actor.mfa is not None and (actor.person or actor.identity_type == "Root"):
+        how += " with MFA" if actor.mfa else " without MFA"
+    return how
 
 
 def _role(arn: str | None) -> str | None:

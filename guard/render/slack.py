@@ -8,13 +8,13 @@ continuations posted in its thread, every one of them within the limits.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from guard.live import REGISTRY
 from guard.live.types import Registry
-from guard.model import Drift, DriftKind, NotChecked, Resource, Severity
+from guard.model import Actor, Drift, DriftKind, NotChecked, Resource, Severity
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -34,6 +34,8 @@ _EMOJI = {
 _KIND = {DriftKind.CHANGED: "changed", DriftKind.MISSING: "deleted", DriftKind.UNMANAGED: "added"}
 
 Block = dict[str, Any]
+# Slack user ids by lower-cased e-mail address, looked up by the notifier (guard.alerting.slack).
+Mentions = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,24 @@ def _in_words(resource: Resource, registry: Registry = REGISTRY) -> str:
     return f"{text} ({note})" if described and isinstance(note, str) and note else text
 
 
-def _what_changed(drift: Drift) -> str:
+def actor_emails(alerts: Sequence[Alert]) -> set[str]:
+    """The e-mail addresses of the people behind these alerts: what the notifier looks up in Slack."""
+    return {a.drift.actor.email.lower() for a in alerts if a.drift.actor is not None and a.drift.actor.email}
+
+
+def who_line(actor: Actor, mentions: Mentions | None = None) -> str:
+    """`*Who:* alice@example.com (<@U0ALICE>) via SSO permission set …`; root is flagged loudly."""
+    text = escape(actor.described or actor.who)
+    user = mentions.get(actor.email.lower()) if mentions and actor.email else None
+    if user:
+        name = escape(actor.email or "")
+        mention = f"<@{user}>"
+        text = text.replace(name, f"{name} ({mention})", 1) if name in text else f"{text} · {mention}"
+    flag = ":rotating_light: " if actor.identity_type == "Root" else ""
+    return f"*Who:* {flag}{text}"
+
+
+def _what_changed(drift: Drift, mentions: Mentions | None = None) -> str:
     lines = ["*What changed*", escape(drift.title)]
     for change in drift.changes:
         lines.append(
@@ -190,18 +209,18 @@ def _what_changed(drift: Drift) -> str:
         live = _in_words(drift.actual) if drift.actual else "not in AWS"
         lines.append(f"• expected {code(declared)} → actual {code(live)}")
     if drift.actor is not None:  # filled by attribution when it runs
-        lines.append(f"*Who:* {escape(drift.actor.described or drift.actor.who)}")
+        lines.append(who_line(drift.actor, mentions))
     return "\n".join(lines)
 
 
-def finding_blocks(alert: Alert) -> list[Block]:
+def finding_blocks(alert: Alert, mentions: Mentions | None = None) -> list[Block]:
     drift = alert.drift
     blocks = [
         section(
             f"{_EMOJI[drift.severity]} *{drift.severity.value.upper()}* · {_KIND[drift.kind]} · "
             f"*{escape(headline(drift))}*\n{_where(drift)}"
         ),
-        section(_what_changed(drift)),
+        section(_what_changed(drift, mentions)),
     ]
     steps = [line for step in drift.rollback for line in _step_lines(step.description, step.cli, step.iac)]
     if steps:
@@ -230,8 +249,12 @@ def _scope(alerts: Sequence[Alert]) -> str:
     return f"{', '.join(accounts)} · {', '.join(regions)}"
 
 
-def alert_messages(alerts: Sequence[Alert]) -> list[SlackMessage]:
-    """New findings as one message; a large run as a summary and its threaded continuations."""
+def alert_messages(alerts: Sequence[Alert], mentions: Mentions | None = None) -> list[SlackMessage]:
+    """New findings as one message; a large run as a summary and its threaded continuations.
+
+    `mentions` (lower-cased e-mail -> Slack user id, from `SlackNotifier.mentions`) puts `<@U…>`
+    beside each person the notifier found in Slack; without it, names stay plain text.
+    """
     if not alerts:
         return []
     ordered = _sorted(alerts)
@@ -242,7 +265,7 @@ def alert_messages(alerts: Sequence[Alert]) -> list[SlackMessage]:
     else:
         title = f"{count} out-of-band edits in {_scope(ordered)}"
         first_head = [header(title), section(_summary(ordered))]
-    groups = [finding_blocks(alert) for alert in ordered]
+    groups = [finding_blocks(alert, mentions) for alert in ordered]
     pages: list[list[list[Block]]] = [[]]
     room = MAX_BLOCKS - len(first_head)
     for group in groups:
