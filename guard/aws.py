@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
-import botocore.loaders
-import botocore.session
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from guard.errors import AwsAccessError, InputError
+
+if TYPE_CHECKING:
+    import boto3
 
 DEFAULT_MAX_ATTEMPTS = 8
 
 # botocore reads its endpoint and service-model JSON once per session (most of a
 # second); one loader shared by every session guard opens reads each file once.
-_SHARED_LOADER = botocore.loaders.create_loader()
+_SHARED_LOADER: Any = None
+_LOADER_LOCK = threading.Lock()
 
 
 def new_session(**kwargs: Any) -> boto3.Session:
-    """A boto3 session from the standard chain (or the given credentials), with the shared loader."""
+    """A boto3 session from the standard chain (or the given credentials), with the shared loader.
+
+    boto3 is imported here, on first use, not with guard: `guard --version`, `--help` and
+    an event guard ignores never pay for it.
+    """
+    global _SHARED_LOADER
+    import boto3
+    import botocore.loaders
+    import botocore.session
+
+    with _LOADER_LOCK:
+        if _SHARED_LOADER is None:
+            _SHARED_LOADER = botocore.loaders.create_loader()
     core = botocore.session.get_session()
     core.register_component("data_loader", _SHARED_LOADER)
     return boto3.Session(botocore_session=core, **kwargs)
@@ -40,15 +52,36 @@ class Clients:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_pool_connections: int = 32,
     ) -> None:
-        self.session = session or new_session()
-        self.config = Config(
-            retries={"mode": "adaptive", "max_attempts": max_attempts},
-            max_pool_connections=max_pool_connections,
-            user_agent_extra="change-guard",
-        )
+        self._session = session
+        self.max_attempts = max_attempts
+        self.max_pool_connections = max_pool_connections
+        self._config: Any = None
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self._session_lock = threading.Lock()
         self.requests_sent = 0  # HTTP round trips to AWS, retries included
+
+    @property
+    def session(self) -> boto3.Session:
+        """The boto3 session, opened on first use (an event guard ignores never opens one)."""
+        if self._session is None:
+            with self._session_lock:
+                if self._session is None:
+                    self._session = new_session()
+        return self._session
+
+    @property
+    def config(self) -> Any:
+        """Retries and pool size of every client (botocore.config.Config), built on first use."""
+        if self._config is None:
+            from botocore.config import Config
+
+            self._config = Config(
+                retries={"mode": "adaptive", "max_attempts": self.max_attempts},
+                max_pool_connections=self.max_pool_connections,
+                user_agent_extra="change-guard",
+            )
+        return self._config
 
     def _count(self, **_: Any) -> None:
         with self._lock:

@@ -371,3 +371,32 @@ def test_the_lambda_entries_share_one_history_through_sqs_and_the_schedule(aws, 
     assert summary["resolved"] == 1 and summary["status"] == "complete"
     _alert, resolved = slack.messages()
     assert resolved["thread_ts"] == "1700000001.000100"
+
+
+@pytest.mark.parametrize("command", ["version", "ignored event"])
+def test_the_fast_paths_load_neither_boto3_nor_rich(tmp_path, command):
+    """`guard --version` and an event guard ignores answer before boto3 or rich are imported."""
+    import subprocess
+    import sys
+
+    event = _write(tmp_path, eventbridge(describe_security_groups("sg-0123456789abcdef0", event_id="ev-4")))
+    args = ["--version"]
+    if command == "ignored event":
+        args = [
+            "on-event",
+            "--state",
+            str(tmp_path / "no-such.tfstate"),
+            "--event",
+            str(event),
+            "--format",
+            "json",
+        ]
+    program = (
+        "import runpy, sys\n"
+        f"sys.argv = ['guard', *{args!r}]\n"
+        "try:\n    runpy.run_module('guard', run_name='__main__')\n"
+        "except SystemExit as exit:\n    code = exit.code\n"
+        "print('LOADED', sorted(m for m in ('boto3', 'rich') if m in sys.modules), code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert "LOADED [] 0" in done.stdout, (done.stdout, done.stderr)

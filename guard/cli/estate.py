@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
 from guard.cli.exits import EXIT_CLEAN
 from guard.cli.options import format_option, output_option, state_option
@@ -46,6 +45,8 @@ def types_command(output_format: str) -> int:
 )
 def demo(workdir: str | None) -> int:
     """Build a small web estate on an embedded AWS emulator, delete its 443 rule, and scan."""
+    from rich.console import Console
+
     from guard.demo import run_demo
 
     return run_demo(Console(highlight=False), workdir)

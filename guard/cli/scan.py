@@ -129,7 +129,6 @@ def on_event(
     one message whichever of the two sees it first (docs/event-driven.md). Exit codes:
     0 nothing drifted (or ignored), 2 drift, 3 the resource could not be read, 1 bad input.
     """
-    from guard.alerting.events import alert_events
     from guard.pipeline.on_event import check_events, read_event_file
     from guard.pipeline.run import ScanOptions, command_line_sources, scope_sources
 
@@ -147,12 +146,15 @@ def on_event(
             "no state to compare with",
             "pass --state, --tf-dir, --pulumi-stack, --pulumi-state with --stack, or --config",
         )
-    settings = alert_settings(alerting, options.config)
+    alerts_wanted = alerting["notify"] == "slack" or bool(alerting["history"] or options.config)
+    settings = alert_settings(alerting, options.config) if alerts_wanted else None
     document = read_event_file(event_path)
     source = "standard input" if event_path == "-" else event_path
     outcomes = check_events(document, options, Clients(max_attempts=max_attempts), source=source)
     write_report("event", output_format, outcomes, output)
-    if settings.target is not None or settings.history:
+    if settings is not None and (settings.target is not None or settings.history):
+        from guard.alerting.events import alert_events
+
         alerts = alert_events(outcomes, scope_sources(options), regions, settings)
         if alerts.results:
             click.echo(f"guard: alerts: {settings.clean(alerts.describe())}", err=True)

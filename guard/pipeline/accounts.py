@@ -15,19 +15,18 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, new_session, short_error
-from guard.enrich.finish import finish_report
 from guard.errors import GuardError
 from guard.live import REGISTRY
 from guard.live.types import Registry
 from guard.model import NotChecked, Report, Unreadable
-from guard.pipeline.scan import scan
 from guard.state.sources import StateSource, load_sources
 
 if TYPE_CHECKING:
+    import boto3
+
     from guard.enrich.attribution import AttributionSettings
     from guard.rules.loader import RuleSet
 
@@ -94,6 +93,8 @@ def scan_target(
     rules: RuleSet | None = None,
     attribution: AttributionSettings | None = None,
 ) -> Report:
+    from guard.pipeline.scan import scan
+
     loaded = load_sources(target.sources, base, known_types(registry))
     session = assumed_session(base, target, session_name) if target.role_arn else base
     clients = Clients(session, max_attempts=max_attempts)
@@ -201,6 +202,8 @@ def scan_accounts(
 
 def merge_reports(reports: Sequence[Report], failed: Sequence[Unreadable] = ()) -> Report:
     """One report over several accounts; what was not checked keeps its account in the reason."""
+    from guard.enrich.finish import finish_report
+
     if len(reports) == 1 and not failed:
         return reports[0]
     accounts = tuple(r.account for r in reports if r.account)

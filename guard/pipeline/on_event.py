@@ -15,24 +15,25 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
-from guard.config import load_config
-from guard.enrich.attribution import actor_from_record
 from guard.errors import InputError
 from guard.live import REGISTRY
-from guard.live.collector import LiveInventory, read_live
 from guard.live.events import touched
 from guard.live.types import Registry, ResourceType
 from guard.model import NotChecked, Report, Resource
-from guard.pipeline.accounts import Target, assumed_session, known_types
-from guard.pipeline.run import ScanOptions, build_targets, command_line_sources
-from guard.pipeline.scan import PassOptions, run_pass
-from guard.rules.loader import RuleSet
-from guard.state.sources import Loaded, StateSource, load_sources
+
+if TYPE_CHECKING:
+    # The reading and comparing half is imported when an event calls for it: an event guard
+    # ignores (read-only, failed, not followed) is answered before boto3 is even loaded.
+    from guard.live.collector import LiveInventory
+    from guard.pipeline.accounts import Target
+    from guard.pipeline.run import ScanOptions
+    from guard.rules.loader import RuleSet
+    from guard.state.sources import Loaded, StateSource
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ def read_scope(
     clients: Clients, account: str, region: str, scope: Scope, registry: Registry
 ) -> LiveInventory:
     """The declarations' own narrow reads: just the touched resources and their children."""
+    from guard.live.collector import LiveInventory, read_live
+
     inventory = LiveInventory(account=account, regions=(region,))
     for type_name, by in scope.types.items():
         if type_name not in registry.types:
@@ -208,6 +211,9 @@ class _Account:
     loaded: Loaded | None = None
 
     def declared(self, registry: Registry) -> Loaded:
+        from guard.pipeline.accounts import known_types
+        from guard.state.sources import load_sources
+
         if self.loaded is None:
             self.loaded = load_sources(self.sources, self.clients.session, known_types(registry))
         return self.loaded
@@ -218,6 +224,9 @@ class _Accounts:
     targets, each assumed only when one of its events needs a read."""
 
     def __init__(self, options: ScanOptions, clients: Clients) -> None:
+        from guard.config import load_config
+        from guard.pipeline.run import build_targets, command_line_sources
+
         self.options = options
         self.clients = clients
         self.targets: list[Target] | None = None
@@ -232,6 +241,9 @@ class _Accounts:
 
     def for_event(self, event_account: str | None) -> _Account | str:
         """The account's checker, or why the event is not this run's."""
+        from guard.pipeline.accounts import assumed_session, known_types
+        from guard.state.sources import load_sources
+
         if self.current is not None:
             return self.current
         assert self.targets is not None
@@ -270,8 +282,6 @@ def check_events(
     """Every CloudTrail record in `document`, each checked against the declared state that
     `states` names (Terraform state paths, or a scan's whole set of options: Pulumi, --tf-dir,
     guard.toml accounts)."""
-    options = states if isinstance(states, ScanOptions) else ScanOptions(states=tuple(states))
-    rules = rules if rules is not None else options.rules
     accounts: _Accounts | None = None
     outcomes = []
     for record in records_in(document, source):
@@ -290,7 +300,12 @@ def check_events(
             outcomes.append(EventOutcome(event_id, name, "ignored", reason))
             continue
         region = str(record.get("awsRegion") or clients.default_region() or "us-east-1")
-        accounts = accounts or _Accounts(options, clients)
+        if accounts is None:
+            from guard.pipeline.run import ScanOptions
+
+            options = states if isinstance(states, ScanOptions) else ScanOptions(states=tuple(states))
+            rules = rules if rules is not None else options.rules
+            accounts = _Accounts(options, clients)
         account = accounts.for_event(_event_account(record))
         if isinstance(account, str):
             outcomes.append(EventOutcome(event_id, name, "ignored", account))
@@ -321,6 +336,9 @@ def _check_one(
     registry: Registry,
     rules: RuleSet | None,
 ) -> EventOutcome:
+    from guard.enrich.attribution import actor_from_record
+    from guard.pipeline.scan import PassOptions, run_pass
+
     event_id = str(record.get("eventID") or "")
     name = str(record.get("eventName") or "")
     region = str(record.get("awsRegion") or clients.default_region() or "us-east-1")

@@ -7,16 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import boto3
-
 from guard.aws import Clients, new_session
 from guard.config import AccountConfig, Config, apply_ignores, load_config
 from guard.errors import InputError
 from guard.live import REGISTRY
 from guard.live.types import Registry
 from guard.model import Report
-from guard.pipeline.accounts import Progress, Target, known_types, role_arn, scan_accounts
-from guard.pipeline.scan import scan
+from guard.pipeline.accounts import Target, known_types, role_arn
 from guard.state.sources import (
     Loaded,
     StateSource,
@@ -27,6 +24,8 @@ from guard.state.sources import (
 )
 
 if TYPE_CHECKING:
+    import boto3
+
     from guard.enrich.attribution import AttributionSettings
     from guard.rules.loader import RuleSet
 
@@ -155,6 +154,8 @@ def scan_states(
     attribution: AttributionSettings | None = None,
 ) -> Report:
     """`scan` over Terraform states named by path or URL, read with the clients' own session."""
+    from guard.pipeline.scan import scan
+
     loaded = read_states(states, clients.session, registry)
     return scan(
         loaded.resources,
@@ -169,6 +170,9 @@ def scan_states(
 
 
 def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Report:
+    from guard.pipeline.accounts import Progress, scan_accounts
+    from guard.pipeline.scan import scan
+
     session = session or new_session()
     config = load_config(options.config) if options.config else None
     if config is None and not options.accounts:

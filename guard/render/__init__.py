@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Console
-
 FILE_WIDTH = 120  # a report written to a file does not depend on the terminal that wrote it
 
 
@@ -86,7 +84,10 @@ def write_report(kind: str, output_format: str, subject: Any, output: str | None
     chosen = renderer(kind, output_format)
     if not chosen.draws:
         write_output(str(chosen.load()(subject)), output)
-    elif output:
+        return
+    from rich.console import Console  # only a drawn report needs rich
+
+    if output:
         with open(output, "w", encoding="utf-8") as handle:
             chosen.load()(subject, Console(file=handle, width=FILE_WIDTH, color_system=None))
     else:

@@ -6,12 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from guard.render.console import render_console
 from guard.render.json import SCHEMA_VERSION, report_to_dict
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from guard.pipeline.on_event import EventOutcome
 
 
@@ -32,6 +31,8 @@ def render_events_json(outcomes: Sequence[EventOutcome]) -> str:
 
 
 def render_events_console(outcomes: Sequence[EventOutcome], console: Console) -> None:
+    from guard.render.console import render_console
+
     for outcome in outcomes:
         if outcome.report is not None and outcome.status != "clean":
             render_console(outcome.report, console)

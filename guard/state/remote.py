@@ -16,14 +16,16 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from guard.aws import short_error
 from guard.errors import InputError
 from guard.input_limits import check_size, max_state_bytes
+
+if TYPE_CHECKING:
+    import boto3
 
 DEFAULT_WORKSPACE = "default"
 DEFAULT_WORKSPACE_PREFIX = "env:"  # Terraform's S3 backend default for workspace_key_prefix

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-
-import boto3
+from typing import TYPE_CHECKING
 
 from guard.errors import InputError
 from guard.model import Resource, Unreadable
@@ -28,6 +27,9 @@ from guard.state.remote import (
     workspace_key,
 )
 from guard.state.terraform import parse_state, read_state_file
+
+if TYPE_CHECKING:
+    import boto3
 
 log = logging.getLogger(__name__)
 
