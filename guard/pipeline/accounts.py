@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, new_session, short_error
 from guard.enrich.finish import finish_report
+from guard.enrich.graph import merge_views
 from guard.errors import GuardError
 from guard.live import REGISTRY
 from guard.live.types import Registry
@@ -232,6 +233,8 @@ def merge_reports(reports: Sequence[Report], failed: Sequence[Unreadable] = ()) 
         accounts=accounts,
         notes=tuple(n for r in reports for n in r.notes),
         api_calls=sum(r.api_calls for r in reports),
+        throttled_calls=sum(r.throttled_calls for r in reports),
+        estate=merge_views([(r.account or "?", r.estate) for r in reports if r.estate is not None]),
         violations=tuple(v for r in reports for v in r.violations),
     )
     return finish_report(merged)
