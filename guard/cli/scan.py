@@ -14,12 +14,14 @@ from guard.cli.options import (
     format_option,
     load_rule_options,
     max_attempts_option,
+    metrics_options,
     notify_options,
     output_option,
     region_option,
     state_option,
     state_source_options,
     take_alerting,
+    take_metrics,
 )
 from guard.render import write_report
 
@@ -45,10 +47,12 @@ from guard.render import write_report
 @format_option(
     "scan",
     "console; json (docs/json-schema.md); markdown (an issue or $GITHUB_STEP_SUMMARY, under "
-    "GitHub's 64 KB); sarif (2.1.0, each finding on its state file and address).",
+    "GitHub's 64 KB); sarif (2.1.0, each finding on its state file and address); html (one "
+    "self-contained page with the blast radius drawn, docs/report.md).",
 )
 @output_option
 @notify_options
+@metrics_options()
 @click.option(
     "--attribute/--no-attribute",
     default=False,
@@ -104,6 +108,7 @@ def scan(
     from guard.pipeline.run import ScanOptions, run_scan, scope_sources
 
     alerting = take_alerting(sources)
+    metrics = take_metrics(sources, alerting)
     attribution = None
     if attribute or trail_bucket:
         attribution = AttributionSettings(
@@ -120,6 +125,7 @@ def scan(
     )
     if alerting["notify"] in (None, "none") and not alerting["history"]:
         report = run_scan(options)
+        metrics.record(report)
         write_report("scan", output_format, report, output)
         return exit_code(report)
     settings = alert_settings(alerting)
@@ -127,6 +133,7 @@ def scan(
     result = alert_once(
         scope_sources(options), regions, clients, settings, scan_once=lambda: run_scan(options)
     )
+    metrics.record(result.report, result)
     write_report("scan", output_format, result.report, output)
     click.echo(f"guard: alerts: {settings.clean(describe_cycle(result))}", err=True)
     return exit_code(result.report)
@@ -143,7 +150,10 @@ def scan(
 )
 @format_option("event", "console; json (docs/json-schema.md, one report per event).")
 @output_option
-def on_event(states: tuple[str, ...], event_path: str, output_format: str, output: str | None) -> int:
+@metrics_options()
+def on_event(
+    states: tuple[str, ...], event_path: str, output_format: str, output: str | None, **metrics: Any
+) -> int:
     """Check the one resource a CloudTrail event touched against state, seconds after the change.
 
     Read-only calls, failed calls and resources in no state are ignored without any AWS
@@ -155,6 +165,7 @@ def on_event(states: tuple[str, ...], event_path: str, output_format: str, outpu
     document = read_event_file(event_path)
     source = "standard input" if event_path == "-" else event_path
     outcomes = check_events(document, states, Clients(), source=source)
+    take_metrics(metrics).record(outcome.report for outcome in outcomes if outcome.report)
     write_report("event", output_format, outcomes, output)
     statuses = {outcome.status for outcome in outcomes}
     if "incomplete" in statuses:
