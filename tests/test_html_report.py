@@ -193,3 +193,27 @@ def test_an_incomplete_scan_says_what_was_not_read():
     assert "aws_db_instance in us-east-1: AccessDenied: &lt;not allowed&gt;" in page
     assert "state s3://b/k: NoSuchKey" in page
     assert "No drift in what was read" in page and "matches the state" not in page  # never "clean"
+
+
+@needs_chromium
+def test_the_plan_and_history_pages_open_clean(tmp_path, guard, browser):
+    from tests.test_history_summary import _history
+
+    plan = tmp_path / "plan.html"
+    source = ROOT / "tests" / "plans" / "inline-443-removed.json"
+    assert guard("check-plan", source, "--format", "html", "-o", plan).code == 2
+    visit = browser.visit(plan)
+    _clean(visit)
+    assert "BLOCKED" in visit.text and "aws_security_group" in visit.text
+
+    history = tmp_path / "history.html"
+    location = _history(tmp_path)
+    assert (
+        guard("history", "--history", location, "--since", "30d", "--format", "html", "-o", history).code == 0
+    )
+    visit = browser.visit(history, {"bars": "document.querySelectorAll('svg rect.bar').length"})
+    _save(visit, "html-history.png")
+    _clean(visit)
+    assert "<script>alert(1)</script>" in visit.text  # a headline from the history, as text
+    assert "Drift SLOs" in visit.text and "aws_instance" in visit.text
+    assert visit.probes["bars"] == 2 * 31
