@@ -39,6 +39,24 @@ def new_session(**kwargs: Any) -> boto3.Session:
     return boto3.Session(botocore_session=core, **kwargs)
 
 
+# The error codes botocore's retry handler treats as throttling (botocore.retries.standard).
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "EC2ThrottledException",
+    }
+)
+
+
 class Clients:
     """One boto3 session; clients cached per (service, region), safe to share across threads.
 
@@ -60,6 +78,7 @@ class Clients:
         self._lock = threading.Lock()
         self._session_lock = threading.Lock()
         self.requests_sent = 0  # HTTP round trips to AWS, retries included
+        self.throttled = 0  # of those, answered "slow down" (retried, or the call given up)
 
     @property
     def session(self) -> boto3.Session:
@@ -87,12 +106,24 @@ class Clients:
         with self._lock:
             self.requests_sent += 1
 
+    def _count_throttled(self, parsed_response: Any = None, response_dict: Any = None, **_: Any) -> None:
+        status = response_dict.get("status_code") if isinstance(response_dict, dict) else None
+        code = (
+            (parsed_response or {}).get("Error", {}).get("Code")
+            if isinstance(parsed_response, dict)
+            else None
+        )
+        if status == 429 or code in THROTTLING_CODES:
+            with self._lock:
+                self.throttled += 1
+
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
         with self._lock:
             if key not in self._clients:
                 client = self.session.client(service, region_name=region, config=self.config)
                 client.meta.events.register("before-send.*", self._count)
+                client.meta.events.register("response-received.*", self._count_throttled)
                 self._clients[key] = client
             return self._clients[key]
 

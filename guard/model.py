@@ -123,6 +123,40 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class GraphNode:
+    """A resource as a picture shows it: what people call it and its part in the graph."""
+
+    key: str  # the address, or `type.id` for a resource in no state
+    type: str
+    id: str
+    name: str
+    address: str = ""
+    role: str = ""  # its declaration's graph role (load balancer, listener, record...), or ""
+    zone: str | None = None  # the availability zone of an instance
+    internet_facing: bool = False
+    account: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str  # the user
+    target: str  # the used
+    relation: str  # the attribute that names it
+    broken: bool = False  # the finding breaks this dependency (its first hop)
+
+
+@dataclass(frozen=True)
+class GraphView:
+    """Plain graph data for renderers: the estate, or one finding's blast radius."""
+
+    nodes: tuple[GraphNode, ...] = ()
+    edges: tuple[GraphEdge, ...] = ()
+    subject: str = ""  # a blast radius: the key of the changed resource
+    behind: frozenset[str] = frozenset()  # a blast radius: nodes traffic reaches through it (no impact line)
+
+
+@dataclass(frozen=True)
 class Drift:
     kind: DriftKind
     type: str
@@ -140,6 +174,8 @@ class Drift:
     impact: tuple[str, ...] = ()
     rollback: tuple[RollbackStep, ...] = ()
     actor: Actor | None = None  # from CloudTrail; None when attribution did not run
+    # What the impact lines say, as a graph to draw (enrich.graph); None without impact.
+    blast_radius: GraphView | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -194,6 +230,8 @@ class Report:
     unreadable: tuple[Unreadable, ...] = ()  # states and accounts not read (multi-source runs)
     accounts: tuple[str, ...] = ()  # every account scanned, when more than one
     groups: tuple[FindingGroup, ...] = ()  # findings of one class, largest first (enrich.finish)
+    estate: GraphView | None = field(default=None, compare=False, repr=False)  # the graph impact came from
+    throttled_calls: int = 0  # AWS calls answered "slow down" (each retried or given up)
 
     @property
     def complete(self) -> bool:

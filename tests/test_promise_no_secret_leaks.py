@@ -1,9 +1,9 @@
-"""Promise: no secret leaks. Canary secrets are seeded into a Terraform state (sensitive
-attributes and outputs), a plan (`after_sensitive`, sensitive variables), a Pulumi stack
-(secrets), the Slack token and the webhook URL; every command in every output format,
-errors and `--debug` logs (every log record, botocore's and slack-sdk's too) included, is run and no
-canary may appear in its standard output, standard error, written files, the Slack
-messages or the history database.
+"""Promise: no secret leaks, HTML reports and metrics included. Canary secrets are seeded
+into a Terraform state (sensitive attributes and outputs), a plan (`after_sensitive`,
+sensitive variables), a Pulumi stack (secrets), the Slack token and the webhook URL; every
+command in every output format, errors and `--debug` logs (every log record, botocore's and
+slack-sdk's too) included, is run and no canary may appear in its standard output, standard
+error, written files, the Slack messages or the history database.
 """
 
 from __future__ import annotations
@@ -135,10 +135,12 @@ def test_no_canary_in_any_output_log_message_or_file(seeded, tmp_path, guard, ca
     runs: list[list[str]] = [
         [*scan],
         [*scan, "--format", "json", "--output", str(tmp_path / "report.json")],
-        *[[*scan, "--format", f] for f in ("markdown", "sarif")],
+        *[[*scan, "--format", f] for f in ("markdown", "sarif", "html")],
+        [*scan, "--format", "html", "--output", str(tmp_path / "report.html")],
+        [*scan, "--metrics-file", str(tmp_path / "guard.prom")],
         [*pulumi],
         [*pulumi, "--format", "json"],
-        *[[*pulumi, "--format", f] for f in ("markdown", "sarif")],
+        *[[*pulumi, "--format", f] for f in ("markdown", "sarif", "html")],
         [*scan, "--notify", "slack", "--history", history],  # token from SLACK_BOT_TOKEN
         [*pulumi, "--notify", "slack", "--history", history],
         [
@@ -152,11 +154,17 @@ def test_no_canary_in_any_output_log_message_or_file(seeded, tmp_path, guard, ca
         ],
         ["history", "--history", history],
         ["history", "--history", history, "--format", "json"],
+        ["history", "--history", history, "--format", "html", "--output", str(tmp_path / "history.html")],
+        ["history", "--history", history, "--summary"],
+        [*scan, "--notify", "slack", "--history", history, "--metrics-file", str(tmp_path / "alerts.prom")],
         ["rollback", "--state", state, "--region", REGION],
         ["rollback", "--state", state, "--region", REGION, "--format", "json"],
         ["graph", "--state", state],
         ["on-event", "--state", state, "--event", str(tmp_path / "missing-event.json")],
-        *[["check-plan", plan, "--format", f] for f in ("console", "json", "markdown", "sarif", "github")],
+        *[
+            ["check-plan", plan, "--format", f]
+            for f in ("console", "json", "markdown", "sarif", "github", "html")
+        ],
         ["check-plan", plan, "--live", "--format", "json"],
         ["check-plan", state],  # an error: a state given as a plan
         ["scan", "--state", plan, "--region", REGION],  # an error: a plan given as a state

@@ -144,8 +144,9 @@ def test_every_format_option_is_the_registrys_and_every_renderer_loads():
     for command, kind in COMMAND_KINDS.items():
         [option] = [p for p in cli.commands[command].params if p.name == "output_format"]
         assert list(option.type.choices) == formats(kind), command  # type: ignore[attr-defined]
-    assert set(formats("scan")) == {"console", "json", "markdown", "sarif"}
-    assert set(formats("plan")) == {"console", "json", "markdown", "sarif", "github"}
+    assert set(formats("scan")) == {"console", "json", "markdown", "sarif", "html"}
+    assert set(formats("plan")) == {"console", "json", "markdown", "sarif", "github", "html"}
+    assert set(formats("history")) == {"console", "json", "html"}
     for renderer in RENDERERS.values():
         function = renderer.load()
         assert callable(function)

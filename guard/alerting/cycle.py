@@ -287,6 +287,7 @@ def _new_record(fp: str, drift: Drift, scope: str, at: str) -> FindingRecord:
         headline=headline(drift),
         first_seen=at,
         last_seen=at,
+        changed_at=drift.actor.when if drift.actor else None,
     )
 
 

@@ -18,12 +18,15 @@ from guard.cli.options import (
     live_rules_option,
     load_rule_options,
     max_attempts_option,
+    metrics_options,
     notify_options,
+    output_option,
     region_option,
     state_option,
     state_source_options,
     take_alerting,
     take_attribution,
+    take_metrics,
 )
 from guard.errors import GuardError, InputError
 from guard.render import write_report
@@ -44,6 +47,7 @@ from guard.render import write_report
 @account_options
 @notify_options
 @attribution_options
+@metrics_options(serve=True)
 def watch(
     states: tuple[str, ...],
     regions: tuple[str, ...],
@@ -66,6 +70,7 @@ def watch(
 
     alerting = take_alerting(sources)
     attribution = take_attribution(sources, is_alerting(alerting))
+    metrics = take_metrics(sources, alerting, watching=True)
     every = parse_duration(interval, "--interval")
     if every.total_seconds() < 1:
         raise GuardError("--interval: must be at least 1s")
@@ -88,11 +93,14 @@ def watch(
     scope = scope_sources(options)
 
     def cycle() -> Any:
-        return alert_once(scope, regions, clients, settings, scan_once=lambda: run_scan(options))
+        result = alert_once(scope, regions, clients, settings, scan_once=lambda: run_scan(options))
+        metrics.record(result.report, result)
+        return result
 
     def say(line: str) -> None:
         click.echo(line, err=True)
 
+    metrics.serve()
     say(f"guard: watch: every {interval}; stop with SIGTERM or Ctrl-C")
     watch_until_signalled(cycle, every, settings, say)
     return EXIT_CLEAN
@@ -106,18 +114,25 @@ def watch(
     show_default=True,
     help="Show findings resolved within this long (e.g. 24h, 30d).",
 )
-@format_option("history", "Output format.")
-def history(history: str | None, since: str, output_format: str) -> int:
-    """List open and recently resolved findings, with time to resolve and undelivered messages."""
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the drift SLOs over --since: mean and p90 time to detect, in drift and to resolve, "
+    "by account and type.",
+)
+@format_option("history", "console; json; html (one page with a chart per day, docs/report.md).")
+@output_option
+def history(history: str | None, since: str, summary: bool, output_format: str, output: str | None) -> int:
+    """List open and recently resolved findings, time to detect and to resolve, and undelivered messages."""
     from guard.alerting.cycle import parse_duration
     from guard.alerting.history import open_history
-    from guard.alerting.history.summary import history_to_dict
+    from guard.alerting.history.summary import history_to_dict, summary_to_dict
 
     window = parse_duration(since, "--since")
     store = open_history(history)
     try:
-        data = history_to_dict(store, window)
+        data = summary_to_dict(store, window) if summary else history_to_dict(store, window)
     finally:
         store.close()
-    write_report("history", output_format, data, None)
+    write_report("history", output_format, data, output)
     return EXIT_CLEAN

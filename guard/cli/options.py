@@ -11,6 +11,7 @@ from guard.aws import DEFAULT_MAX_ATTEMPTS
 from guard.render import formats
 
 if TYPE_CHECKING:
+    from guard.alerting.metrics import Metrics
     from guard.alerting.watch import AlertSettings
     from guard.enrich.attribution import AttributionSettings
     from guard.rules.loader import RuleSet
@@ -328,3 +329,44 @@ def alert_settings(alerting: dict[str, Any], config_path: str = "") -> AlertSett
 
     config = load_config(config_path) if config_path else None
     return AlertSettings.from_options(**alerting, config=config)
+
+
+def metrics_options(serve: bool = False) -> Decorator:
+    """`--metrics-file` (and, on a command that keeps running, `--metrics-port`): docs/metrics.md."""
+    file_option = click.option(
+        "--metrics-file",
+        type=click.Path(dir_okay=False),
+        envvar="GUARD_METRICS_FILE",
+        help="Write drift metrics for Prometheus to this file after each scan (the node_exporter "
+        "textfile format, replaced atomically; docs/metrics.md). Env: GUARD_METRICS_FILE.",
+    )
+    if not serve:
+        return file_option
+    port_option = click.option(
+        "--metrics-port",
+        type=click.IntRange(1, 65535),
+        envvar="GUARD_METRICS_PORT",
+        help="Serve the same metrics on http://0.0.0.0:PORT/metrics while cycles run. "
+        "Env: GUARD_METRICS_PORT.",
+    )
+    return _all(file_option, port_option)
+
+
+def take_metrics(
+    options: dict[str, Any], alerting: dict[str, Any] | None = None, watching: bool = False
+) -> Metrics:
+    """The metrics options, taken out of a command's keyword arguments. A run that keeps a history
+    (`watch`, or `scan` with the `alerting` options of take_alerting asking for one) adds the
+    time-to-detect and time-to-resolve histograms and the outbox from it."""
+    from guard.alerting.metrics import Metrics
+
+    keeps_history = watching or (
+        alerting is not None
+        and (alerting.get("notify") not in (None, "none") or bool(alerting.get("history")))
+    )
+    return Metrics(
+        file=options.pop("metrics_file", None),
+        port=options.pop("metrics_port", None),
+        history=alerting.get("history") if alerting else None,
+        reads_history=keeps_history,
+    )

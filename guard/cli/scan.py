@@ -17,6 +17,7 @@ from guard.cli.options import (
     live_rules_option,
     load_rule_options,
     max_attempts_option,
+    metrics_options,
     notify_options,
     output_option,
     region_option,
@@ -24,6 +25,7 @@ from guard.cli.options import (
     state_source_options,
     take_alerting,
     take_attribution,
+    take_metrics,
 )
 from guard.errors import InputError
 from guard.render import write_report
@@ -44,11 +46,13 @@ from guard.render import write_report
 @format_option(
     "scan",
     "console; json (docs/json-schema.md); markdown (an issue or $GITHUB_STEP_SUMMARY, under "
-    "GitHub's 64 KB); sarif (2.1.0, each finding on its state file and address).",
+    "GitHub's 64 KB); sarif (2.1.0, each finding on its state file and address); html (one "
+    "self-contained page with the blast radius drawn, docs/report.md).",
 )
 @output_option
 @notify_options
 @attribution_options
+@metrics_options()
 def scan(
     states: tuple[str, ...],
     regions: tuple[str, ...],
@@ -69,6 +73,7 @@ def scan(
     from guard.pipeline.run import ScanOptions, run_scan, scope_sources
 
     alerting = take_alerting(sources)
+    metrics = take_metrics(sources, alerting)
     attribution = take_attribution(sources, is_alerting(alerting))
     regions = regions_to_read(regions, all_regions, Clients(max_attempts=max_attempts))
     options = ScanOptions(
@@ -82,12 +87,14 @@ def scan(
     settings = alert_settings(alerting, options.config)
     if settings.target is None and not settings.history:
         report = run_scan(options)
+        metrics.record(report)
         write_report("scan", output_format, report, output)
         return exit_code(report)
     clients = Clients(max_attempts=max_attempts)
     result = alert_once(
         scope_sources(options), regions, clients, settings, scan_once=lambda: run_scan(options)
     )
+    metrics.record(result.report, result)
     write_report("scan", output_format, result.report, output)
     click.echo(f"guard: alerts: {settings.clean(describe_cycle(result))}", err=True)
     return exit_code(result.report)
@@ -111,6 +118,7 @@ def scan(
 @format_option("event", "console; json (docs/json-schema.md, one report per event).")
 @output_option
 @notify_options
+@metrics_options()
 def on_event(
     states: tuple[str, ...],
     regions: tuple[str, ...],
@@ -133,6 +141,7 @@ def on_event(
     from guard.pipeline.run import ScanOptions, command_line_sources, scope_sources
 
     alerting = take_alerting(sources)
+    metrics = take_metrics(sources, alerting)
     options = ScanOptions(
         states=states,
         regions=regions,
@@ -151,6 +160,7 @@ def on_event(
     document = read_event_file(event_path)
     source = "standard input" if event_path == "-" else event_path
     outcomes = check_events(document, options, Clients(max_attempts=max_attempts), source=source)
+    metrics.record(outcome.report for outcome in outcomes if outcome.report)
     write_report("event", output_format, outcomes, output)
     if settings is not None and (settings.target is not None or settings.history):
         from guard.alerting.events import alert_events

@@ -17,7 +17,7 @@ from typing import Any
 
 from guard.live import REGISTRY, Registry
 from guard.live.types import NO_GRAPH, GraphHooks, GraphRole, ResourceType
-from guard.model import Drift, DriftKind, FindingGroup, Resource, Severity
+from guard.model import Drift, DriftKind, FindingGroup, GraphEdge, GraphNode, GraphView, Resource, Severity
 
 # A resource's own part in the graph and its words come from its declaration's `graph`.
 _NOT_NODES = {GraphRole.RULE}  # a rule's findings are about its group
@@ -342,27 +342,115 @@ def _listeners_on_other_ports(drift: Drift, reached: Sequence[Reached], registry
     }
 
 
+def _relevant(drift: Drift, graph: ResourceGraph, registry: Registry) -> tuple[Node, list[Reached]] | None:
+    """The finding's node and what it breaks (not the listeners on ports its rule never covered)."""
+    start = subject_node(drift, graph, registry)
+    if start is None:
+        return None
+    reached = reach(graph, start)
+    unaffected = _listeners_on_other_ports(drift, reached, registry)
+    return start, [hop for index, hop in enumerate(reached) if index not in unaffected]
+
+
 def impact_of(
     drift: Drift, graph: ResourceGraph, registry: Registry = REGISTRY
 ) -> tuple[tuple[str, ...], Severity]:
-    start = subject_node(drift, graph, registry)
-    if start is None:
+    found = _relevant(drift, graph, registry)
+    if found is None:
         return (), drift.severity
+    start, relevant = found
     reached = reach(graph, start)
-    unaffected = _listeners_on_other_ports(drift, reached, registry)
-    relevant = [hop for index, hop in enumerate(reached) if index not in unaffected]
     return tuple(sentence(hop, registry) for hop in relevant), raised_severity(drift, reached, registry)
 
 
 def add_impact(
     findings: Iterable[Drift], graph: ResourceGraph, registry: Registry = REGISTRY
 ) -> tuple[Drift, ...]:
-    """The enrich step: each finding with what it breaks, and its severity raised to match."""
+    """The enrich step: each finding with what it breaks, its severity raised to match, and the
+    same as a graph to draw."""
     out = []
     for drift in findings:
         impact, severity = impact_of(drift, graph, registry)
-        out.append(replace(drift, impact=drift.impact + impact, severity=severity) if impact else drift)
+        if not impact:
+            out.append(drift)
+            continue
+        radius = blast_radius(drift, graph, registry)
+        out.append(replace(drift, impact=drift.impact + impact, severity=severity, blast_radius=radius))
     return tuple(out)
+
+
+# --- as pictures --------------------------------------------------------------------------
+
+
+def _zone(node: Node, graph: ResourceGraph) -> str | None:
+    """An instance's availability zone: its own, else its subnet's (a live read may not carry it)."""
+    if node.graph.role is not GraphRole.INSTANCE:
+        return None
+    zones = [node.attrs.get("availability_zone")]
+    zones += [graph.nodes[e.target].attrs.get("availability_zone") for e in graph.uses(node.key)]
+    return next((str(zone) for zone in zones if isinstance(zone, str) and zone), None)
+
+
+def view_node(node: Node, graph: ResourceGraph) -> GraphNode:
+    zone = _zone(node, graph)
+    return GraphNode(
+        key=node.key,
+        type=node.type,
+        id=node.id,
+        name=node.name,
+        address=node.address,
+        role=node.graph.role.value if node.graph.role is not None else "",
+        zone=str(zone) if zone else None,
+        internet_facing=internet_facing(node),
+        account=node.account,
+        region=node.region,
+    )
+
+
+def estate_view(graph: ResourceGraph) -> GraphView:
+    """The whole graph as plain data, for a report to draw."""
+    return GraphView(
+        nodes=tuple(view_node(node, graph) for node in graph.nodes.values()),
+        edges=tuple(GraphEdge(e.source, e.target, e.relation) for e in graph.edges),
+    )
+
+
+def blast_radius(drift: Drift, graph: ResourceGraph, registry: Registry = REGISTRY) -> GraphView | None:
+    """The changed resource, everything its impact lines name, and what traffic reaches through
+    them (a listener's target groups and their instances); the first hops are the broken edges."""
+    found = _relevant(drift, graph, registry)
+    if found is None or not found[1]:
+        return None
+    start, relevant = found
+    nodes: dict[str, Node] = {start.key: start}
+    edges: dict[tuple[str, str], GraphEdge] = {}
+    for hop in relevant:
+        nodes[hop.node.key] = hop.node
+        user, used = (hop.via, hop.node) if hop.forward else (hop.node, hop.via)
+        edges[(user.key, used.key)] = GraphEdge(user.key, used.key, hop.relation, broken=hop.via is start)
+    behind: set[str] = set()
+    doors = [n for n in list(nodes.values()) if n.graph.role in (GraphRole.LISTENER, GraphRole.TARGET_GROUP)]
+    for door in doors:
+        for edge in graph.uses(door.key):
+            group = graph.nodes[edge.target]
+            if group.graph.role is not GraphRole.TARGET_GROUP and door.graph.role is GraphRole.LISTENER:
+                continue
+            for step in [edge, *graph.uses(group.key)]:
+                target = graph.nodes[step.target]
+                if target.graph.role not in (GraphRole.TARGET_GROUP, GraphRole.INSTANCE):
+                    continue
+                if target.key not in nodes:
+                    behind.add(target.key)
+                    nodes[target.key] = target
+                edges.setdefault(
+                    (step.source, step.target), GraphEdge(step.source, step.target, step.relation)
+                )
+    return GraphView(
+        nodes=tuple(view_node(node, graph) for node in nodes.values()),
+        edges=tuple(edges.values()),
+        subject=start.key,
+        behind=frozenset(behind),
+    )
 
 
 # --- where else is this breaking ------------------------------------------------------
@@ -415,3 +503,16 @@ def export_graph(graph: ResourceGraph) -> GraphExport:
             for key, node in graph.nodes.items()
         },
     )
+
+
+def merge_views(views: Sequence[tuple[str, GraphView]]) -> GraphView:
+    """Several accounts' estates as one: each key prefixed by its account, so that one address
+    declared in two accounts stays two nodes."""
+    nodes: list[GraphNode] = []
+    edges: list[GraphEdge] = []
+    for account, view in views:
+        nodes += [replace(node, key=f"{account}/{node.key}") for node in view.nodes]
+        edges += [
+            replace(e, source=f"{account}/{e.source}", target=f"{account}/{e.target}") for e in view.edges
+        ]
+    return GraphView(nodes=tuple(nodes), edges=tuple(edges))

@@ -203,6 +203,7 @@ def scan_accounts(
 def merge_reports(reports: Sequence[Report], failed: Sequence[Unreadable] = ()) -> Report:
     """One report over several accounts; what was not checked keeps its account in the reason."""
     from guard.enrich.finish import finish_report
+    from guard.enrich.graph import merge_views
 
     if len(reports) == 1 and not failed:
         return reports[0]
@@ -235,6 +236,8 @@ def merge_reports(reports: Sequence[Report], failed: Sequence[Unreadable] = ()) 
         accounts=accounts,
         notes=tuple(n for r in reports for n in r.notes),
         api_calls=sum(r.api_calls for r in reports),
+        throttled_calls=sum(r.throttled_calls for r in reports),
+        estate=merge_views([(r.account or "?", r.estate) for r in reports if r.estate is not None]),
         violations=tuple(v for r in reports for v in r.violations),
     )
     return finish_report(merged)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from guard.aws import Clients
 from guard.enrich.attribution import AttributionSettings, attribute_findings
 from guard.enrich.finish import finish_report
-from guard.enrich.graph import add_impact, build_graph
+from guard.enrich.graph import add_impact, build_graph, estate_view
 from guard.enrich.rules import apply_to_scan
 from guard.errors import InputError
 from guard.live import REGISTRY
@@ -62,9 +62,8 @@ def run_pass(
     if options.rules is not None:  # rules on live state; they also rank the drift they explain
         findings, violations = apply_to_scan(options.rules, declared, current.found, findings, registry)
     estate = [*current.everything, *options.around]
-    findings = add_impact(
-        findings, build_graph([r for r in estate if r.address], [r for r in estate if not r.address])
-    )
+    graph = build_graph([r for r in estate if r.address], [r for r in estate if not r.address])
+    findings = add_impact(findings, graph)
     notes: tuple[str, ...] = ()
     if options.actor is not None:
         findings = tuple(replace(drift, actor=options.actor) for drift in findings)
@@ -85,6 +84,8 @@ def run_pass(
         started_at=options.started_at,
         duration_seconds=round(time.monotonic() - options.started, 3),
         api_calls=clients.requests_sent,
+        throttled_calls=clients.throttled,
+        estate=estate_view(graph),
         violations=violations,
         notes=notes,
         unreadable=options.unreadable,

@@ -12,6 +12,9 @@ from rich.markup import escape
 def render_history(data: dict[str, Any], console: Console) -> None:
     """One line per finding, so that it reads the same in a terminal, a log or a cron mail."""
     console.print(f"[bold]History[/] {escape(data['history'])}")
+    if "open" not in data:  # `--summary`
+        render_summary(data["summary"], console)
+        return
     if data["open"]:
         console.print(f"[bold]Open ({len(data['open'])})[/]")
         for row in data["open"]:
@@ -46,3 +49,37 @@ def render_history(data: dict[str, Any], console: Console) -> None:
 
 def render_history_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2) + "\n"
+
+
+_MEASURES = (
+    ("time_to_detect", "time to detect"),
+    ("time_in_drift", "time in drift"),
+    ("time_to_resolve", "time to resolve"),
+)
+
+
+def _measure(stats: dict[str, Any]) -> str:
+    if not stats["count"]:
+        return "-"
+    return f"{stats['mean']} / {stats['p90']} ({stats['count']})"
+
+
+def render_summary(summary: dict[str, Any], console: Console) -> None:
+    """One line per account and type: mean / p90 (how many findings had it) of each duration."""
+    console.print(f"Drift from {summary['since']} to {summary['until']}: mean / p90 (findings measured)")
+    rows = [
+        {"account": "all accounts", "type": "all types", **summary["overall"]},
+        *summary["by_account_and_type"],
+    ]
+    for row in rows:
+        measures = "; ".join(f"{title} {_measure(row[key])}" for key, title in _MEASURES)
+        console.print(
+            f"  {escape(str(row['account'] or '?'))} {escape(str(row['type']))}: {row['findings']} findings "
+            f"({row['open']} open); {measures}",
+            soft_wrap=True,
+        )
+    if summary["overall"]["findings"] and not summary["overall"]["time_to_detect"]["count"]:
+        console.print(
+            "[dim]Time to detect needs the change's time: scan with --attribute (CloudTrail) "
+            "or use on-event.[/]"
+        )

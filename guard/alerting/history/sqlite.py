@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS findings (
     fingerprint TEXT PRIMARY KEY, scope TEXT NOT NULL, account TEXT, region TEXT, type TEXT,
     id TEXT, address TEXT, kind TEXT, severity TEXT, title TEXT, headline TEXT,
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, status TEXT NOT NULL,
-    resolved_at TEXT, notified_at TEXT, reminded_at TEXT, slack_channel TEXT, slack_ts TEXT
+    resolved_at TEXT, notified_at TEXT, reminded_at TEXT, slack_channel TEXT, slack_ts TEXT,
+    changed_at TEXT
 );
 CREATE INDEX IF NOT EXISTS findings_status ON findings (status, scope);
 CREATE TABLE IF NOT EXISTS outbox (
@@ -80,6 +81,7 @@ class SqliteHistory(HistoryStore):
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(_SCHEMA)
+            self._add_missing_columns()
         except (sqlite3.Error, OSError) as exc:
             raise InputError(
                 f"--history {self.path}", f"cannot open the history database ({exc})", "pass a writable path"
@@ -87,6 +89,13 @@ class SqliteHistory(HistoryStore):
 
     def close(self) -> None:
         self.db.close()
+
+    def _add_missing_columns(self) -> None:
+        """A history written by an older guard gains the columns added since (all nullable)."""
+        have = {row["name"] for row in self.db.execute("PRAGMA table_info(findings)")}
+        for name in ("changed_at",):
+            if name not in have:
+                self.db.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -74,6 +74,7 @@ class FindingRecord:
     reminded_at: str | None = None
     slack_channel: str | None = None
     slack_ts: str | None = None
+    changed_at: str | None = None  # when the change was made (CloudTrail's event time), when known
 
     def open_for(self, until: datetime | None = None) -> timedelta:
         end = parse_time(self.resolved_at) or until or utcnow()
