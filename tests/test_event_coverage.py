@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -19,7 +20,7 @@ import pytest
 from guard.aws import Clients
 from guard.demo.state import TerraformState
 from guard.live import REGISTRY
-from guard.live.events import api_operation, followed, source_of, touched
+from guard.live.events import PATTERN_LIMIT, api_operation, followed, pattern_size, source_of, touched
 from guard.pipeline.on_event import check_events
 from tests.cases.s3 import BUCKET, build_policy
 from tests.cloudtrail_shapes import ACCOUNT, eventbridge, iam_user_identity, record, sso_console_identity
@@ -923,3 +924,77 @@ def test_an_s3_call_guard_does_not_check_costs_no_aws_call(aws, tmp_path):
         "guard does not follow s3.amazonaws.com PutBucketAcl",
     )
     assert calls == []
+
+
+# --- guard events-rule ----------------------------------------------------------------
+
+
+def _doc_section() -> str:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "event-driven.md").read_text(encoding="utf-8")
+    section = text.split("## The EventBridge rule", 1)[1]
+    return section.split("\n## ", 1)[0]
+
+
+def test_the_docs_hold_the_pattern_the_command_prints_for_every_type(guard):
+    result = guard("events-rule")
+
+    assert result.code == 0, result.err
+    section = _doc_section()
+    documented = section.split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(documented) == json.loads(result.out)
+    size = pattern_size(json.loads(result.out))
+    assert f"is {size:,} characters" in section
+    assert (size > PATTERN_LIMIT) == ("guard: note: the pattern is" in result.err)
+
+
+def test_the_pattern_for_all_types_names_every_followed_call_and_its_sources(guard):
+    pattern = json.loads(guard("events-rule").out)
+
+    assert pattern["detail-type"] == ["AWS API Call via CloudTrail"]
+    assert pattern["detail"]["eventSource"] == sorted({source_of(d) for d in REGISTRY.types.values()})
+    assert "aws.elasticloadbalancing" in pattern["source"]
+    every = {name for d in REGISTRY.types.values() if d.events for name in d.events.touched_by}
+    assert pattern["detail"]["eventName"] == sorted(every)
+
+
+def test_split_patterns_fit_the_limit_and_together_match_the_same_calls(guard):
+    result = guard("events-rule", "--split")
+
+    assert result.code == 0, result.err
+    patterns = json.loads(result.out)
+    assert len(patterns) > 1
+    assert all(pattern_size(p) <= PATTERN_LIMIT for p in patterns)
+    pairs = {(s, n) for p in patterns for s in p["detail"]["eventSource"] for n in p["detail"]["eventName"]}
+    assert set(pairs) >= {(s, n) for s, names in followed(REGISTRY.types.values()).items() for n in names}
+    assert result.err == ""
+
+
+def test_with_a_state_the_pattern_follows_only_its_types_and_their_children(aws, guard, tmp_path):
+    state, ctx = TerraformState(), {}
+    build_policy(aws, state, ctx)  # two buckets and one bucket policy
+    path = state.write(tmp_path / "terraform.tfstate")
+
+    result = guard("events-rule", "--state", path)
+
+    assert result.code == 0, result.err
+    pattern = json.loads(result.out)
+    assert pattern["source"] == ["aws.s3"]
+    assert pattern["detail"]["eventSource"] == ["s3.amazonaws.com"]
+    names = pattern["detail"]["eventName"]
+    # The bucket's child types come with it: a public access block put on a declared bucket
+    # is an unmanaged resource guard reports.
+    assert {"PutBucketPolicy", "DeleteBucket", "PutBucketPublicAccessBlock", "PutBucketVersioning"} <= set(
+        names
+    )
+    assert result.err == ""
+
+
+def test_an_unreadable_state_is_one_line_and_exit_1(guard, tmp_path):
+    broken = tmp_path / "broken.tfstate"
+    broken.write_text("{not json", encoding="utf-8")
+
+    result = guard("events-rule", "--state", broken)
+
+    assert result.code == 1
+    assert result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and str(broken) in result.err

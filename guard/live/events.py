@@ -14,6 +14,7 @@ prefix (sg-, i-), a name (an S3 bucket, an IAM role), an ARN, or a name inside a
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import jmespath
 
 if TYPE_CHECKING:
     from guard.live.types import Registry, ResourceType
+    from guard.model import Resource
 
 # A value found in a record (usually a string) and the record -> the declared id, or None
 # when the value is not this type's (another type's id, an alias where a key id belongs).
@@ -109,7 +111,7 @@ def named(service: str, kind: str = "", name: str = NAME, what: str = "") -> IdF
 def arn_id(service: str, resource: str, build: str = "", name: str = NAME) -> IdForms:
     """An ARN of this service whose resource part matches `resource`; with `build`, also a
     plain name, made into the ARN with that template (`{value}` is the name)."""
-    forms = ((_ARN_HEAD.format(service=service) + resource, "{value}"),)
+    forms: tuple[tuple[str, str], ...] = ((_ARN_HEAD.format(service=service) + resource, "{value}"),)
     if build:
         forms += ((name, build),)
     return IdForms(forms, f"a {service} ARN ({resource})" + (", or a name made into one" if build else ""))
@@ -220,3 +222,71 @@ def followed(declarations: Iterable[ResourceType]) -> dict[str, list[str]]:
         if declaration.events is not None:
             names.setdefault(source_of(declaration), set()).update(declaration.events.touched_by)
     return {source: sorted(found) for source, found in sorted(names.items())}
+
+
+# --- the EventBridge rule -----------------------------------------------------------
+
+DETAIL_TYPE = "AWS API Call via CloudTrail"
+# EventBridge's event pattern quota: 2,048 characters by default, 4,096 at most on request.
+PATTERN_LIMIT = 2048
+PATTERN_LIMIT_RAISED = 4096
+
+
+def event_pattern(by_source: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """The EventBridge pattern matching these CloudTrail calls (eventSource -> names), sorted."""
+    sources = sorted(by_source)
+    names = sorted({name for source in sources for name in by_source[source]})
+    return {
+        "source": sorted({"aws." + source.split(".", 1)[0] for source in sources}),
+        "detail-type": [DETAIL_TYPE],
+        "detail": {"eventSource": sources, "eventName": names},
+    }
+
+
+def pattern_size(pattern: Mapping[str, Any]) -> int:
+    """Characters EventBridge counts: the pattern as compact JSON."""
+    return len(json.dumps(pattern, separators=(",", ":")))
+
+
+def split_patterns(
+    by_source: Mapping[str, Iterable[str]], limit: int = PATTERN_LIMIT
+) -> list[dict[str, Any]]:
+    """As few patterns as fit in `limit` characters each, for one rule each: event sources
+    packed in order, a source whose names do not fit in one split across several. A packed
+    pattern also matches one source's name on another (DeleteTags on EC2 and Auto Scaling);
+    on-event ignores those without an AWS call."""
+    units: list[tuple[str, list[str]]] = []  # (source, names) that each fit alone
+    for source in sorted(by_source):
+        chunk: list[str] = []
+        for name in sorted(by_source[source]):
+            if chunk and pattern_size(event_pattern({source: [*chunk, name]})) > limit:
+                units.append((source, chunk))
+                chunk = []
+            chunk.append(name)
+        if chunk:
+            units.append((source, chunk))
+    groups: list[dict[str, list[str]]] = []
+    for source, names in units:
+        merged = {**groups[-1], source: [*groups[-1].get(source, []), *names]} if groups else None
+        if merged is not None and pattern_size(event_pattern(merged)) <= limit:
+            groups[-1] = merged
+        else:
+            groups.append({source: names})
+    return [event_pattern(group) for group in groups]
+
+
+def types_in_play(resources: Iterable[Resource], registry: Registry) -> list[ResourceType]:
+    """The compared types a set of declared resources stands for (through aliases and
+    expansions: an aws_security_group_rule is an ingress rule), and their child types,
+    whose unmanaged resources are reported under a declared parent."""
+    names: set[str] = set()
+    declared = list(resources)
+    by_id = {resource.id: resource for resource in declared}
+    for resource in declared:
+        canonical = registry.canonical(resource.type)
+        if canonical in registry.types:
+            names.add(canonical)
+        for expansion in registry.expansions.get(resource.type, []):
+            names.update(shape.type for shape in expansion.expand(resource, by_id))
+    children = {d.name for d in registry.types.values() if d.parent is not None and d.parent[1] in names}
+    return [registry.types[name] for name in sorted(names | children) if name in registry.types]

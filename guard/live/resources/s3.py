@@ -15,7 +15,7 @@ is compared as AES256 (moto leaves new buckets without one).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -136,7 +136,7 @@ _BUCKET = "requestParameters.bucketName"
 _BUCKET_NAME = named("s3", "", r"[a-z0-9][a-z0-9.-]*[a-z0-9]", "a bucket name, or its ARN")
 
 
-def _setting_events(put: str, delete: str, paths: tuple[str, ...]) -> TypeEvents:
+def _setting_events(put: str, delete: str, paths: Iterable[str]) -> TypeEvents:
     """A bucket setting Terraform declares as its own resource, whose id is the bucket name."""
     edited = (put, delete) if delete else (put,)
     return TypeEvents(
