@@ -998,3 +998,98 @@ def test_an_unreadable_state_is_one_line_and_exit_1(guard, tmp_path):
     assert result.code == 1
     assert result.out == ""
     assert len(result.err.strip().splitlines()) == 1 and str(broken) in result.err
+
+
+# --- the type cases' own edits, through on-event --------------------------------------
+
+Event = tuple[str, str, Any, Any]  # (service, event name, requestParameters, responseElements)
+
+# The event CloudTrail records for each type case's edit (tests/cases), by (type, kind):
+# on-event must find exactly the finding the scan sweep finds.
+CASE_EVENTS: dict[tuple[str, str], Any] = {
+    ("aws_route", "missing"): lambda c: (
+        "ec2",
+        "DeleteRoute",
+        {"routeTableId": c["route_table_id"], "destinationCidrBlock": "0.0.0.0/0"},
+        None,
+    ),
+    ("aws_iam_role_policy", "changed"): lambda c: (
+        "iam",
+        "PutRolePolicy",
+        {"roleName": "app-server", "policyName": "read-logs", "policyDocument": "{}"},
+        None,
+    ),
+    ("aws_iam_role_policy_attachment", "missing"): lambda c: (
+        "iam",
+        "DetachRolePolicy",
+        {"roleName": "app-server", "policyArn": c["policy_arn"]},
+        None,
+    ),
+    ("aws_route53_record", "changed"): lambda c: (
+        "route53",
+        "ChangeResourceRecordSets",
+        {
+            "hostedZoneId": c["zone_id"],
+            "changeBatch": {
+                "changes": [
+                    {"action": "UPSERT", "resourceRecordSet": {"name": "www.example.com.", "type": "A"}}
+                ]
+            },
+        },
+        {"changeInfo": {"id": "/change/C1", "status": "PENDING"}},
+    ),
+    ("aws_kms_key", "changed"): lambda c: ("kms", "DisableKeyRotation", {"keyId": c["key_id"]}, None),
+    ("aws_lambda_function", "changed"): lambda c: (
+        "lambda",
+        "UpdateFunctionConfiguration20150331v2",
+        {"functionName": f"arn:aws:lambda:{ARN}:function:{c['function']}"},
+        None,
+    ),
+    ("aws_lb_listener", "changed"): lambda c: (
+        "elbv2",
+        "ModifyListener",
+        {"listenerArn": c["listener_arn"]},
+        None,
+    ),
+    ("aws_sqs_queue", "changed"): lambda c: ("sqs", "SetQueueAttributes", {"queueUrl": c["queue_url"]}, None),
+    ("aws_db_instance", "changed"): lambda c: (
+        "rds",
+        "ModifyDBInstance",
+        {"dBInstanceIdentifier": "orders"},
+        {"dbiResourceId": c["db_id"]},
+    ),
+}
+
+
+def _case(type_name: str, kind: str) -> Any:
+    import importlib
+    import pkgutil
+
+    import tests.cases
+
+    for module in pkgutil.iter_modules(tests.cases.__path__):
+        for case in importlib.import_module(f"tests.cases.{module.name}").CASES:
+            if (case.type, case.expected.kind) == (type_name, kind):
+                return case
+    raise LookupError((type_name, kind))
+
+
+@pytest.mark.parametrize(("type_name", "kind"), sorted(CASE_EVENTS), ids=lambda value: str(value))
+def test_the_edit_of_each_type_case_is_found_from_its_cloudtrail_event(type_name, kind, aws, tmp_path):
+    case = _case(type_name, kind)
+    state, ctx = TerraformState(), {}
+    case.build(aws, state, ctx)
+    path = state.write(tmp_path / "terraform.tfstate")
+    case.drift(aws, ctx)
+    service, name, request_, response = CASE_EVENTS[(type_name, kind)](ctx)
+
+    [outcome] = check_events(
+        eventbridge(_sample(service, name, request_, response)), [str(path)], Clients(aws)
+    )
+
+    assert outcome.status == "drift", outcome.reason
+    assert outcome.report is not None
+    [finding] = outcome.report.findings
+    want = case.expected
+    assert (finding.kind.value, finding.type, finding.id) == (want.kind, want.type, ctx[want.id_key])
+    assert finding.address == want.address
