@@ -10,6 +10,9 @@ How an event names its resource differs by service, so each type says it explici
 `touched_by` maps an event name to a JMESPath over the CloudTrail record, and `ids` turns
 each value found into the id the declaration (and Terraform state) uses: an EC2 id by its
 prefix (sg-, i-), a name (an S3 bucket, an IAM role), an ARN, or a name inside an ARN.
+A type follows only the calls that can change what guard compares or whether the resource
+exists (RegisterTargets, which Auto Scaling makes all day, changes no compared attribute);
+the other write calls it names are for attribution.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ class IdForms:
         for pattern, template in self.forms:
             match = re.fullmatch(pattern, value)
             if match:
-                return template.format(value=value, **_context(record), **match.groupdict())
+                return template.format_map({**_context(record), **match.groupdict(), "value": value})
         return None
 
     def __str__(self) -> str:
