@@ -155,12 +155,14 @@ def record(
     read_only: bool = False,
     region: str = "us-east-1",
     console: bool = False,
+    source: str = "ec2.amazonaws.com",
+    resources: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "eventVersion": "1.09",
         "userIdentity": identity,
         "eventTime": time,
-        "eventSource": "ec2.amazonaws.com",
+        "eventSource": source,
         "eventName": event_name,
         "awsRegion": region,
         "sourceIPAddress": source_ip,
@@ -177,9 +179,11 @@ def record(
         "tlsDetails": {
             "tlsVersion": "TLSv1.3",
             "cipherSuite": "TLS_AES_128_GCM_SHA256",
-            "clientProvidedHostHeader": f"ec2.{region}.amazonaws.com",
+            "clientProvidedHostHeader": f"{source.split('.')[0]}.{region}.amazonaws.com",
         },
     }
+    if resources is not None:
+        body["resources"] = resources  # CloudTrail lists them for some services (KMS, S3)
     if console:
         body["sessionCredentialFromConsole"] = "true"
     return body
@@ -191,7 +195,7 @@ def eventbridge(detail: dict[str, Any]) -> dict[str, Any]:
         "version": "0",
         "id": "0c5a5d5f-1b8e-4e6c-8d8b-6f0a1e2b3c4d",
         "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws.ec2",
+        "source": "aws." + str(detail.get("eventSource") or "ec2.amazonaws.com").split(".")[0],
         "account": ACCOUNT,
         "time": detail["eventTime"],
         "region": detail["awsRegion"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,6 @@ from guard.alerting.lambda_handler import event_handler
 from guard.aws import Clients
 from guard.demo import WebEstate, build_web_estate, delete_https_rule
 from guard.demo.state import TerraformState
-from guard.live import REGISTRY, Registry
-from guard.live.events import TypeEvents
 from guard.pipeline.on_event import check_events
 from guard.rules.loader import load_rules
 from tests.cases.cloudtrail import build_trail
@@ -233,18 +230,6 @@ def test_bad_events_are_one_line_errors(guard, tmp_path, document, message):
     assert len(result.err.strip().splitlines()) == 1
 
 
-def _with_trail_events(events: TypeEvents) -> Registry:
-    """The shipped registry, with CloudTrail trails following their own StopLogging events."""
-    registry = Registry()
-    for declaration in REGISTRY.types.values():
-        if declaration.name == "aws_cloudtrail":
-            declaration = dataclasses.replace(declaration, events=events)
-        registry.register(declaration)
-    registry.expansions = REGISTRY.expansions
-    registry.aliases = REGISTRY.aliases
-    return registry
-
-
 def test_a_trail_stopped_is_read_through_its_own_narrow_read_and_judged_by_the_rules(aws, tmp_path):
     # describe_trails is not paginated and the logging flag comes from a per-item read
     # (get_trail_status): the old event reader could read neither.
@@ -252,16 +237,16 @@ def test_a_trail_stopped_is_read_through_its_own_narrow_read_and_judged_by_the_r
     build_trail(aws, state, ctx)
     path = state.write(tmp_path / "terraform.tfstate")
     aws.client("cloudtrail", region_name=REGION).stop_logging(Name="org-audit")
-    registry = _with_trail_events(
-        TypeEvents(
-            id_prefix="arn:aws:cloudtrail:",
-            changed=("StopLogging",),
-            touched_by={"StopLogging": "requestParameters.name"},
-        )
+    # The call names the trail as the caller did (here by name); Terraform's id is its ARN.
+    stopped = record(
+        "StopLogging",
+        iam_user_identity(),
+        {"name": "org-audit"},
+        event_id="ev-trail-9",
+        source="cloudtrail.amazonaws.com",
     )
-    stopped = record("StopLogging", iam_user_identity(), {"name": ctx["trail_arn"]}, event_id="ev-trail-9")
 
-    [outcome] = check_events(eventbridge(stopped), [str(path)], Clients(aws), registry, rules=load_rules())
+    [outcome] = check_events(eventbridge(stopped), [str(path)], Clients(aws), rules=load_rules())
 
     assert outcome.status == "drift", outcome.reason
     assert outcome.report is not None

@@ -16,6 +16,7 @@ from guard import __version__
 from guard.cli.alerts import history, watch
 from guard.cli.config import config_group
 from guard.cli.estate import demo, graph, types_command
+from guard.cli.events import events_rule
 from guard.cli.exits import EXIT_CLEAN, EXIT_DRIFT, EXIT_ERROR, EXIT_INCOMPLETE, exit_code
 from guard.cli.plan import check_plan
 from guard.cli.rollback import rollback
@@ -53,6 +54,7 @@ for command in (
     config_group,
     watch,
     history,
+    events_rule,
 ):
     cli.add_command(command)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, edits, named
 from guard.live.shape import first_block
 from guard.live.types import REGISTRY, Attrs, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
@@ -75,9 +76,53 @@ def _group_restore(resource: Resource, _: Resource | None, changes: tuple[Change
     ]
 
 
+_GROUP = "requestParameters.autoScalingGroupName"
+_GROUP_BY_PATH = {
+    **dict.fromkeys(
+        (
+            "min_size",
+            "max_size",
+            "health_check_type",
+            "health_check_grace_period",
+            "vpc_zone_identifier",
+            "launch_configuration",
+            "launch_template",
+        ),
+        ("UpdateAutoScalingGroup",),
+    ),
+    "target_group_arns": (
+        "AttachLoadBalancerTargetGroups",
+        "DetachLoadBalancerTargetGroups",
+        "AttachTrafficSources",
+        "DetachTrafficSources",
+    ),
+    "tag": ("CreateOrUpdateTags", "DeleteTags"),
+}
+_GROUP_EVENTS = TypeEvents(
+    missing=("DeleteAutoScalingGroup",),
+    unmanaged=("CreateAutoScalingGroup",),
+    changed=edits(_GROUP_BY_PATH),
+    by_path=_GROUP_BY_PATH,
+    touched_by={
+        **dict.fromkeys(
+            ("CreateAutoScalingGroup", "DeleteAutoScalingGroup", "UpdateAutoScalingGroup"), _GROUP
+        ),
+        **dict.fromkeys(_GROUP_BY_PATH["target_group_arns"], _GROUP),
+        # Tags name their group in a list, with the kind of resource each is on.
+        **dict.fromkeys(
+            _GROUP_BY_PATH["tag"], "requestParameters.tags[?resourceType=='auto-scaling-group'].resourceId"
+        ),
+    },
+    ids=named(
+        "autoscaling", "autoScalingGroup:[^:]+:autoScalingGroupName/", r"[^:]+", "a group name, or its ARN"
+    ),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_autoscaling_group",
+        events=_GROUP_EVENTS,
         service="autoscaling",
         list_call="describe_auto_scaling_groups",
         items_path="AutoScalingGroups",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, arn_id, edits
 from guard.live.shape import declared_tags, tags
 from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
@@ -87,9 +88,47 @@ def _trail_restore(resource: Resource, _: Resource | None, changes: tuple[Change
     return calls
 
 
+_TRAIL_SETTINGS = (
+    "s3_bucket_name",
+    "s3_key_prefix",
+    "sns_topic_name",
+    "include_global_service_events",
+    "is_multi_region_trail",
+    "is_organization_trail",
+    "enable_log_file_validation",
+    "kms_key_id",
+    "cloud_watch_logs_group_arn",
+    "cloud_watch_logs_role_arn",
+)
+_TRAIL_BY_PATH = {
+    "enable_logging": ("StopLogging", "StartLogging"),
+    **dict.fromkeys(_TRAIL_SETTINGS, ("UpdateTrail",)),
+    "tags": ("AddTags", "RemoveTags"),
+}
+_TRAIL_EVENTS = TypeEvents(
+    missing=("DeleteTrail",),
+    unmanaged=("CreateTrail",),
+    # Event selectors are not compared, but they decide what the trail records at all.
+    changed=edits(_TRAIL_BY_PATH, "PutEventSelectors"),
+    by_path=_TRAIL_BY_PATH,
+    touched_by={
+        **dict.fromkeys(
+            ("StopLogging", "StartLogging", "UpdateTrail", "DeleteTrail"), "requestParameters.name"
+        ),
+        "PutEventSelectors": "requestParameters.trailName",
+        "CreateTrail": "responseElements.trailARN",
+        "AddTags": "requestParameters.resourceId",
+        "RemoveTags": "requestParameters.resourceId",
+    },
+    # Terraform's id is the ARN; the calls take the name or the ARN.
+    ids=arn_id("cloudtrail", "trail/.+", build="arn:{partition}:cloudtrail:{region}:{account}:trail/{value}"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_cloudtrail",
+        events=_TRAIL_EVENTS,
         service="cloudtrail",
         list_call="describe_trails",
         list_params={"includeShadowTrails": False},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, edits, named
 from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
@@ -103,9 +104,41 @@ def _table_restore(resource: Resource, _: Resource | None, changes: tuple[Change
     return calls
 
 
+_TABLE_BY_PATH = {
+    **dict.fromkeys(
+        (
+            "billing_mode",
+            "attribute",
+            "global_secondary_indexes",
+            "stream_enabled",
+            "stream_view_type",
+            "deletion_protection_enabled",
+        ),
+        ("UpdateTable",),
+    ),
+    "point_in_time_recovery": ("UpdateContinuousBackups",),
+    "tags": ("TagResource", "UntagResource"),
+}
+_TABLE_EVENTS = TypeEvents(
+    missing=("DeleteTable",),
+    unmanaged=("CreateTable",),
+    changed=edits(_TABLE_BY_PATH),
+    by_path=_TABLE_BY_PATH,
+    touched_by={
+        **dict.fromkeys(
+            ("CreateTable", "DeleteTable", "UpdateTable", "UpdateContinuousBackups"),
+            "requestParameters.tableName",
+        ),
+        **dict.fromkeys(_TABLE_BY_PATH["tags"], "requestParameters.resourceArn"),
+    },
+    ids=named("dynamodb", "table/", r"[\w.-]+", "a table name, or its table/ ARN"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_dynamodb_table",
+        events=_TABLE_EVENTS,
         service="dynamodb",
         list_call="list_tables",
         items_path="TableNames",

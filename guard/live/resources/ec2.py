@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from guard.live.events import TypeEvents
+from guard.live.events import IdForms, TypeEvents, edits
 from guard.live.shape import (
     EC2_TAG_EVENTS,
     EC2_TAGGED_IDS,
@@ -227,9 +227,32 @@ REGISTRY.register(
 # --- elastic IPs -----------------------------------------------------------------------
 
 
+_EIP_BY_PATH = {
+    "instance": ("AssociateAddress", "DisassociateAddress"),
+    "network_interface": ("AssociateAddress", "DisassociateAddress"),
+    "tags": EC2_TAG_EVENTS,
+}
+_EIP_EVENTS = TypeEvents(
+    id_prefix="eipalloc-",
+    missing=("ReleaseAddress",),
+    unmanaged=("AllocateAddress",),
+    changed=edits(_EIP_BY_PATH),
+    by_path=_EIP_BY_PATH,
+    # DisassociateAddress names the association (eipassoc-) only: a scan finds that one.
+    touched_by={
+        "AllocateAddress": "responseElements.allocationId",
+        "ReleaseAddress": "requestParameters.allocationId",
+        "AssociateAddress": "requestParameters.allocationId",
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_eip",
+        events=_EIP_EVENTS,
         service="ec2",
         list_call="describe_addresses",
         items_path="Addresses",
@@ -331,9 +354,30 @@ def _mark_launched_volumes(volumes: list[Attrs], reservations: list[Attrs]) -> N
         )
 
 
+_VOLUME_BY_PATH = {
+    **dict.fromkeys(("type", "size", "iops", "throughput", "multi_attach_enabled"), ("ModifyVolume",)),
+    "tags": EC2_TAG_EVENTS,
+}
+_VOLUME_EVENTS = TypeEvents(
+    id_prefix="vol-",
+    missing=("DeleteVolume",),
+    unmanaged=("CreateVolume",),
+    changed=edits(_VOLUME_BY_PATH),
+    by_path=_VOLUME_BY_PATH,
+    touched_by={
+        "CreateVolume": "responseElements.volumeId",
+        "DeleteVolume": "requestParameters.volumeId",
+        "ModifyVolume": "requestParameters.ModifyVolumeRequest.VolumeId",
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_ebs_volume",
+        events=_VOLUME_EVENTS,
         service="ec2",
         list_call="describe_volumes",
         items_path="Volumes",
@@ -410,9 +454,43 @@ def _version(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+def _template_id(call: str, answer: str = "launchTemplate") -> str:
+    """The newer EC2 calls wrap their request and answer in CALLRequest / CALLResponse."""
+    return (
+        f"responseElements.{call}Response.{answer}.launchTemplateId"
+        f" || requestParameters.{call}Request.LaunchTemplateId"
+    )
+
+
+_TEMPLATE_BY_PATH = {
+    "default_version": ("ModifyLaunchTemplate",),
+    "latest_version": ("CreateLaunchTemplateVersion", "DeleteLaunchTemplateVersions"),
+    "tags": EC2_TAG_EVENTS,
+}
+_TEMPLATE_EVENTS = TypeEvents(
+    id_prefix="lt-",
+    missing=("DeleteLaunchTemplate",),
+    unmanaged=("CreateLaunchTemplate",),
+    changed=edits(_TEMPLATE_BY_PATH),
+    by_path=_TEMPLATE_BY_PATH,
+    touched_by={
+        "CreateLaunchTemplate": _template_id("CreateLaunchTemplate"),
+        "DeleteLaunchTemplate": _template_id("DeleteLaunchTemplate"),
+        "ModifyLaunchTemplate": _template_id("ModifyLaunchTemplate"),
+        "CreateLaunchTemplateVersion": _template_id("CreateLaunchTemplateVersion", "launchTemplateVersion"),
+        "DeleteLaunchTemplateVersions": (
+            "requestParameters.DeleteLaunchTemplateVersionsRequest.LaunchTemplateId"
+        ),
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_launch_template",
+        events=_TEMPLATE_EVENTS,
         service="ec2",
         list_call="describe_launch_templates",
         items_path="LaunchTemplates",
@@ -474,9 +552,23 @@ def _recreate_key(declared: Resource) -> list[AwsCall]:
     ]
 
 
+_KEY_PAIR_EVENTS = TypeEvents(
+    missing=("DeleteKeyPair",),
+    unmanaged=("CreateKeyPair", "ImportKeyPair"),
+    changed=("DeleteKeyPair", "ImportKeyPair", *EC2_TAG_EVENTS),
+    by_path={"fingerprint": ("ImportKeyPair",), "key_type": ("ImportKeyPair",), "tags": EC2_TAG_EVENTS},
+    # Terraform's id is the key name; tag calls name the pair by its key- id: a scan finds those.
+    touched_by=dict.fromkeys(
+        ("CreateKeyPair", "ImportKeyPair", "DeleteKeyPair"), "requestParameters.keyName"
+    ),
+    ids=IdForms(((r".+", "{value}"),), "a key pair name"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_key_pair",
+        events=_KEY_PAIR_EVENTS,
         service="ec2",
         list_call="describe_key_pairs",
         items_path="KeyPairs",

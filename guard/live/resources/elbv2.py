@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, arn_id, edits
 from guard.live.shape import declared_tags, first_block, tag_changes, tags
 from guard.live.types import (
     REGISTRY,
@@ -360,9 +361,51 @@ _LOAD_BALANCER_GRAPH = GraphHooks(
 )
 
 
+_ELB_TAG_EVENTS = ("AddTags", "RemoveTags")
+_ELB_TAGGED = "requestParameters.resourceArns"  # ARNs of any kind: the ARN says which type
+_LB_BY_PATH = {
+    "security_groups": ("SetSecurityGroups",),
+    "subnets": ("SetSubnets",),
+    "ip_address_type": ("SetIpAddressType",),
+    **dict.fromkeys(
+        (
+            "enable_deletion_protection",
+            "access_logs",
+            "idle_timeout",
+            "enable_http2",
+            "drop_invalid_header_fields",
+        ),
+        ("ModifyLoadBalancerAttributes",),
+    ),
+    "tags": _ELB_TAG_EVENTS,
+}
+_LB_EVENTS = TypeEvents(
+    missing=("DeleteLoadBalancer",),
+    unmanaged=("CreateLoadBalancer",),
+    changed=edits(_LB_BY_PATH),
+    by_path=_LB_BY_PATH,
+    touched_by={
+        "CreateLoadBalancer": "responseElements.loadBalancers[].loadBalancerArn",
+        **dict.fromkeys(
+            (
+                "DeleteLoadBalancer",
+                "SetSecurityGroups",
+                "SetSubnets",
+                "SetIpAddressType",
+                "ModifyLoadBalancerAttributes",
+            ),
+            "requestParameters.loadBalancerArn",
+        ),
+        **dict.fromkeys(_ELB_TAG_EVENTS, _ELB_TAGGED),
+    },
+    ids=arn_id("elasticloadbalancing", "loadbalancer/.+"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb",
+        events=_LB_EVENTS,
         service="elbv2",
         list_call="describe_load_balancers",
         items_path="LoadBalancers",
@@ -522,9 +565,30 @@ def _tg_restore(resource: Resource, _: Resource | None, changes: tuple[Change, .
     return calls + _tag_calls(resource, changes)
 
 
+_TARGET_GROUP_BY_PATH = {"health_check": ("ModifyTargetGroup",), "tags": _ELB_TAG_EVENTS}
+_TARGET_GROUP_EVENTS = TypeEvents(
+    missing=("DeleteTargetGroup",),
+    unmanaged=("CreateTargetGroup",),
+    # Targets and target group attributes are not compared: RegisterTargets (which Auto
+    # Scaling calls all day) is attributed, but never makes on-event read the group.
+    changed=edits(
+        _TARGET_GROUP_BY_PATH, "ModifyTargetGroupAttributes", "RegisterTargets", "DeregisterTargets"
+    ),
+    by_path=_TARGET_GROUP_BY_PATH,
+    touched_by={
+        "CreateTargetGroup": "responseElements.targetGroups[].targetGroupArn",
+        "DeleteTargetGroup": "requestParameters.targetGroupArn",
+        "ModifyTargetGroup": "requestParameters.targetGroupArn",
+        **dict.fromkeys(_ELB_TAG_EVENTS, _ELB_TAGGED),
+    },
+    ids=arn_id("elasticloadbalancing", "targetgroup/.+"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb_target_group",
+        events=_TARGET_GROUP_EVENTS,
         service="elbv2",
         list_call="describe_target_groups",
         items_path="TargetGroups",
@@ -618,9 +682,32 @@ def _listener_name(attrs: Attrs) -> str:
     return f"{attrs.get('protocol') or 'listener'} {attrs.get('port') or '?'}".strip()
 
 
+_LISTENER_BY_PATH = {
+    **dict.fromkeys(
+        ("port", "protocol", "ssl_policy", "certificate_arn", "alpn_policy", "default_action"),
+        ("ModifyListener",),
+    ),
+    "tags": _ELB_TAG_EVENTS,
+}
+_LISTENER_EVENTS = TypeEvents(
+    missing=("DeleteListener",),
+    unmanaged=("CreateListener",),
+    changed=edits(_LISTENER_BY_PATH),
+    by_path=_LISTENER_BY_PATH,
+    touched_by={
+        "CreateListener": "responseElements.listeners[].listenerArn",
+        "DeleteListener": "requestParameters.listenerArn",
+        "ModifyListener": "requestParameters.listenerArn",
+        **dict.fromkeys(_ELB_TAG_EVENTS, _ELB_TAGGED),
+    },
+    ids=arn_id("elasticloadbalancing", "listener/.+"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb_listener",
+        events=_LISTENER_EVENTS,
         service="elbv2",
         list_call="describe_listeners",
         items_path="Listeners",
@@ -663,9 +750,32 @@ def _priority(value: Any) -> int | None:
     return int(value) if str(value).isdigit() else None
 
 
+_RULE_BY_PATH = {
+    "priority": ("SetRulePriorities",),
+    "action": ("ModifyRule",),
+    "condition": ("ModifyRule",),
+    "tags": _ELB_TAG_EVENTS,
+}
+_RULE_EVENTS = TypeEvents(
+    missing=("DeleteRule",),
+    unmanaged=("CreateRule",),
+    changed=edits(_RULE_BY_PATH),
+    by_path=_RULE_BY_PATH,
+    touched_by={
+        "CreateRule": "responseElements.rules[].ruleArn",
+        "DeleteRule": "requestParameters.ruleArn",
+        "ModifyRule": "requestParameters.ruleArn",
+        "SetRulePriorities": "requestParameters.rulePriorities[].ruleArn",
+        **dict.fromkeys(_ELB_TAG_EVENTS, _ELB_TAGGED),
+    },
+    ids=arn_id("elasticloadbalancing", "listener-rule/.+"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb_listener_rule",
+        events=_RULE_EVENTS,
         service="elbv2",
         list_call="describe_rules",
         items_path="Rules",

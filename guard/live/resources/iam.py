@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from guard.live.events import IdForms, TypeEvents, arn_id, edits, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tag_changes, tags
 from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType, writes
@@ -112,9 +113,30 @@ def _role_restore(resource: Resource, _: Resource | None, changes: tuple[Change,
     return calls + _tag_calls("role", resource.id, resource, changes)
 
 
+_ROLE_BY_PATH = {
+    "assume_role_policy": ("UpdateAssumeRolePolicy",),
+    "description": ("UpdateRole", "UpdateRoleDescription"),
+    "max_session_duration": ("UpdateRole",),
+    "permissions_boundary": ("PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"),
+    "tags": ("TagRole", "UntagRole"),
+}
+_ROLE_NAME = named("iam", "role/(?:.*/)?", what="a role name, or its role/ ARN")
+_ROLE_EVENTS = TypeEvents(
+    missing=("DeleteRole",),
+    unmanaged=("CreateRole",),
+    changed=edits(_ROLE_BY_PATH),
+    by_path=_ROLE_BY_PATH,
+    touched_by=dict.fromkeys(
+        ("CreateRole", "DeleteRole", *edits(_ROLE_BY_PATH)), "requestParameters.roleName"
+    ),
+    ids=_ROLE_NAME,
+)
+
+
 REGISTRY.register(
     _common(
         "aws_iam_role",
+        events=_ROLE_EVENTS,
         items_path="RoleDetailList",
         id_key="RoleName",
         companion_call=("list_roles", "Roles"),
@@ -165,6 +187,23 @@ def _inline_children(owner_key: str, list_key: str) -> Any:
     return children
 
 
+def _inline_events(kind: str) -> TypeEvents:
+    title = kind.capitalize()
+    put, delete = f"Put{title}Policy", f"Delete{title}Policy"
+    return TypeEvents(
+        missing=(delete,),
+        unmanaged=(put,),
+        changed=(put,),
+        by_path={"policy": (put,)},
+        lookup_attr=kind,  # CloudTrail names an inline policy by its role or user
+        # Terraform's id is OWNER:POLICY, both in the request.
+        touched_by=dict.fromkeys(
+            (put, delete), f"join(':', [requestParameters.{kind}Name, requestParameters.policyName])"
+        ),
+        ids=IdForms(((r"[^:]+:[^:]+", "{value}"),), f"{kind}:policy"),
+    )
+
+
 def _inline_declaration(
     name: str, kind: str, owner_attr: str, items_path: str, list_key: str
 ) -> ResourceType:
@@ -182,6 +221,7 @@ def _inline_declaration(
 
     return _common(
         name,
+        events=_inline_events(kind),
         items_path=items_path,
         id_key="Id",
         split_item=_inline_children(owner_name, list_key),
@@ -250,9 +290,22 @@ def _attach(resource: Resource) -> AwsCall:
     )
 
 
+_ATTACHMENT_EVENTS = TypeEvents(
+    missing=("DetachRolePolicy",),
+    unmanaged=("AttachRolePolicy",),
+    changed=("AttachRolePolicy", "DetachRolePolicy"),
+    lookup_attr="role",  # CloudTrail names an attachment by its role
+    # Terraform's id has a random suffix: the event names the role, read with its attachments.
+    touched_by=dict.fromkeys(("AttachRolePolicy", "DetachRolePolicy"), "requestParameters.roleName"),
+    ids=_ROLE_NAME,
+    names_parent=True,
+)
+
+
 REGISTRY.register(
     _common(
         "aws_iam_role_policy_attachment",
+        events=_ATTACHMENT_EVENTS,
         items_path="RoleDetailList",
         id_key="Id",
         split_item=_attachment_children,
@@ -337,9 +390,24 @@ def _policy_restore(resource: Resource, _: Resource | None, changes: tuple[Chang
     ]
 
 
+_POLICY_BY_PATH = {"policy": ("CreatePolicyVersion", "SetDefaultPolicyVersion")}
+_POLICY_EVENTS = TypeEvents(
+    missing=("DeletePolicy",),
+    unmanaged=("CreatePolicy",),
+    changed=edits(_POLICY_BY_PATH, "DeletePolicyVersion"),
+    by_path=_POLICY_BY_PATH,
+    touched_by={
+        "CreatePolicy": "responseElements.policy.arn",
+        **dict.fromkeys(("DeletePolicy", *_POLICY_BY_PATH["policy"]), "requestParameters.policyArn"),
+    },
+    ids=arn_id("iam", "policy/.+"),
+)
+
+
 REGISTRY.register(
     _common(
         "aws_iam_policy",
+        events=_POLICY_EVENTS,
         items_path="Policies",
         id_key="Arn",
         to_attrs=lambda item: {
@@ -371,9 +439,28 @@ REGISTRY.register(
 
 # aws_iam_user, aws_iam_group ---------------------------------------------------------
 
+_USER_BY_PATH = {
+    "name": ("UpdateUser",),
+    "path": ("UpdateUser",),
+    "permissions_boundary": ("PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary"),
+    "tags": ("TagUser", "UntagUser"),
+}
+_USER_EVENTS = TypeEvents(
+    missing=("DeleteUser",),
+    unmanaged=("CreateUser",),
+    changed=edits(_USER_BY_PATH),
+    by_path=_USER_BY_PATH,
+    touched_by=dict.fromkeys(
+        ("CreateUser", "DeleteUser", *edits(_USER_BY_PATH)), "requestParameters.userName"
+    ),
+    ids=named("iam", "user/(?:.*/)?", what="a user name, or its user/ ARN"),
+)
+
+
 REGISTRY.register(
     _common(
         "aws_iam_user",
+        events=_USER_EVENTS,
         items_path="UserDetailList",
         id_key="UserName",
         to_attrs=lambda item: {
@@ -398,9 +485,20 @@ REGISTRY.register(
     )
 )
 
+_GROUP_EVENTS = TypeEvents(
+    missing=("DeleteGroup",),
+    unmanaged=("CreateGroup",),
+    changed=("UpdateGroup",),
+    by_path={"name": ("UpdateGroup",), "path": ("UpdateGroup",)},
+    touched_by=dict.fromkeys(("CreateGroup", "DeleteGroup", "UpdateGroup"), "requestParameters.groupName"),
+    ids=named("iam", "group/(?:.*/)?", what="a group name, or its group/ ARN"),
+)
+
+
 REGISTRY.register(
     _common(
         "aws_iam_group",
+        events=_GROUP_EVENTS,
         items_path="GroupDetailList",
         id_key="GroupName",
         to_attrs=lambda item: {"name": item["GroupName"], "path": item.get("Path")},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, edits, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
 from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
@@ -103,9 +104,34 @@ def _mark_aws_managed(keys: list[Attrs], aliases: list[Attrs]) -> None:
             key["AwsManagedAlias"] = True
 
 
+_KEY_BY_PATH = {
+    "description": ("UpdateKeyDescription",),
+    "is_enabled": ("EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion"),
+    "enable_key_rotation": ("EnableKeyRotation", "DisableKeyRotation"),
+    "policy": ("PutKeyPolicy",),
+    "tags": ("TagResource", "UntagResource"),
+}
+# The calls take a key id, a key ARN or an alias; CloudTrail lists the key's ARN in `resources`.
+_KEY_NAMED = "[requestParameters.keyId, resources[?type=='AWS::KMS::Key'].ARN][]"
+_KEY_EVENTS = TypeEvents(
+    missing=("ScheduleKeyDeletion",),
+    unmanaged=("CreateKey",),
+    changed=edits(_KEY_BY_PATH),
+    by_path=_KEY_BY_PATH,
+    touched_by={
+        "CreateKey": "responseElements.keyMetadata.keyId",
+        **dict.fromkeys(edits(_KEY_BY_PATH), _KEY_NAMED),
+    },
+    ids=named(
+        "kms", "key/", r"(?:mrk-)?[0-9a-f-]{32,36}", "a key id, or its key/ ARN (an alias is not a key id)"
+    ),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_kms_key",
+        events=_KEY_EVENTS,
         service="kms",
         list_call="list_keys",
         items_path="Keys",
@@ -140,9 +166,20 @@ REGISTRY.register(
     )
 )
 
+_ALIAS_EVENTS = TypeEvents(
+    missing=("DeleteAlias",),
+    unmanaged=("CreateAlias",),
+    changed=("UpdateAlias",),
+    by_path={"target_key_id": ("UpdateAlias",)},
+    touched_by=dict.fromkeys(("CreateAlias", "DeleteAlias", "UpdateAlias"), "requestParameters.aliasName"),
+    ids=named("kms", "", r"alias/[\w/-]+", "alias/NAME, or its ARN"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_kms_alias",
+        events=_ALIAS_EVENTS,
         service="kms",
         list_call="list_aliases",
         items_path="Aliases",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, edits, named
 from guard.live.shape import declared_tags, first_block
 from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
@@ -73,9 +74,49 @@ def _function_restore(resource: Resource, _: Resource | None, changes: tuple[Cha
     ]
 
 
+# CloudTrail names Lambda calls with the API version they were made against.
+_CONFIGURE = "UpdateFunctionConfiguration20150331v2"
+_FUNCTION_BY_PATH = {
+    **dict.fromkeys(
+        (
+            "handler",
+            "runtime",
+            "role",
+            "memory_size",
+            "timeout",
+            "description",
+            "layers",
+            "environment",
+            "subnet_ids",
+            "security_group_ids",
+        ),
+        (_CONFIGURE,),
+    ),
+    "architectures": ("UpdateFunctionCode20150331v2",),
+    "source_code_hash": ("UpdateFunctionCode20150331v2",),
+    "tags": ("TagResource20170331v2", "UntagResource20170331v2"),
+}
+_FUNCTION_EVENTS = TypeEvents(
+    missing=("DeleteFunction20150331",),
+    unmanaged=("CreateFunction20150331",),
+    changed=edits(_FUNCTION_BY_PATH),
+    by_path=_FUNCTION_BY_PATH,
+    touched_by={
+        "CreateFunction20150331": "responseElements.functionName",
+        **dict.fromkeys(
+            ("DeleteFunction20150331", _CONFIGURE, "UpdateFunctionCode20150331v2"),
+            "requestParameters.functionName",
+        ),
+        **dict.fromkeys(_FUNCTION_BY_PATH["tags"], "requestParameters.resource"),
+    },
+    ids=named("lambda", "function:", r"[\w-]+", "a function name, or its ARN (a qualifier is dropped)"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lambda_function",
+        events=_FUNCTION_EVENTS,
         service="lambda",
         list_call="list_functions",
         items_path="Functions",

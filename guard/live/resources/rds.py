@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import Prefixed, TypeEvents, edits, named
 from guard.live.shape import declared_tags, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
@@ -84,9 +85,46 @@ def _instance_restore(resource: Resource, _: Resource | None, changes: tuple[Cha
     ]
 
 
+_INSTANCE_BY_PATH = {
+    **dict.fromkeys(
+        (
+            "identifier",
+            "instance_class",
+            "allocated_storage",
+            "storage_type",
+            "multi_az",
+            "publicly_accessible",
+            "backup_retention_period",
+            "deletion_protection",
+            "db_subnet_group_name",
+            "vpc_security_group_ids",
+            "iam_database_authentication_enabled",
+            "auto_minor_version_upgrade",
+            "engine",
+        ),
+        ("ModifyDBInstance",),
+    ),
+    "tags": ("AddTagsToResource", "RemoveTagsFromResource"),
+}
+_INSTANCE_CREATES = ("CreateDBInstance", "CreateDBInstanceReadReplica", "RestoreDBInstanceFromDBSnapshot")
+_INSTANCE_EVENTS = TypeEvents(
+    missing=("DeleteDBInstance",),
+    unmanaged=_INSTANCE_CREATES,
+    changed=edits(_INSTANCE_BY_PATH),
+    by_path=_INSTANCE_BY_PATH,
+    # Terraform's id is the DbiResourceId, which the answers carry (the requests name the
+    # identifier). Tag calls name the instance by an identifier ARN only: a scan finds those.
+    touched_by=dict.fromkeys(
+        (*_INSTANCE_CREATES, "ModifyDBInstance", "DeleteDBInstance"), "responseElements.dbiResourceId"
+    ),
+    ids=Prefixed("db-"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_db_instance",
+        events=_INSTANCE_EVENTS,
         service="rds",
         list_call="describe_db_instances",
         items_path="DBInstances",
@@ -137,9 +175,31 @@ def _subnet_group_tags(clients: Any, region: str, item: dict[str, Any]) -> dict[
     return {**item, "Tags": answer.get("TagList") or []}
 
 
+_SUBNET_GROUP_BY_PATH = {
+    "description": ("ModifyDBSubnetGroup",),
+    "subnet_ids": ("ModifyDBSubnetGroup",),
+    "tags": ("AddTagsToResource", "RemoveTagsFromResource"),
+}
+_SUBNET_GROUP_EVENTS = TypeEvents(
+    missing=("DeleteDBSubnetGroup",),
+    unmanaged=("CreateDBSubnetGroup",),
+    changed=edits(_SUBNET_GROUP_BY_PATH),
+    by_path=_SUBNET_GROUP_BY_PATH,
+    touched_by={
+        **dict.fromkeys(
+            ("CreateDBSubnetGroup", "ModifyDBSubnetGroup", "DeleteDBSubnetGroup"),
+            "requestParameters.dBSubnetGroupName",
+        ),
+        **dict.fromkeys(_SUBNET_GROUP_BY_PATH["tags"], "requestParameters.resourceName"),
+    },
+    ids=named("rds", "subgrp:", r"[\w .-]+", "a subnet group name, or its subgrp: ARN"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_db_subnet_group",
+        events=_SUBNET_GROUP_EVENTS,
         service="rds",
         list_call="describe_db_subnet_groups",
         items_path="DBSubnetGroups",

@@ -7,8 +7,10 @@ The NS and SOA records Route53 creates at the apex are AWS's own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from guard.live.events import IdForms, TypeEvents
 from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, GraphHooks, GraphRole, ResourceType, reads, writes
 from guard.model import AwsCall, Resource
@@ -143,9 +145,28 @@ _ZONE = {
     "global_service": True,
 }
 
+_ZONE_ID = IdForms(
+    ((r"(?:/hostedzone/)?(?P<zone>[A-Z0-9]+)", "{zone}"),), "a zone id, with or without /hostedzone/"
+)
+_ZONE_EVENTS = TypeEvents(
+    missing=("DeleteHostedZone",),
+    unmanaged=("CreateHostedZone",),
+    changed=("UpdateHostedZoneComment", "ChangeTagsForResource"),
+    by_path={"comment": ("UpdateHostedZoneComment",), "tags": ("ChangeTagsForResource",)},
+    touched_by={
+        "CreateHostedZone": "responseElements.hostedZone.id",
+        "DeleteHostedZone": "requestParameters.id",
+        "UpdateHostedZoneComment": "requestParameters.id",
+        "ChangeTagsForResource": "[requestParameters][?resourceType=='hostedzone'].resourceId",
+    },
+    ids=_ZONE_ID,
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_route53_zone",
+        events=_ZONE_EVENTS,
         id_key="ZoneId",
         to_attrs=lambda item: {
             "name": record_name(item["Name"]),
@@ -183,9 +204,34 @@ REGISTRY.register(
     )
 )
 
+
+def _record_id(value: Any, record: Mapping[str, Any]) -> str | None:
+    """[name, type, set identifier] of a changed record set -> Terraform's ZONE_NAME_TYPE[_SET]."""
+    zone = _ZONE_ID((record.get("requestParameters") or {}).get("hostedZoneId"), record)
+    if not zone or not isinstance(value, list) or len(value) != 3 or not value[0] or not value[1]:
+        return None
+    name, kind, identifier = value
+    return f"{zone}_{record_name(str(name))}_{kind}" + (f"_{identifier}" if identifier else "")
+
+
+_RECORD_EVENTS = TypeEvents(
+    missing=("ChangeResourceRecordSets",),
+    unmanaged=("ChangeResourceRecordSets",),
+    changed=("ChangeResourceRecordSets",),
+    lookup_attr="zone_id",  # CloudTrail names a record change by its zone
+    touched_by={
+        "ChangeResourceRecordSets": (
+            "requestParameters.changeBatch.changes[].resourceRecordSet.[name, type, setIdentifier]"
+        )
+    },
+    ids=_record_id,
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_route53_record",
+        events=_RECORD_EVENTS,
         id_key="Id",
         split_item=_zone_records,
         to_attrs=_record_attrs,

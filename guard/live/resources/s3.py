@@ -15,11 +15,12 @@ is compared as AES256 (moto leaves new buckets without one).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from guard.live.events import TypeEvents, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
@@ -130,9 +131,40 @@ def _bucket_restore(resource: Resource, _: Resource | None, changes: tuple[Chang
     return [_s3("put_bucket_tagging", _bucket_of(resource), Tagging={"TagSet": tag_set})]
 
 
+# S3 calls name the bucket in requestParameters.bucketName (CloudTrail also lists its ARN).
+_BUCKET = "requestParameters.bucketName"
+_BUCKET_NAME = named("s3", "", r"[a-z0-9][a-z0-9.-]*[a-z0-9]", "a bucket name, or its ARN")
+
+
+def _setting_events(put: str, delete: str, paths: Iterable[str]) -> TypeEvents:
+    """A bucket setting Terraform declares as its own resource, whose id is the bucket name."""
+    edited = (put, delete) if delete else (put,)
+    return TypeEvents(
+        missing=(delete, "DeleteBucket") if delete else ("DeleteBucket",),
+        unmanaged=(put,),
+        changed=edited,
+        by_path=dict.fromkeys(paths, edited),
+        touched_by=dict.fromkeys(edited, _BUCKET),
+        ids=_BUCKET_NAME,
+    )
+
+
+_BUCKET_EVENTS = TypeEvents(
+    missing=("DeleteBucket",),
+    unmanaged=("CreateBucket",),
+    changed=("PutBucketTagging", "DeleteBucketTagging"),
+    by_path={"tags": ("PutBucketTagging", "DeleteBucketTagging")},
+    touched_by=dict.fromkeys(
+        ("CreateBucket", "DeleteBucket", "PutBucketTagging", "DeleteBucketTagging"), _BUCKET
+    ),
+    ids=_BUCKET_NAME,
+)
+
+
 REGISTRY.register(
     _common(
         "aws_s3_bucket",
+        events=_BUCKET_EVENTS,
         to_attrs=lambda item: {"bucket": item["Name"], "tags": tags(item)},
         normalise_desired=lambda attrs: {"bucket": attrs.get("bucket"), "tags": declared_tags(attrs)},
         compared=("bucket", "tags"),
@@ -180,9 +212,16 @@ def _access_call(resource: Resource) -> AwsCall:
     return _s3("put_public_access_block", _bucket_of(resource), PublicAccessBlockConfiguration=config)
 
 
+# CloudTrail records PutPublicAccessBlock as PutBucketPublicAccessBlock.
+_ACCESS_BLOCK_EVENTS = _setting_events(
+    "PutBucketPublicAccessBlock", "DeleteBucketPublicAccessBlock", _ACCESS_KEYS
+)
+
+
 REGISTRY.register(
     _common(
         "aws_s3_bucket_public_access_block",
+        events=_ACCESS_BLOCK_EVENTS,
         split_item=_when("PublicAccessBlock"),
         to_attrs=_access_attrs,
         normalise_desired=lambda attrs: {
@@ -214,9 +253,13 @@ def _policy_call(resource: Resource) -> AwsCall:
     return _s3("put_bucket_policy", _bucket_of(resource), Policy=str(resource.attrs.get("policy") or ""))
 
 
+_POLICY_EVENTS = _setting_events("PutBucketPolicy", "DeleteBucketPolicy", ("policy",))
+
+
 REGISTRY.register(
     _common(
         "aws_s3_bucket_policy",
+        events=_POLICY_EVENTS,
         split_item=_when("Policy"),
         to_attrs=lambda item: {"bucket": item["Name"], "policy": normalise_policy(item.get("Policy"))},
         normalise_desired=lambda attrs: {
@@ -264,9 +307,14 @@ def _versioning_call(resource: Resource) -> list[AwsCall]:
     return [_s3("put_bucket_versioning", _bucket_of(resource), VersioningConfiguration={"Status": status})]
 
 
+# Versioning is never deleted, only suspended.
+_VERSIONING_EVENTS = _setting_events("PutBucketVersioning", "", ("status", "mfa_delete"))
+
+
 REGISTRY.register(
     _common(
         "aws_s3_bucket_versioning",
+        events=_VERSIONING_EVENTS,
         split_item=lambda bucket: [bucket],
         to_attrs=_versioning_attrs,
         normalise_desired=_versioning_desired,
@@ -333,9 +381,17 @@ def _encryption_call(resource: Resource) -> AwsCall:
     )
 
 
+_ENCRYPTION_EVENTS = _setting_events(
+    "PutBucketEncryption",
+    "DeleteBucketEncryption",
+    ("sse_algorithm", "kms_master_key_id", "bucket_key_enabled"),
+)
+
+
 REGISTRY.register(
     _common(
         "aws_s3_bucket_server_side_encryption_configuration",
+        events=_ENCRYPTION_EVENTS,
         split_item=lambda bucket: [bucket],
         to_attrs=_encryption_attrs,
         normalise_desired=_encryption_desired,
@@ -364,9 +420,15 @@ def _ownership_call(resource: Resource) -> AwsCall:
     return _s3("put_bucket_ownership_controls", _bucket_of(resource), OwnershipControls={"Rules": [rule]})
 
 
+_OWNERSHIP_EVENTS = _setting_events(
+    "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", ("object_ownership",)
+)
+
+
 REGISTRY.register(
     _common(
         "aws_s3_bucket_ownership_controls",
+        events=_OWNERSHIP_EVENTS,
         split_item=_when("Ownership"),
         to_attrs=lambda item: {
             "bucket": item["Name"],

@@ -15,7 +15,7 @@ from typing import Any
 
 import jmespath
 
-from guard.live.events import TypeEvents
+from guard.live.events import Prefixed, TypeEvents
 from guard.live.shape import first_set, tags
 from guard.live.types import (
     REGISTRY,
@@ -372,6 +372,22 @@ def event_matches(rule: Attrs, record: Mapping[str, Any]) -> list[int]:
     return [_rule_match(rule, ports, sources) for ports, sources in described]
 
 
+# The calls that change a group's rules, each naming the group; ModifySecurityGroupRules
+# (a newer call) wraps its request in ModifySecurityGroupRulesRequest.
+RULE_CALLS = {
+    **{
+        f"{verb}SecurityGroup{direction}": "requestParameters.groupId"
+        for verb in ("Authorize", "Revoke")
+        for direction in ("Ingress", "Egress")
+    },
+    "UpdateSecurityGroupRuleDescriptionsIngress": "requestParameters.groupId",
+    "UpdateSecurityGroupRuleDescriptionsEgress": "requestParameters.groupId",
+    "ModifySecurityGroupRules": (
+        "requestParameters.ModifySecurityGroupRulesRequest.GroupId || requestParameters.groupId"
+    ),
+}
+
+
 def _rule_events(direction: str) -> TypeEvents:
     title = direction.capitalize()
     return TypeEvents(
@@ -385,6 +401,10 @@ def _rule_events(direction: str) -> TypeEvents:
             f"AuthorizeSecurityGroup{title}",
         ),
         lookup_attr="security_group_id",  # an event on a rule is an event on its group
+        # A call names the group, which is read with all its rules.
+        touched_by=RULE_CALLS,
+        ids=Prefixed("sg-"),
+        names_parent=True,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import TypeEvents, arn_id, edits
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tags
 from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
@@ -58,9 +59,29 @@ def _topic_restore(resource: Resource, _: Resource | None, changes: tuple[Change
     ]
 
 
+_TOPIC_BY_PATH = {
+    **dict.fromkeys(("display_name", "policy", "kms_master_key_id"), ("SetTopicAttributes",)),
+    "tags": ("TagResource", "UntagResource"),
+}
+_TOPIC_EVENTS = TypeEvents(
+    missing=("DeleteTopic",),
+    unmanaged=("CreateTopic",),
+    changed=edits(_TOPIC_BY_PATH),
+    by_path=_TOPIC_BY_PATH,
+    touched_by={
+        "CreateTopic": "responseElements.topicArn",
+        "DeleteTopic": "requestParameters.topicArn",
+        "SetTopicAttributes": "requestParameters.topicArn",
+        **dict.fromkeys(_TOPIC_BY_PATH["tags"], "requestParameters.resourceArn"),
+    },
+    ids=arn_id("sns", r"[\w.-]+"),  # a topic, not a subscription (TOPIC:ID)
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_sns_topic",
+        events=_TOPIC_EVENTS,
         service="sns",
         list_call="list_topics",
         items_path="Topics",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guard.live.events import IdForms, TypeEvents, edits
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
 from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
@@ -81,9 +82,42 @@ def _queue_restore(resource: Resource, _: Resource | None, changes: tuple[Change
     ]
 
 
+_QUEUE_BY_PATH = {
+    **dict.fromkeys(
+        (
+            "delay_seconds",
+            "max_message_size",
+            "message_retention_seconds",
+            "receive_wait_time_seconds",
+            "visibility_timeout_seconds",
+            "content_based_deduplication",
+            "sqs_managed_sse_enabled",
+            "kms_master_key_id",
+            "policy",
+            "redrive_policy",
+        ),
+        ("SetQueueAttributes",),
+    ),
+    "tags": ("TagQueue", "UntagQueue"),
+}
+_QUEUE_EVENTS = TypeEvents(
+    missing=("DeleteQueue",),
+    unmanaged=("CreateQueue",),
+    changed=edits(_QUEUE_BY_PATH),
+    by_path=_QUEUE_BY_PATH,
+    touched_by={
+        "CreateQueue": "responseElements.queueUrl",
+        **dict.fromkeys(("DeleteQueue", *edits(_QUEUE_BY_PATH)), "requestParameters.queueUrl"),
+    },
+    # Terraform's id is the queue URL, which callers pass back as AWS gave it.
+    ids=IdForms(((r"https?://[^/]+/\d{12}/[\w.-]+", "{value}"),), "a queue URL"),
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_sqs_queue",
+        events=_QUEUE_EVENTS,
         service="sqs",
         list_call="list_queues",
         items_path="QueueUrls",

@@ -7,8 +7,8 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from guard.live.events import TypeEvents
-from guard.live.resources.security_group_rules import group_rule_facts, protocol
+from guard.live.events import Prefixed, TypeEvents, edits
+from guard.live.resources.security_group_rules import RULE_CALLS, group_rule_facts, protocol
 from guard.live.shape import (
     EC2_TAG_EVENTS,
     EC2_TAGGED_IDS,
@@ -187,14 +187,7 @@ _GROUP_EVENTS = TypeEvents(
     changed=EC2_TAG_EVENTS,
     by_path={"tags": EC2_TAG_EVENTS},
     touched_by={
-        **{
-            f"{verb}SecurityGroup{direction}": _GROUP
-            for verb in ("Authorize", "Revoke")
-            for direction in ("Ingress", "Egress")
-        },
-        "ModifySecurityGroupRules": _GROUP,
-        "UpdateSecurityGroupRuleDescriptionsIngress": _GROUP,
-        "UpdateSecurityGroupRuleDescriptionsEgress": _GROUP,
+        **RULE_CALLS,
         "DeleteSecurityGroup": _GROUP,
         "CreateSecurityGroup": "responseElements.groupId",
         "CreateTags": EC2_TAGGED_IDS,
@@ -350,9 +343,37 @@ def _delete_route(live: Resource) -> list[AwsCall]:
     return [AwsCall("ec2", "delete_route", _route_params(live.attrs), live.region)]
 
 
+_ROUTE_TARGETS = (
+    "carrier_gateway_id",
+    "core_network_arn",
+    "egress_only_gateway_id",
+    "gateway_id",
+    "local_gateway_id",
+    "nat_gateway_id",
+    "network_interface_id",
+    "transit_gateway_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+)
+_ROUTE_EVENTS = TypeEvents(
+    missing=("DeleteRoute",),
+    unmanaged=("CreateRoute",),
+    changed=("ReplaceRoute",),
+    by_path=dict.fromkeys(_ROUTE_TARGETS, ("ReplaceRoute",)),
+    lookup_attr="route_table_id",  # CloudTrail names a route by its table
+    # A route has no id of its own in AWS: the event names its table, which is read with its routes.
+    touched_by=dict.fromkeys(
+        ("CreateRoute", "ReplaceRoute", "DeleteRoute"), "requestParameters.routeTableId"
+    ),
+    ids=Prefixed("rtb-"),
+    names_parent=True,
+)
+
+
 REGISTRY.register(
     ResourceType(
         name=ROUTE,
+        events=_ROUTE_EVENTS,
         service="ec2",
         list_call="describe_route_tables",
         items_path="RouteTables",
@@ -415,9 +436,31 @@ REGISTRY.add_expansion(Expansion("aws_route_table", precedence=0, expand=_inline
 # --- route tables ----------------------------------------------------------------------
 
 
+_TABLE_BY_PATH = {
+    "propagating_vgws": ("EnableVgwRoutePropagation", "DisableVgwRoutePropagation"),
+    "tags": EC2_TAG_EVENTS,
+}
+_TABLE_EVENTS = TypeEvents(
+    id_prefix="rtb-",
+    missing=("DeleteRouteTable",),
+    unmanaged=("CreateRouteTable",),
+    changed=edits(_TABLE_BY_PATH),
+    by_path=_TABLE_BY_PATH,
+    touched_by={
+        "CreateRouteTable": "responseElements.routeTable.routeTableId",
+        **dict.fromkeys(
+            ("DeleteRouteTable", *_TABLE_BY_PATH["propagating_vgws"]), "requestParameters.routeTableId"
+        ),
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_route_table",
+        events=_TABLE_EVENTS,
         service="ec2",
         list_call="describe_route_tables",
         items_path="RouteTables",
@@ -479,9 +522,28 @@ def _igw_restore(resource: Resource, live: Resource | None, changes: tuple[Chang
     return calls + ec2_tag_calls(resource, changes)
 
 
+_GATEWAY_BY_PATH = {"vpc_id": ("AttachInternetGateway", "DetachInternetGateway"), "tags": EC2_TAG_EVENTS}
+_GATEWAY_EVENTS = TypeEvents(
+    id_prefix="igw-",
+    missing=("DeleteInternetGateway",),
+    unmanaged=("CreateInternetGateway",),
+    changed=edits(_GATEWAY_BY_PATH),
+    by_path=_GATEWAY_BY_PATH,
+    touched_by={
+        "CreateInternetGateway": "responseElements.internetGateway.internetGatewayId",
+        **dict.fromkeys(
+            ("DeleteInternetGateway", *_GATEWAY_BY_PATH["vpc_id"]), "requestParameters.internetGatewayId"
+        ),
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_internet_gateway",
+        events=_GATEWAY_EVENTS,
         service="ec2",
         list_call="describe_internet_gateways",
         items_path="InternetGateways",
@@ -522,9 +584,31 @@ def _nat_attrs(item: dict[str, Any]) -> Attrs:
     }
 
 
+_NAT_ADDRESS_EVENTS = ("AssociateNatGatewayAddress", "DisassociateNatGatewayAddress")
+_NAT_BY_PATH = {"secondary_allocation_ids": _NAT_ADDRESS_EVENTS, "tags": EC2_TAG_EVENTS}
+_NAT_EVENTS = TypeEvents(
+    id_prefix="nat-",
+    missing=("DeleteNatGateway",),
+    unmanaged=("CreateNatGateway",),
+    changed=edits(_NAT_BY_PATH),
+    by_path=_NAT_BY_PATH,
+    # The newer EC2 calls wrap their request and answer in CALLRequest / CALLResponse.
+    touched_by={
+        "CreateNatGateway": "responseElements.CreateNatGatewayResponse.natGateway.natGatewayId",
+        **{
+            call: f"requestParameters.{call}Request.NatGatewayId"
+            for call in ("DeleteNatGateway", *_NAT_ADDRESS_EVENTS)
+        },
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_nat_gateway",
+        events=_NAT_EVENTS,
         service="ec2",
         list_call="describe_nat_gateways",
         items_path="NatGateways",
@@ -627,9 +711,37 @@ def _declared_entries(blocks: Any) -> list[Attrs]:
     return sorted(entries, key=lambda e: e["rule_no"])
 
 
+_ACL_ENTRY_EVENTS = ("CreateNetworkAclEntry", "ReplaceNetworkAclEntry", "DeleteNetworkAclEntry")
+_ACL_BY_PATH = {
+    "ingress": _ACL_ENTRY_EVENTS,
+    "egress": _ACL_ENTRY_EVENTS,
+    "subnet_ids": ("ReplaceNetworkAclAssociation",),
+    "tags": EC2_TAG_EVENTS,
+}
+_ACL_EVENTS = TypeEvents(
+    id_prefix="acl-",
+    missing=("DeleteNetworkAcl",),
+    unmanaged=("CreateNetworkAcl",),
+    changed=edits(_ACL_BY_PATH),
+    by_path=_ACL_BY_PATH,
+    # ReplaceNetworkAclAssociation names the ACL a subnet moves to; the one it leaves is
+    # named by association id only, and a scan finds that side.
+    touched_by={
+        "CreateNetworkAcl": "responseElements.networkAcl.networkAclId",
+        **dict.fromkeys(
+            ("DeleteNetworkAcl", *_ACL_ENTRY_EVENTS, "ReplaceNetworkAclAssociation"),
+            "requestParameters.networkAclId",
+        ),
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_network_acl",
+        events=_ACL_EVENTS,
         service="ec2",
         list_call="describe_network_acls",
         items_path="NetworkAcls",
