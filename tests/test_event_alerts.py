@@ -400,3 +400,54 @@ def test_the_fast_paths_load_neither_boto3_nor_rich(tmp_path, command):
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert "LOADED [] 0" in done.stdout, (done.stdout, done.stderr)
+
+
+def _every_service_case() -> list[tuple[str, str]]:
+    from tests.test_event_coverage import CASE_EVENTS
+
+    return sorted(CASE_EVENTS)
+
+
+_PEOPLE = [
+    # (who CloudTrail says, the name the alert must show, the user agent)
+    ("sso", "alice@example.com", "AWS Internal"),
+    ("iam", "bob", "aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64.ubuntu.22 prompt/off command/x"),
+    ("ci", "gha-terraform-deploy", "APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io)"),
+]
+
+
+@pytest.mark.parametrize(("type_name", "kind"), _every_service_case(), ids=lambda value: str(value))
+def test_an_edit_of_every_service_alerts_once_naming_the_person_and_the_way_back(
+    type_name, kind, aws, guard, slack, tmp_path
+):
+    """One type of each service (EC2 is covered by the 443 tests above): the real edit on moto,
+    its CloudTrail record in the EventBridge shape, `guard on-event --notify slack`: one post
+    naming the resource, the change, the person and the rollback; the next scan posts nothing."""
+    from guard.demo.state import TerraformState
+    from guard.live import REGISTRY
+    from guard.live.events import source_of
+    from tests.cloudtrail_shapes import ci_role_identity, iam_user_identity
+    from tests.test_event_coverage import CASE_EVENTS, _case
+
+    case = _case(type_name, kind)
+    state, ctx = TerraformState(), {}
+    case.build(aws, state, ctx)
+    path = state.write(tmp_path / "terraform.tfstate")
+    case.drift(aws, ctx)
+    service, name, request, response = CASE_EVENTS[(type_name, kind)](ctx)
+    who, shown, agent = _PEOPLE[_every_service_case().index((type_name, kind)) % len(_PEOPLE)]
+    identity = {"sso": sso_console_identity, "iam": iam_user_identity, "ci": ci_role_identity}[who]()
+    source = source_of(next(d for d in REGISTRY.types.values() if d.service == service))
+    call = record(name, identity, request, response, event_id=f"ev-{name}", source=source, agent=agent)
+    history = tmp_path / "h.sqlite3"
+
+    result = guard(*_on_event(path, history, _write(tmp_path, eventbridge(call))))
+
+    assert result.code == 2, result.err
+    [alert] = slack.messages()
+    text = json.dumps(alert["blocks"])
+    assert case.expected.address in text
+    assert "What changed" in text and "Rollback plan" in text
+    assert shown in text, text
+    assert guard(*_scan(path, history)).code == 2
+    assert len(slack.messages()) == 1
