@@ -345,10 +345,11 @@ def test_throttled_for_good_skips_that_resource_with_a_note():
             stub.add_client_error("lookup_events", "ThrottlingException", "Rate exceeded", 400)
         result = attribute([_missing_https_rule()], _source(client, clock), START, END)
 
-    assert result.findings == (_missing_https_rule(),)
     assert result.notes == (
         f"CloudTrail kept throttling lookups for {GROUP} in us-east-1; its change was not attributed",
     )
+    [finding] = result.findings
+    assert finding.actor is not None and finding.actor.described == f"could not tell: {result.notes[0]}"
 
 
 def test_access_denied_skips_the_region_once_with_a_note():
@@ -366,8 +367,11 @@ def test_access_denied_skips_the_region_once_with_a_note():
         stub.assert_no_pending_responses()
 
     assert source.calls == 1  # the second finding did not ask again
-    assert result.findings == tuple(findings)
     [note] = result.notes
+    # Each alert says it could not tell, and why.
+    assert [f.actor.described if f.actor else None for f in result.findings] == [
+        f"could not tell: {note}"
+    ] * 2
     assert note.startswith("CloudTrail LookupEvents refused in us-east-1 (AccessDeniedException: User:")
     assert note.endswith("; grant cloudtrail:LookupEvents to attribute changes")
 
@@ -452,7 +456,8 @@ def test_scan_with_attribution_names_who_and_access_denied_leaves_the_result_alo
     assert [(f.kind, f.id, f.title, f.severity) for f in refused.findings] == [
         (f.kind, f.id, f.title, f.severity) for f in plain.findings
     ]
-    assert refused.findings[0].actor is None
+    assert refused.findings[0].actor is not None
+    assert refused.findings[0].actor.described.startswith("could not tell: CloudTrail LookupEvents refused")
     assert refused.complete
     assert refused.notes == (
         "CloudTrail LookupEvents refused in us-east-1 (AccessDeniedException: not authorized); "
@@ -473,8 +478,8 @@ def test_scan_cli_attribute_flag_against_moto_notes_the_missing_api(aws, guard, 
     assert result.code == 2, result.err
     report = result.json()
     assert report["summary"]["missing"] == 1
-    assert report["findings"][0]["actor"] is None
     [note] = report["notes"]
+    assert report["findings"][0]["actor"]["text"] == f"could not tell: {note}"
     assert note.startswith("CloudTrail LookupEvents refused in us-east-1")
 
 
@@ -518,8 +523,9 @@ def test_organisation_trail_logs_in_s3_are_read_and_indexed(aws):
 def test_an_unreadable_trail_bucket_is_a_note(aws):
     source = S3TrailSource(aws.client("s3", region_name=REGION), "no-such-bucket", [ACCOUNT])
     result = attribute([_missing_https_rule()], source, START, END)
-    assert result.findings[0].actor is None
     assert result.notes[0].startswith("CloudTrail logs in s3://no-such-bucket/AWSLogs/ could not be read")
+    assert result.findings[0].actor is not None
+    assert result.findings[0].actor.described == f"could not tell: {result.notes[0]}"
 
 
 def test_eventbridge_records_feed_the_same_actor_reader():

@@ -639,7 +639,8 @@ def attribute(
         except AttributionUnavailable as exc:
             if str(exc) not in notes:
                 notes.append(str(exc))
-            out.append(drift)
+            # The alert says it could not tell, and why; the run is not incomplete for that.
+            out.append(replace(drift, actor=Actor(who="unknown", described=f"could not tell: {exc}")))
             continue
         event = best_event(drift, events)
         actor = actor_from_record(event.record, event.event_id) if event else Actor(who="unknown")
