@@ -84,6 +84,16 @@ def test_a_download_on_the_api_host_carries_the_token(guard, aws, tfe_env, estat
     assert any(path.endswith("/hosted_state") and had for _, path, had in fake.requests)
 
 
+def test_a_redirect_to_another_host_drops_the_token(guard, aws, tfe_env, archivist, estate):
+    fake = FakeTfe(tfe_env, archivist=archivist, redirect=True).install()
+    fake.add("network", estate.state.document())
+    result = guard("scan", "--state", "tfe://acme/network", "--region", REGION, "--format", "json")
+    assert result.code == 0, result.err
+    hosted = [had for _, path, had in fake.requests if path.endswith("/hosted_state")]
+    signed = [had for _, path, had in fake.requests if path.startswith("/v1/object/")]
+    assert hosted == [True] and signed == [False]
+
+
 def test_workspaces_by_tag_over_several_pages_one_without_state(guard, aws, tfe_env, archivist, estate):
     fake = FakeTfe(tfe_env, archivist=archivist, page_cap=2).install()
     fake.add("app-a", estate.state.document(), tags=("prod", "net"))

@@ -38,6 +38,7 @@ class FakeTfe:
     api: HTTPServer
     organization: str = "acme"
     archivist: HTTPServer | None = None  # where signed downloads live; None: the API host
+    redirect: bool = False  # the download URL is on the API host, which redirects to the archivist
     page_cap: int = 2
     rate_limited: int = 0  # answer this many requests 429 with Retry-After first
     workspaces: dict[str, Workspace] = field(default_factory=dict)
@@ -137,7 +138,7 @@ class FakeTfe:
         if workspace is None or parts[5:] != ["current-state-version"] or workspace.state is None:
             return _errors(404, "not found")
         version = f"sv-{workspace.id[3:]}"
-        if self.archivist is not None:
+        if self.archivist is not None and not self.redirect:
             # A signed URL: the signature in the path and query, no token needed (or wanted).
             download = self.archivist.url_for(f"/v1/object/dmF1bHQ6djE6{version}?signature=c2lnbmVk")
         else:
@@ -180,6 +181,9 @@ class FakeTfe:
         if on_api and request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _errors(401, "unauthorized")
         version = request.path.split("/")[-2] if on_api else request.path.rsplit("/", 1)[-1][12:]
+        if on_api and self.redirect and self.archivist is not None:
+            signed = self.archivist.url_for(f"/v1/object/dmF1bHQ6djE6{version}?signature=c2lnbmVk")
+            return Response(status=307, headers={"Location": signed})
         for workspace in self.workspaces.values():
             if workspace.state is not None and f"sv-{workspace.id[3:]}" == version:
                 return Response(json.dumps(workspace.state), content_type="application/json")
