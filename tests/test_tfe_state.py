@@ -270,3 +270,17 @@ def test_tf_dir_cloud_block_without_organization(guard, tfe_env, tmp_path):
     result = guard("scan", "--tf-dir", tmp_path, "--region", REGION)
     assert result.code == 1
     assert 'backend "cloud": has no organization' in result.err
+
+
+def test_a_hostname_in_the_cloud_block_names_the_enterprise_host(tfe_env, tmp_path):
+    from guard.state.remote import backend_state_location
+    from guard.state.sources import terraform_source
+
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  cloud {\n    hostname     = "tfe.acme.io"\n    organization = "acme"\n'
+        '    workspaces {\n      name = "network"\n    }\n  }\n}\n'
+    )
+    location = backend_state_location(tmp_path)
+    assert location == "tfe://acme/network?host=tfe.acme.io"
+    assert terraform_source(location).name == "tfe://acme/network (on tfe.acme.io)"
+    assert parse_tfe_url(location).host == "tfe.acme.io"

@@ -319,7 +319,7 @@ def _tfe_location(tf_dir: str | Path, backend: Backend, workspace: str | None, w
     """`cloud { organization, hostname, workspaces { name | tags | project } }` or
     `backend "remote" { organization, hostname, workspaces { name | prefix } }` as a tfe:// location:
     the selected workspace when one is selected, else every workspace the block selects."""
-    from guard.state.tfe import DEFAULT_HOST, TfeLocation
+    from guard.state.tfe import TfeLocation  # a hostname in the block wins over TFE_ADDRESS
 
     config = backend.config
     cloud = backend.type == "cloud"
@@ -334,7 +334,6 @@ def _tfe_location(tf_dir: str | Path, backend: Backend, workspace: str | None, w
     spaces = config.get("workspaces") or {}
     if isinstance(spaces, list):
         spaces = spaces[0] if spaces and isinstance(spaces[0], dict) else {}
-    host = "" if host == DEFAULT_HOST else host
     named = str(spaces.get("name") or "")
     if named:
         return TfeLocation(organization, named, host=host).url()
