@@ -149,7 +149,8 @@ def short_error(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = error.get("Code", "Error")
-        message = error.get("Message", "")
-        return f"{code}: {message}" if message else str(code)
+        message = str(error.get("Message", "")).strip().splitlines()
+        first = message[0][:200] if message else ""  # an HTML error page is not one line
+        return f"{code}: {first}" if first else str(code)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{type(exc).__name__}: {text}"

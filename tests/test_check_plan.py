@@ -200,8 +200,8 @@ def test_a_plan_of_another_format_version_is_one_clear_error(guard, tmp_path: Pa
     result = guard("check-plan", plan)
     assert result.code == 1
     assert result.err.strip().splitlines() == [
-        f"guard: error: {plan}: is plan format version '2.0'; guard reads format version 1.x; "
-        "use Terraform 1.x to write it, or upgrade change-guard"
+        f"guard: error: {plan}: is plan format version 2.0, newer than the 0.1 to 1.x guard reads; "
+        "upgrade change-guard"
     ]
 
 

@@ -54,8 +54,10 @@ output_option = click.option(
 def state_option(required: bool = False) -> Decorator:
     """`--state`, one declaration for every command that reads Terraform state."""
     where = (
-        "a file, s3://BUCKET/KEY (read only) or an http(s):// backend address (credentials from "
-        "GUARD_STATE_AUTH)"
+        "a file, s3://BUCKET/KEY (read only), an http(s):// backend address (credentials from "
+        "GUARD_STATE_AUTH), or HCP Terraform / Enterprise workspaces: tfe://ORG/WORKSPACE, "
+        "tfe://ORG/?tags=TAG[,TAG] or tfe://ORG/?prefix=PREFIX (token from TFE_TOKEN or "
+        "`terraform login`, host from TFE_ADDRESS)"
     )
     return click.option(
         "--state",
@@ -145,7 +147,8 @@ state_source_options = _all(
         "tf_dirs",
         multiple=True,
         type=click.Path(file_okay=False),
-        help="Terraform working directory: read the state its backend block (s3, http, local) points at.",
+        help="Terraform working directory: read the state its backend block (s3, http, local, "
+        "remote) or cloud block points at.",
     ),
     click.option(
         "--workspace",

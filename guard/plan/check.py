@@ -15,7 +15,7 @@ from typing import Any
 
 from guard.live import REGISTRY, Registry
 from guard.model import Severity, Violation
-from guard.plan.reader import MASK, UNKNOWN, Plan, PlannedChange, masked
+from guard.plan.reader import MASK, NO_DRIFT, UNKNOWN, Plan, PlannedChange, masked
 from guard.rules.engine import Subject, evaluate, subjects_from_resources
 from guard.rules.loader import RuleSet
 from guard.rules.model import Rule
@@ -54,6 +54,7 @@ class PlanReport:
     undecided: tuple[tuple[str, str], ...] = ()  # (rule, address) depending on unknown values
     not_checked: tuple[str, ...] = ()  # what --live could not read
     notes: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()  # what the plan's format version could not tell (older Terraform)
 
     @property
     def blocked(self) -> bool:
@@ -234,7 +235,15 @@ def check_plan(
         undecided=tuple(sorted(set(outcome.undecided + change_outcome.undecided))),
         not_checked=tuple(live.not_checked) if live else (),
         notes=tuple(notes),
+        limits=_format_limits(plan, live),
     )
+
+
+def _format_limits(plan: Plan, live: LiveComparison | None) -> tuple[str, ...]:
+    """The plan's own gaps; with --live, guard's read of AWS stands in for `resource_drift`."""
+    if live is None:
+        return plan.limits
+    return tuple(line for line in plan.limits if line != NO_DRIFT)
 
 
 def _counts(plan: Plan) -> dict[str, int]:

@@ -1,9 +1,15 @@
-"""A Terraform plan as `terraform show -json tfplan` prints it (format_version 1.x).
+"""A Terraform plan as `terraform show -json tfplan` prints it, every format version from 0.1.
 
 Read: `resource_changes` (actions, action_reason, replace_paths, after_unknown,
 before/after_sensitive), `resource_drift` (what Terraform's refresh saw changed outside
 it) and `prior_state`. Values marked sensitive are printed in clear by Terraform; here
 every value meant for a person goes through `masked` first.
+
+Formats by the Terraform that writes them: 0.1 (0.12 to 0.15.3), 0.2 (0.15.4 to 1.0),
+1.0 (1.1), 1.1 (1.2), 1.2 (1.3 on; OpenTofu writes 1.2 too). The fields guard uses are read
+by presence; where an older format lacks one, `Plan.limits` says what could not be checked.
+Terraform leaves empty fields out (`omitempty`), so absence alone is not a gap: a field
+counts as missing only in the formats that predate it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,11 @@ from guard.state.placement import placement
 MASK = "(sensitive)"
 UNKNOWN = "(known after apply)"
 _FIX = "pass the output of `terraform show -json tfplan > plan.json`"
+NO_DRIFT = (
+    "Changes made outside Terraform that this apply reverts (GUARD-PLAN-002) were not checked from "
+    "the plan: format 0.1 (Terraform before 0.15.4) has no `resource_drift`; `--live` checks them "
+    "against AWS."
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class Plan:
     prior: tuple[Resource, ...]
     complete: bool = True
     errored: bool = False
+    limits: tuple[str, ...] = ()  # what this plan's format could not tell guard
 
     def after_states(self) -> list[Resource]:
         """Every managed resource as it will be after the apply (deleted ones left out)."""
@@ -102,7 +114,7 @@ class Plan:
                     account=account,
                     region=region,
                     source=self.source,
-                    sensitive=_sensitive_names(change.after_sensitive),
+                    sensitive=_sensitive_names(change.after_sensitive, attrs),
                 )
             )
         return out
@@ -121,7 +133,9 @@ def _any_true(flags: Any) -> bool:
     return False
 
 
-def _sensitive_names(flags: Any) -> frozenset[str]:
+def _sensitive_names(flags: Any, attrs: dict[str, Any] | None = None) -> frozenset[str]:
+    if flags is True:  # no marks in the plan (Terraform before 0.14): every attribute may be secret
+        return frozenset(attrs or ())
     if not isinstance(flags, dict):
         return frozenset()
     return frozenset(name for name, flag in flags.items() if _any_true(flag))
@@ -171,16 +185,24 @@ def parse_plan(text: str, source: str) -> Plan:
             " (it looks like a state file: pass it to `guard scan --state`)" if "version" in document else ""
         )
         raise InputError(source, f"has no `format_version`, so it is not a plan{hint}", _FIX)
-    if not isinstance(version, str) or version.split(".")[0] != "1":
+    known = _format(version)
+    if known is None:
         raise InputError(
             source,
-            f"is plan format version {version!r}; guard reads format version 1.x",
-            "use Terraform 1.x to write it, or upgrade change-guard",
+            f"has a `format_version` guard does not know ({version!r})",
+            "pass the output of `terraform show -json` (format versions 0.1 to 1.x)",
+        )
+    if known[0] > 1:
+        raise InputError(
+            source,
+            f"is plan format version {version}, newer than the 0.1 to 1.x guard reads",
+            "upgrade change-guard",
         )
     changes = _changes(document.get("resource_changes"), source, "resource_changes")
     drift = _changes(document.get("resource_drift"), source, "resource_drift")
+    marked = _marks_sensitivity(document.get("resource_changes"))
     prior_values = _object_at(document, ("prior_state", "values", "root_module"), source)
-    prior = tuple(_module_resources(prior_values, source))
+    prior = tuple(_module_resources(prior_values, source, marked))
     return Plan(
         source=source,
         format_version=version,
@@ -190,7 +212,51 @@ def parse_plan(text: str, source: str) -> Plan:
         prior=prior,
         complete=document.get("complete", True) is not False,
         errored=bool(document.get("errored")),
+        limits=_limits(known, changes, marked),
     )
+
+
+def _format(version: Any) -> tuple[int, int] | None:
+    if not isinstance(version, str):
+        return None
+    parts = version.split(".")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def _marks_sensitivity(entries: Any) -> bool:
+    """Terraform 0.14+ writes `before_sensitive`/`after_sensitive` on every change (false or {})."""
+    if not isinstance(entries, list):
+        return True
+    changes: list[dict[str, Any]] = [
+        e["change"] for e in entries if isinstance(e, dict) and isinstance(e.get("change"), dict)
+    ]
+    return not changes or any("before_sensitive" in c or "after_sensitive" in c for c in changes)
+
+
+def _limits(version: tuple[int, int], changes: tuple[PlannedChange, ...], marked: bool) -> tuple[str, ...]:
+    """What guard could not check because this plan's format predates the field it needs."""
+    out = []
+    if version < (0, 2):
+        out.append(NO_DRIFT)
+    if not marked:
+        out.append(
+            "This plan marks no value sensitive (`before_sensitive`/`after_sensitive`, Terraform 0.14+): "
+            "guard cannot tell secrets apart, so it shows no attribute value from it."
+        )
+    managed = [c for c in changes if c.mode == "managed"]
+    if version < (1, 0) and any(c.replaces or c.deletes for c in managed):
+        out.append(
+            "Why each replace or delete happens (`action_reason`, Terraform 1.1+) is not in this plan: "
+            "the changes are checked, their reasons are not shown."
+        )
+    if version < (0, 2) and any(c.replaces and not c.replace_paths for c in managed):
+        out.append(
+            "Which attribute forces each replacement (`replace_paths`) is not in this plan: "
+            "replacements are checked, their cause is not shown."
+        )
+    return tuple(out)
 
 
 def _changes(entries: Any, source: str, field: str) -> tuple[PlannedChange, ...]:
@@ -212,6 +278,7 @@ def _changes(entries: Any, source: str, field: str) -> tuple[PlannedChange, ...]
         for required in ("address", "type"):
             if not isinstance(entry.get(required), str):
                 raise InputError(where, f"has no `{required}`", _FIX)
+        unmarked = "before_sensitive" not in change and "after_sensitive" not in change
         out.append(
             PlannedChange(
                 address=entry["address"],
@@ -221,8 +288,9 @@ def _changes(entries: Any, source: str, field: str) -> tuple[PlannedChange, ...]
                 before=change.get("before"),
                 after=change.get("after"),
                 after_unknown=change.get("after_unknown"),
-                before_sensitive=change.get("before_sensitive"),
-                after_sensitive=change.get("after_sensitive"),
+                # No marks at all (before 0.14): treat every value as sensitive when shown.
+                before_sensitive=change.get("before_sensitive", True if unmarked else None),
+                after_sensitive=change.get("after_sensitive", True if unmarked else None),
                 action_reason=str(entry.get("action_reason") or ""),
                 replace_paths=tuple(
                     tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)
@@ -249,7 +317,7 @@ def _object_at(document: dict[str, Any], path: tuple[str, ...], source: str) -> 
     return dict(value)
 
 
-def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
+def _module_resources(module: dict[str, Any], source: str, marked: bool = True) -> list[Resource]:
     out = []
     resources = module.get("resources") or []
     if not isinstance(resources, list):
@@ -269,7 +337,7 @@ def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
                 account=account,
                 region=region,
                 source=source,
-                sensitive=_sensitive_names(entry.get("sensitive_values")),
+                sensitive=_sensitive_names(entry.get("sensitive_values", None if marked else True), values),
             )
         )
     children = module.get("child_modules") or []
@@ -277,5 +345,5 @@ def _module_resources(module: dict[str, Any], source: str) -> list[Resource]:
         raise InputError(source, "has `child_modules` that is not a list", _FIX)
     for child in children:
         if isinstance(child, dict):
-            out.extend(_module_resources(child, source))
+            out.extend(_module_resources(child, source, marked))
     return out

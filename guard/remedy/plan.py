@@ -57,7 +57,7 @@ def rollback_plan(drift: Drift, registry: Registry) -> tuple[RollbackStep, ...]:
                     "No safe direct AWS call for " + ", ".join(uncovered) + "; let the IaC tool do it",
                 )
             )
-        steps.append(_iac_step(drift.address, "Or re-apply the declaration"))
+        steps.append(_iac_step(drift.address, "Or re-apply the declaration", drift.source))
     elif drift.kind is DriftKind.MISSING and drift.expected is not None:
         calls = declaration.recreate_calls(drift.expected) if declaration.recreate_calls else []
         steps += [_aws_step(call, "Re-create exactly what was deleted") for call in calls]
@@ -65,7 +65,7 @@ def rollback_plan(drift: Drift, registry: Registry) -> tuple[RollbackStep, ...]:
             steps.append(
                 RollbackStep("manual", "No safe direct AWS call re-creates it; let the IaC tool do it")
             )
-        steps.append(_iac_step(drift.address, "Or let Terraform re-create it"))
+        steps.append(_iac_step(drift.address, "Or let Terraform re-create it", drift.source))
     elif drift.kind is DriftKind.UNMANAGED and drift.actual is not None:
         if declaration.parent is not None and declaration.delete_calls is not None:
             # An addition to a declared resource: taking it away restores the declaration.
@@ -76,6 +76,7 @@ def rollback_plan(drift: Drift, registry: Registry) -> tuple[RollbackStep, ...]:
                     _iac_step(
                         drift.address,
                         "Or re-apply the owner (removes it only if its rules are inline)",
+                        drift.source,
                     )
                 )
         else:
@@ -112,7 +113,17 @@ def iac_command(address: str) -> str:
     return f"terraform apply -target={shlex.quote(address)}"
 
 
-def _iac_step(address: str, description: str) -> RollbackStep:
+def _iac_step(address: str, description: str, source: str = "") -> RollbackStep:
+    if source.startswith("tfe://"):
+        # State kept by HCP Terraform: the apply is a run in that workspace, not a local apply.
+        workspace = source.removeprefix("tfe://")
+        command = iac_command(address)
+        description = (
+            f"{description}: in HCP Terraform workspace {workspace}, start a run with "
+            f"-target={shlex.quote(address)} (or `{command}` from a directory whose cloud block "
+            "selects that workspace)"
+        )
+        return RollbackStep("iac", description, iac=command)
     return RollbackStep("iac", description, iac=iac_command(address))
 
 

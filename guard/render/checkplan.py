@@ -23,6 +23,8 @@ def verdict(report: PlanReport) -> str:
         return f"BLOCKED: {blocking} finding{'s' if blocking != 1 else ''} at or above {report.fail_on.value}"
     if not report.complete:
         return "INCOMPLETE: not everything could be checked"
+    if report.limits:
+        return "PASSED, with what this plan's format could not show listed below"
     return "PASSED"
 
 
@@ -65,6 +67,9 @@ def summary_lines(report: PlanReport) -> list[str]:
         )
     for item in report.not_checked:
         lines.append(f"Not checked against live AWS: {item}")
+    if report.limits:
+        lines.append(f"Plan format of Terraform {report.terraform_version or '(unknown version)'}:")
+        lines.extend(f"  - {line}" for line in report.limits)
     lines.extend(report.notes)
     return lines
 
@@ -104,6 +109,7 @@ def render_json(report: PlanReport) -> str:
             "existing_violations": len(report.existing),
             "undecided": [{"rule_id": r, "address": a} for r, a in report.undecided],
             "not_checked": list(report.not_checked),
+            "format_limits": list(report.limits),
         },
         "findings": [finding_to_dict(f) for f in report.findings],
     }

@@ -216,6 +216,25 @@ def _unquote(value: Any) -> Any:
     return value
 
 
+def _settings(config: Any) -> dict[str, Any]:
+    """A block's arguments without python-hcl2's markers, strings unquoted, nested blocks too."""
+    if isinstance(config, list):
+        return _settings(config[0]) if config and isinstance(config[0], dict) else {}
+    if not isinstance(config, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if key.startswith("__"):
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            out[key] = _settings(value)  # a nested block (`workspaces { ... }`)
+        elif isinstance(value, list):
+            out[key] = [_unquote(v) for v in value]
+        else:
+            out[key] = _unquote(value)
+    return out
+
+
 def read_backend(tf_dir: str | Path) -> Backend:
     """The backend a working directory uses: its `terraform { backend ... }` block, with what
     `terraform init -backend-config=...` recorded in `.terraform/terraform.tfstate` filling the gaps."""
@@ -235,8 +254,9 @@ def read_backend(tf_dir: str | Path) -> Backend:
         for block in document.get("terraform") or []:
             for backend in block.get("backend") or []:
                 for name, config in backend.items():
-                    settings = {k: _unquote(v) for k, v in (config or {}).items() if not k.startswith("__")}
-                    found = Backend(_unquote(name), settings)
+                    found = Backend(_unquote(name), _settings(config))
+            for cloud in block.get("cloud") or []:  # Terraform 1.1+: HCP Terraform / Enterprise
+                found = Backend("cloud", _settings(cloud))
     initialised = folder / ".terraform" / "terraform.tfstate"
     if initialised.is_file():
         try:
@@ -288,8 +308,55 @@ def backend_state_location(tf_dir: str | Path, workspace: str | None = None) -> 
             base = backend.config.get("workspace_dir") or "terraform.tfstate.d"
             return str(Path(tf_dir) / base / ws / "terraform.tfstate")
         return str(Path(tf_dir) / path)
+    if backend.type in ("cloud", "remote"):
+        return _tfe_location(tf_dir, backend, workspace, where)
     raise InputError(
         where,
-        "is not one guard reads (s3, http, local)",
+        "is not one guard reads (s3, http, local, remote, cloud)",
         "run `terraform state pull > state.tfstate` there and pass --state state.tfstate",
+    )
+
+
+def _tfe_location(tf_dir: str | Path, backend: Backend, workspace: str | None, where: str) -> str:
+    """`cloud { organization, hostname, workspaces { name | tags | project } }` or
+    `backend "remote" { organization, hostname, workspaces { name | prefix } }` as a tfe:// location:
+    the selected workspace when one is selected, else every workspace the block selects."""
+    from guard.state.tfe import TfeLocation  # a hostname in the block wins over TFE_ADDRESS
+
+    config = backend.config
+    cloud = backend.type == "cloud"
+    organization = str(
+        config.get("organization") or (os.environ.get("TF_CLOUD_ORGANIZATION", "") if cloud else "")
+    )
+    host = str(config.get("hostname") or (os.environ.get("TF_CLOUD_HOSTNAME", "") if cloud else ""))
+    if not organization:
+        raise InputError(
+            where, "has no organization", "set `organization` in the block (or TF_CLOUD_ORGANIZATION)"
+        )
+    spaces = config.get("workspaces") or {}
+    if isinstance(spaces, list):
+        spaces = spaces[0] if spaces and isinstance(spaces[0], dict) else {}
+    named = str(spaces.get("name") or "")
+    if named:
+        return TfeLocation(organization, named, host=host).url()
+    selected = workspace or os.environ.get("TF_WORKSPACE", "")
+    chosen = Path(tf_dir) / ".terraform" / "environment"
+    if not selected and chosen.is_file():
+        selected = chosen.read_text(encoding="utf-8").strip()
+    selected = "" if selected == DEFAULT_WORKSPACE else selected
+    prefix = "" if cloud else str(spaces.get("prefix") or "")
+    tags = spaces.get("tags") or []
+    if isinstance(tags, dict):  # Terraform 1.10+ key-value tags: the API searches tag names
+        raise InputError(
+            where, "selects workspaces by key-value tags", "pass --workspace NAME or --state tfe://ORG/NAME"
+        )
+    if isinstance(tags, str):
+        tags = [tags]
+    if selected:
+        # The remote backend's workspace names are the prefix plus the short name Terraform shows.
+        return TfeLocation(organization, prefix + selected, host=host).url()
+    if prefix or tags:
+        return TfeLocation(organization, tags=tuple(str(t) for t in tags), prefix=prefix, host=host).url()
+    raise InputError(
+        where, "selects no workspace", "set `workspaces { name = ... }` or pass --workspace NAME"
     )

@@ -27,6 +27,7 @@ from guard.state.remote import (
     workspace_key,
 )
 from guard.state.terraform import parse_state, read_state_file
+from guard.state.tfe import api_for, fetch_workspace_state, is_tfe, parse_tfe_url, select_workspaces
 
 if TYPE_CHECKING:
     import boto3
@@ -38,10 +39,12 @@ TERRAFORM, PULUMI = "terraform", "pulumi"
 
 @dataclass(frozen=True)
 class StateSource:
-    """One state: a Terraform state (file, s3://, https://) or a Pulumi stack (export file or backend)."""
+    """One state: Terraform (file, s3://, https://, tfe://) or a Pulumi stack (export file or backend)."""
 
     kind: str  # terraform | pulumi
-    location: str  # a path, s3://bucket/key, https://..., or a Pulumi backend (s3://bucket[/prefix])
+    location: (
+        str  # a path, s3://bucket/key, https://..., tfe://org/ws, or a Pulumi backend (s3://bucket[/prefix])
+    )
     stack: str = ""  # Pulumi backend only: org/project/stack
     workspace: str = ""  # Terraform S3 only: read <prefix>/<workspace>/<key>
     workspace_key_prefix: str = ""
@@ -56,6 +59,11 @@ class StateSource:
             return f"{display_url(self.location)} (stack {self.stack})"
         if self.location.startswith(("http://", "https://")):
             return display_url(self.location)
+        if is_tfe(self.location):
+            try:
+                return parse_tfe_url(self.location).name()
+            except InputError:
+                return self.location.split("?", 1)[0]
         if self.location.startswith("s3://") and self.workspace:
             location = parse_s3_url(self.location)
             key = workspace_key(location.key, self.workspace, self.workspace_key_prefix)
@@ -73,7 +81,7 @@ class StateSource:
 def terraform_source(
     location: str, workspace: str = "", prefix: str = "", strict: bool | None = None
 ) -> StateSource:
-    local = not location.startswith(("s3://", "http://", "https://"))
+    local = not location.startswith(("s3://", "http://", "https://", "tfe://"))
     return StateSource(
         TERRAFORM,
         location,
@@ -112,7 +120,32 @@ def read_source(
     if source.location.startswith(("http://", "https://")):
         name = source.name
         return parse_state(decode(fetch_http(source.location, name), name), name)
+    if is_tfe(source.location):
+        out: list[Resource] = []
+        for workspace in expand(source):  # a selection read whole: every workspace must be read
+            name = workspace.name
+            spot = parse_tfe_url(workspace.location)
+            body = fetch_workspace_state(api_for(spot), spot)
+            out += parse_state(decode(body, name), name)
+        return out
     return read_state_file(source.location)
+
+
+def expand(source: StateSource) -> list[StateSource]:
+    """A tfe:// selection (tags, prefix) as one source per workspace it matches; others as they are."""
+    if not is_tfe(source.location):
+        return [source]
+    location = parse_tfe_url(source.location)
+    if not location.is_selection:
+        return [source]
+    names = select_workspaces(api_for(location), location)
+    if not names:
+        raise InputError(
+            location.name(),
+            "matches no workspace",
+            "check the tags or prefix, and that the token can see them",
+        )
+    return [replace(source, location=location.of(name).url()) for name in names]
 
 
 @dataclass
@@ -131,16 +164,30 @@ def load_sources(
         source = given
         try:
             source = given.resolved()
-            resources = read_source(source, session, known_types)
+            each = expand(source)
         except InputError as exc:
             if given.strict or not several:
                 raise
-            log.warning("state not read: %s", exc)
-            loaded.unreadable.append(Unreadable("state", source.name, _reason(exc)))
+            _not_read(loaded, source.name, exc)
             continue
-        loaded.resources.extend(resources)
-        loaded.read.append(source.name)
+        # The workspaces of a selection are several states: one not read is reported, not fatal.
+        apart = several or len(each) > 1
+        for one in each:
+            try:
+                resources = read_source(one, session, known_types)
+            except InputError as exc:
+                if given.strict or not apart:
+                    raise
+                _not_read(loaded, one.name, exc)
+                continue
+            loaded.resources.extend(resources)
+            loaded.read.append(one.name)
     return loaded
+
+
+def _not_read(loaded: Loaded, name: str, exc: InputError) -> None:
+    log.warning("state not read: %s", exc)
+    loaded.unreadable.append(Unreadable("state", name, _reason(exc)))
 
 
 def _reason(exc: InputError) -> str:

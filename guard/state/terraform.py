@@ -47,6 +47,14 @@ def _header_problem(document: Any, source: str) -> InputError | None:
     """What makes a document not a version-4 state, judged on its top-level fields."""
     if not isinstance(document, dict):
         return InputError(source, "is JSON but not a Terraform state object", _FIX)
+    if "encrypted_data" in document and "encryption_version" in document:
+        # OpenTofu 1.7+ client-side encryption: {serial, lineage, meta, encrypted_data, encryption_version}
+        return InputError(
+            source,
+            "is encrypted by OpenTofu's state encryption, so guard cannot read it",
+            "give guard a decrypted copy: `tofu state pull > plain.tfstate` where the key is "
+            "configured (or decrypt it with an `unencrypted` fallback method), then --state plain.tfstate",
+        )
     if "deployment" in document and "checkpoint" not in document:
         return InputError(
             source,
