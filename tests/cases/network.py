@@ -7,10 +7,22 @@ from typing import Any
 
 import boto3
 
-from guard.demo.state import TerraformState
+from guard.demo.state import TerraformState, rule_block, vpc_attributes
+from guard.live.resources.vpc import terraform_route_id
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.ec2 import build_instance
-from tests.support.network import eip_attributes
+from tests.support.network import (
+    acl_rule_block,
+    eip_attributes,
+    internet_gateway_attributes,
+    route_block,
+)
+from tests.support.network_types import (
+    default_network_acl_attributes,
+    default_route_table_attributes,
+    default_security_group_attributes,
+    default_vpc_attributes,
+)
 
 REGION = "us-east-1"
 
@@ -42,6 +54,117 @@ def _disassociate(session: boto3.Session, ctx: Context) -> None:
     ec2.disassociate_address(AssociationId=address["AssociationId"])
 
 
+def _in_vpc(
+    session: boto3.Session, state: TerraformState, ctx: Context, describe: str, items: str
+) -> dict[str, Any]:
+    """The default resource AWS made with a new VPC (in state too)."""
+    ec2 = _ec2(session)
+    if "vpc_id" not in ctx:
+        vpc = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]
+        ctx["vpc_id"] = vpc["VpcId"]
+        state.add("aws_vpc", "core", vpc_attributes(vpc, _account(session), REGION))
+    found = getattr(ec2, describe)(Filters=[{"Name": "vpc-id", "Values": [ctx["vpc_id"]]}])[items]
+    return dict(found[0])
+
+
+def build_default_security_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Adopted as Terraform's docs advise: no ingress, all traffic out."""
+    ec2 = _ec2(session)
+    group = _in_vpc(session, state, ctx, "describe_security_groups", "SecurityGroups")
+    ctx["group_id"] = group["GroupId"]
+    # A fresh default group lets its own members in; the adopted one declares no ingress.
+    for permission in group.get("IpPermissions") or []:
+        ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[permission])
+    egress = [rule_block("-1", 0, 0, cidr_blocks=("0.0.0.0/0",))]
+    state.add(
+        "aws_default_security_group",
+        "default",
+        default_security_group_attributes(group, _account(session), REGION, [], egress),
+    )
+
+
+def _open_ssh(session: boto3.Session, ctx: Context) -> None:
+    answer = _ec2(session).authorize_security_group_ingress(
+        GroupId=ctx["group_id"],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        ],
+    )
+    ctx["rule_id"] = answer["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+
+
+def _rename(id_key: str) -> Any:
+    def edit(session: boto3.Session, ctx: Context) -> None:
+        _ec2(session).create_tags(Resources=[ctx[id_key]], Tags=[{"Key": "Name", "Value": "renamed"}])
+
+    return edit
+
+
+def build_default_vpc(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    ec2 = _ec2(session)
+    vpc = next(v for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault"))
+    ctx["default_vpc_id"] = vpc["VpcId"]
+    state.add("aws_default_vpc", "default", default_vpc_attributes(vpc, _account(session), REGION))
+
+
+def _other_dhcp_options(session: boto3.Session, ctx: Context) -> None:
+    ec2 = _ec2(session)
+    options = ec2.create_dhcp_options(
+        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["10.0.0.2"]}]
+    )["DhcpOptions"]
+    ec2.associate_dhcp_options(VpcId=ctx["default_vpc_id"], DhcpOptionsId=options["DhcpOptionsId"])
+
+
+def build_default_route_table(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """The main route table, adopted with a default route through an internet gateway."""
+    ec2 = _ec2(session)
+    table = _in_vpc(session, state, ctx, "describe_route_tables", "RouteTables")
+    ctx["route_table_id"] = table["RouteTableId"]
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=ctx["vpc_id"])
+    ctx["igw_id"] = gateway
+    live = ec2.describe_internet_gateways(InternetGatewayIds=[gateway])["InternetGateways"][0]
+    state.add("aws_internet_gateway", "core", internet_gateway_attributes(live, _account(session), REGION))
+    ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+    routes = [route_block(cidr_block="0.0.0.0/0", gateway_id=gateway)]
+    state.add(
+        "aws_default_route_table",
+        "main",
+        default_route_table_attributes(table, _account(session), REGION, routes),
+    )
+
+
+def _add_main_route(session: boto3.Session, ctx: Context) -> None:
+    _ec2(session).create_route(
+        RouteTableId=ctx["route_table_id"], DestinationCidrBlock="198.51.100.0/24", GatewayId=ctx["igw_id"]
+    )
+    ctx["route_id"] = terraform_route_id(ctx["route_table_id"], "198.51.100.0/24")
+
+
+def build_default_network_acl(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Adopted as AWS made it: everything allowed in and out."""
+    acl = _in_vpc(session, state, ctx, "describe_network_acls", "NetworkAcls")
+    ctx["acl_id"] = acl["NetworkAclId"]
+    allow_all = [acl_rule_block(100, "allow", "-1", "0.0.0.0/0")]
+    state.add(
+        "aws_default_network_acl",
+        "default",
+        default_network_acl_attributes(acl, _account(session), REGION, allow_all, allow_all),
+    )
+
+
+def _deny_ssh(session: boto3.Session, ctx: Context) -> None:
+    _ec2(session).create_network_acl_entry(
+        NetworkAclId=ctx["acl_id"],
+        RuleNumber=90,
+        Protocol="6",
+        RuleAction="deny",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 22, "To": 22},
+    )
+
+
 CASES = [
     TypeCase(
         "aws_eip",
@@ -49,6 +172,99 @@ CASES = [
         drift=_disassociate,
         expected=Expected(
             "changed", "aws_eip", "allocation_id", "aws_eip.worker", paths=("instance", "network_interface")
+        ),
+    ),
+    TypeCase(
+        "aws_default_security_group",
+        build=build_default_security_group,
+        drift=_rename("group_id"),
+        expected=Expected(
+            "changed",
+            "aws_default_security_group",
+            "group_id",
+            "aws_default_security_group.default",
+            paths=("tags.Name",),
+        ),
+    ),
+    # A rule or route added to an adopted default is drift: Terraform enforces the whole list.
+    TypeCase(
+        "aws_vpc_security_group_ingress_rule",
+        build=build_default_security_group,
+        drift=_open_ssh,
+        expected=Expected(
+            "unmanaged",
+            "aws_vpc_security_group_ingress_rule",
+            "rule_id",
+            "aws_default_security_group.default",
+            title_has="ingress tcp/22 from 0.0.0.0/0 was added outside Terraform",
+        ),
+    ),
+    TypeCase(
+        "aws_default_vpc",
+        build=build_default_vpc,
+        drift=_other_dhcp_options,
+        expected=Expected(
+            "changed",
+            "aws_default_vpc",
+            "default_vpc_id",
+            "aws_default_vpc.default",
+            paths=("dhcp_options_id",),
+        ),
+    ),
+    TypeCase(
+        "aws_default_vpc",
+        build=build_default_vpc,
+        drift=_rename("default_vpc_id"),
+        expected=Expected(
+            "changed", "aws_default_vpc", "default_vpc_id", "aws_default_vpc.default", paths=("tags.Name",)
+        ),
+    ),
+    TypeCase(
+        "aws_default_route_table",
+        build=build_default_route_table,
+        drift=_rename("route_table_id"),
+        expected=Expected(
+            "changed",
+            "aws_default_route_table",
+            "route_table_id",
+            "aws_default_route_table.main",
+            paths=("tags.Name",),
+        ),
+    ),
+    TypeCase(
+        "aws_route",
+        build=build_default_route_table,
+        drift=_add_main_route,
+        expected=Expected(
+            "unmanaged",
+            "aws_route",
+            "route_id",
+            "aws_default_route_table.main",
+            title_has="route 198.51.100.0/24 via igw-",
+        ),
+    ),
+    TypeCase(
+        "aws_default_network_acl",
+        build=build_default_network_acl,
+        drift=_deny_ssh,
+        expected=Expected(
+            "changed",
+            "aws_default_network_acl",
+            "acl_id",
+            "aws_default_network_acl.default",
+            paths=("ingress",),
+        ),
+    ),
+    TypeCase(
+        "aws_default_network_acl",
+        build=build_default_network_acl,
+        drift=_rename("acl_id"),
+        expected=Expected(
+            "changed",
+            "aws_default_network_acl",
+            "acl_id",
+            "aws_default_network_acl.default",
+            paths=("tags.Name",),
         ),
     ),
 ]

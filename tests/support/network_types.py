@@ -1,0 +1,85 @@
+"""Terraform state attributes, AWS provider 5.x shape, for the types of
+guard/live/resources/network.py: every attribute the provider writes, computed ones too."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from guard.demo.state import vpc_attributes
+
+
+def _tags(item: Mapping[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in item.get("Tags") or [] if not t["Key"].startswith("aws:")}
+
+
+def default_security_group_attributes(
+    group: Mapping[str, Any],
+    account: str,
+    region: str,
+    ingress: Sequence[Mapping[str, Any]],
+    egress: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    group_id = group["GroupId"]
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:security-group/{group_id}",
+        "description": group.get("Description", "default VPC security group"),
+        "egress": [dict(rule) for rule in egress],
+        "id": group_id,
+        "ingress": [dict(rule) for rule in ingress],
+        "name": "default",
+        "name_prefix": "",
+        "owner_id": group.get("OwnerId", account),
+        "revoke_rules_on_delete": False,
+        "tags": _tags(group),
+        "tags_all": _tags(group),
+        "vpc_id": group.get("VpcId"),
+    }
+
+
+def default_vpc_attributes(vpc: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+    attrs = vpc_attributes(vpc, account, region)
+    attrs.update(existing_default_vpc=True, force_destroy=False, tags_all=_tags(vpc))
+    attrs.pop("ipv4_ipam_pool_id", None)  # not in aws_default_vpc's schema
+    attrs.pop("ipv4_netmask_length", None)
+    return attrs
+
+
+def default_route_table_attributes(
+    table: Mapping[str, Any], account: str, region: str, routes: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    table_id = table["RouteTableId"]
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:route-table/{table_id}",
+        "default_route_table_id": table_id,
+        "id": table_id,
+        "owner_id": table.get("OwnerId", account),
+        "propagating_vgws": [],
+        "route": [dict(route) for route in routes],
+        "tags": _tags(table),
+        "tags_all": _tags(table),
+        "timeouts": None,
+        "vpc_id": table["VpcId"],
+    }
+
+
+def default_network_acl_attributes(
+    acl: Mapping[str, Any],
+    account: str,
+    region: str,
+    ingress: Sequence[Mapping[str, Any]],
+    egress: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    acl_id = acl["NetworkAclId"]
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:network-acl/{acl_id}",
+        "default_network_acl_id": acl_id,
+        "egress": [dict(entry) for entry in egress],
+        "id": acl_id,
+        "ingress": [dict(entry) for entry in ingress],
+        "owner_id": acl.get("OwnerId", account),
+        "subnet_ids": sorted(a["SubnetId"] for a in acl.get("Associations") or [] if a.get("SubnetId")),
+        "tags": _tags(acl),
+        "tags_all": _tags(acl),
+        "vpc_id": acl["VpcId"],
+    }
