@@ -16,12 +16,15 @@ from tests.support.network import (
     eip_attributes,
     internet_gateway_attributes,
     route_block,
+    route_table_attributes,
 )
 from tests.support.network_types import (
     default_network_acl_attributes,
     default_route_table_attributes,
     default_security_group_attributes,
     default_vpc_attributes,
+    vpc_endpoint_attributes,
+    vpc_peering_connection_attributes,
 )
 
 REGION = "us-east-1"
@@ -165,6 +168,81 @@ def _deny_ssh(session: boto3.Session, ctx: Context) -> None:
     )
 
 
+def _vpc(session: boto3.Session, state: TerraformState, name: str, cidr: str) -> str:
+    vpc = _ec2(session).create_vpc(CidrBlock=cidr)["Vpc"]
+    state.add("aws_vpc", name, vpc_attributes(vpc, _account(session), REGION))
+    return str(vpc["VpcId"])
+
+
+def build_vpc_endpoint(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """An S3 gateway endpoint on the private route table; a second table without it."""
+    ec2, account = _ec2(session), _account(session)
+    ctx["vpc_id"] = _vpc(session, state, "core", "10.6.0.0/16")
+    for name in ("private", "spare"):
+        table = ec2.create_route_table(VpcId=ctx["vpc_id"])["RouteTable"]
+        ctx[f"{name}_table"] = table["RouteTableId"]
+        state.add("aws_route_table", name, route_table_attributes(table, account, REGION, []))
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=ctx["vpc_id"],
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[ctx["private_table"]],
+        TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": "s3"}]}],
+    )["VpcEndpoint"]
+    ctx["endpoint_id"] = endpoint["VpcEndpointId"]
+    live = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["VpcEndpoints"][0]
+    state.add("aws_vpc_endpoint", "s3", vpc_endpoint_attributes(live, account, REGION))
+
+
+def _move_endpoint(session: boto3.Session, ctx: Context) -> None:
+    _ec2(session).modify_vpc_endpoint(
+        VpcEndpointId=ctx["endpoint_id"],
+        AddRouteTableIds=[ctx["spare_table"]],
+        RemoveRouteTableIds=[ctx["private_table"]],
+    )
+
+
+def _another_endpoint(session: boto3.Session, ctx: Context) -> str:
+    return str(
+        _ec2(session).create_vpc_endpoint(
+            VpcId=ctx["vpc_id"],
+            ServiceName=f"com.amazonaws.{REGION}.dynamodb",
+            VpcEndpointType="Gateway",  # moto cannot delete an endpoint created without its type
+            RouteTableIds=[ctx["spare_table"]],
+        )["VpcEndpoint"]["VpcEndpointId"]
+    )
+
+
+def build_peering(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Two VPCs of one account peered, accepted as auto_accept does."""
+    ec2 = _ec2(session)
+    ctx["vpc_id"] = _vpc(session, state, "app", "10.7.0.0/16")
+    ctx["peer_vpc_id"] = _vpc(session, state, "shared", "10.8.0.0/16")
+    peering = ec2.create_vpc_peering_connection(
+        VpcId=ctx["vpc_id"],
+        PeerVpcId=ctx["peer_vpc_id"],
+        TagSpecifications=[
+            {"ResourceType": "vpc-peering-connection", "Tags": [{"Key": "Name", "Value": "app"}]}
+        ],
+    )["VpcPeeringConnection"]
+    ctx["peering_id"] = peering["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=ctx["peering_id"])
+    live = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[ctx["peering_id"]])
+    state.add(
+        "aws_vpc_peering_connection",
+        "app_shared",
+        vpc_peering_connection_attributes(live["VpcPeeringConnections"][0]),
+    )
+
+
+def _another_peering(session: boto3.Session, ctx: Context) -> str:
+    return str(
+        _ec2(session).create_vpc_peering_connection(VpcId=ctx["peer_vpc_id"], PeerVpcId=ctx["vpc_id"])[
+            "VpcPeeringConnection"
+        ]["VpcPeeringConnectionId"]
+    )
+
+
 CASES = [
     TypeCase(
         "aws_eip",
@@ -265,6 +343,42 @@ CASES = [
             "acl_id",
             "aws_default_network_acl.default",
             paths=("tags.Name",),
+        ),
+    ),
+    TypeCase(
+        "aws_vpc_endpoint",
+        build=build_vpc_endpoint,
+        drift=_move_endpoint,
+        expected=Expected(
+            "changed", "aws_vpc_endpoint", "endpoint_id", "aws_vpc_endpoint.s3", paths=("route_table_ids",)
+        ),
+        unmanaged=_another_endpoint,
+        unmanaged_type="aws_vpc_endpoint",
+    ),
+    TypeCase(
+        "aws_vpc_peering_connection",
+        build=build_peering,
+        drift=_rename("peering_id"),
+        expected=Expected(
+            "changed",
+            "aws_vpc_peering_connection",
+            "peering_id",
+            "aws_vpc_peering_connection.app_shared",
+            paths=("tags.Name",),
+        ),
+        unmanaged=_another_peering,
+        unmanaged_type="aws_vpc_peering_connection",
+    ),
+    TypeCase(
+        "aws_vpc_peering_connection",
+        build=build_peering,
+        drift=lambda s, c: _ec2(s).delete_vpc_peering_connection(VpcPeeringConnectionId=c["peering_id"]),
+        expected=Expected(
+            "missing",
+            "aws_vpc_peering_connection",
+            "peering_id",
+            "aws_vpc_peering_connection.app_shared",
+            title_has="was deleted",
         ),
     ),
 ]

@@ -83,3 +83,62 @@ def default_network_acl_attributes(
         "tags_all": _tags(acl),
         "vpc_id": acl["VpcId"],
     }
+
+
+def vpc_endpoint_attributes(endpoint: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+    endpoint_id = endpoint["VpcEndpointId"]
+    kind = endpoint.get("VpcEndpointType", "Gateway")
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:vpc-endpoint/{endpoint_id}",
+        "auto_accept": None,
+        "cidr_blocks": [],
+        "dns_entry": [],
+        "dns_options": [],
+        "id": endpoint_id,
+        "ip_address_type": "",
+        "network_interface_ids": list(endpoint.get("NetworkInterfaceIds") or []),
+        "owner_id": endpoint.get("OwnerId", account),
+        "policy": endpoint.get("PolicyDocument", ""),
+        "prefix_list_id": "",
+        "private_dns_enabled": bool(endpoint.get("PrivateDnsEnabled")) if kind == "Interface" else False,
+        "requester_managed": bool(endpoint.get("RequesterManaged")),
+        "resource_configuration_arn": "",
+        "route_table_ids": sorted(endpoint.get("RouteTableIds") or []),
+        "security_group_ids": sorted(g["GroupId"] for g in endpoint.get("Groups") or []),
+        "service_name": endpoint["ServiceName"],
+        "service_network_arn": "",
+        "service_region": region,
+        "state": endpoint.get("State", "available"),
+        "subnet_configuration": [],
+        "subnet_ids": sorted(endpoint.get("SubnetIds") or []),
+        "tags": _tags(endpoint),
+        "tags_all": _tags(endpoint),
+        "timeouts": None,
+        "vpc_endpoint_type": kind,
+        "vpc_id": endpoint["VpcId"],
+    }
+
+
+def vpc_peering_connection_attributes(peering: Mapping[str, Any]) -> dict[str, Any]:
+    requester, accepter = peering["RequesterVpcInfo"], peering["AccepterVpcInfo"]
+
+    def options(info: Mapping[str, Any]) -> list[dict[str, Any]]:
+        found = info.get("PeeringOptions")
+        return (
+            [{"allow_remote_vpc_dns_resolution": found["AllowDnsResolutionFromRemoteVpc"]}] if found else []
+        )
+
+    return {
+        "accept_status": peering["Status"]["Code"],
+        "accepter": options(accepter),
+        "auto_accept": True,
+        "id": peering["VpcPeeringConnectionId"],
+        "peer_owner_id": accepter["OwnerId"],
+        "peer_region": accepter.get("Region", ""),
+        "peer_vpc_id": accepter["VpcId"],
+        "requester": options(requester),
+        "tags": _tags(peering),
+        "tags_all": _tags(peering),
+        "timeouts": None,
+        "vpc_id": requester["VpcId"],
+    }

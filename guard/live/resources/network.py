@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.events import TypeEvents
+from guard.live.policy import normalise_policy
 from guard.live.resources.security_group_rules import _inline_rules, group_rule_facts
 from guard.live.resources.vpc import _declared_entries, _inline_routes, _live_entries
 from guard.live.shape import (
@@ -23,6 +24,7 @@ from guard.live.shape import (
 )
 from guard.live.types import (
     REGISTRY,
+    Attrs,
     Expansion,
     GraphHooks,
     GraphRole,
@@ -277,3 +279,230 @@ REGISTRY.register(
     )
 )
 
+
+# --- VPC endpoints ------------------------------------------------------------------------------
+
+_ENDPOINT_GONE = ("deleted", "deleting", "failed", "rejected", "expired")
+# Sets an endpoint holds, Terraform attribute -> (AWS field, ModifyVpcEndpoint's add/remove stem).
+_ENDPOINT_SETS = {
+    "route_table_ids": ("RouteTableIds", "RouteTableIds"),
+    "subnet_ids": ("SubnetIds", "SubnetIds"),
+    "security_group_ids": ("Groups", "SecurityGroupIds"),
+}
+
+
+def _endpoint_attrs(item: dict[str, Any]) -> Attrs:
+    groups = [g["GroupId"] if isinstance(g, dict) else g for g in item.get("Groups") or []]
+    return {
+        "vpc_id": item.get("VpcId"),
+        "service_name": item.get("ServiceName"),
+        "vpc_endpoint_type": item.get("VpcEndpointType") or "Gateway",
+        "policy": normalise_policy(item.get("PolicyDocument")),
+        # Private DNS is an interface endpoint's; moto reports it on gateway endpoints too.
+        "private_dns_enabled": bool(item.get("PrivateDnsEnabled"))
+        and item.get("VpcEndpointType") == "Interface",
+        "route_table_ids": sorted(item.get("RouteTableIds") or []),
+        "subnet_ids": sorted(item.get("SubnetIds") or []),
+        "security_group_ids": sorted(groups),
+        "tags": tags(item),
+    }
+
+
+def _endpoint_desired(attrs: Attrs) -> Attrs:
+    return {
+        "vpc_id": attrs.get("vpc_id"),
+        "service_name": attrs.get("service_name"),
+        "vpc_endpoint_type": attrs.get("vpc_endpoint_type") or "Gateway",
+        "policy": normalise_policy(attrs.get("policy")),
+        "private_dns_enabled": bool(attrs.get("private_dns_enabled"))
+        and attrs.get("vpc_endpoint_type") == "Interface",
+        **{name: sorted(attrs.get(name) or []) for name in _ENDPOINT_SETS},
+        "tags": declared_tags(attrs),
+    }
+
+
+@writes("modify_vpc_endpoint", ec2_tag_calls)
+def _endpoint_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    """One ModifyVpcEndpoint puts back the policy, private DNS and every set that changed."""
+    params: dict[str, Any] = {}
+    for change in changes:
+        if change.path in _ENDPOINT_SETS:
+            stem = _ENDPOINT_SETS[change.path][1]
+            expected, actual = set(change.expected or []), set(change.actual or [])
+            if expected - actual:
+                params[f"Add{stem}"] = sorted(expected - actual)
+            if actual - expected:
+                params[f"Remove{stem}"] = sorted(actual - expected)
+        elif change.path == "policy":
+            if change.expected:
+                params["PolicyDocument"] = change.expected
+            else:
+                params["ResetPolicy"] = True
+        elif change.path == "private_dns_enabled":
+            params["PrivateDnsEnabled"] = bool(change.expected)
+    calls = [AwsCall("ec2", "modify_vpc_endpoint", {"VpcEndpointId": resource.id, **params}, resource.region)]
+    return (calls if params else []) + ec2_tag_calls(resource, changes)
+
+
+_ENDPOINT_EVENTS = TypeEvents(
+    id_prefix="vpce-",
+    missing=("DeleteVpcEndpoints",),
+    unmanaged=("CreateVpcEndpoint",),
+    changed=("ModifyVpcEndpoint", *EC2_TAG_EVENTS),
+    by_path={
+        **{name: ("ModifyVpcEndpoint",) for name in (*_ENDPOINT_SETS, "policy", "private_dns_enabled")},
+        "tags": EC2_TAG_EVENTS,
+    },
+    touched_by={
+        "ModifyVpcEndpoint": "requestParameters.ModifyVpcEndpointRequest.VpcEndpointId",
+        "DeleteVpcEndpoints": "requestParameters.DeleteVpcEndpointsRequest.VpcEndpointId.*.content",
+        "CreateVpcEndpoint": "responseElements.CreateVpcEndpointResponse.vpcEndpoint.vpcEndpointId",
+        "CreateTags": EC2_TAGGED_IDS,
+        "DeleteTags": EC2_TAGGED_IDS,
+    },
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_vpc_endpoint",
+        service="ec2",
+        list_call="describe_vpc_endpoints",
+        items_path="VpcEndpoints",
+        id_key="VpcEndpointId",
+        keep_item=lambda item: str(item.get("State") or "").lower() not in _ENDPOINT_GONE,
+        to_attrs=_endpoint_attrs,
+        normalise_desired=_endpoint_desired,
+        compared=(
+            "vpc_id",
+            "service_name",
+            "vpc_endpoint_type",
+            "policy",
+            "private_dns_enabled",
+            *_ENDPOINT_SETS,
+            "tags",
+        ),
+        # aws_vpc_endpoint_policy and the *_association types set these on their own.
+        compared_if_declared=("policy", *_ENDPOINT_SETS),
+        ignored={
+            "auto_accept": "Terraform-only setting (accepts the endpoint on a service it owns)",
+            "arn": "computed",
+            "cidr_blocks": "computed: the prefix list's CIDRs",
+            "dns_entry": "computed by AWS",
+            "dns_options": "follows private_dns_enabled and the service; not compared yet",
+            "ip_address_type": "fixed at creation in practice; not compared yet",
+            "network_interface_ids": "computed: one interface per subnet",
+            "owner_id": "computed",
+            "prefix_list_id": "computed",
+            "requester_managed": "computed; an endpoint a service manages is never unmanaged",
+            "resource_configuration_arn": "fixed at creation",
+            "service_network_arn": "fixed at creation",
+            "service_region": "fixed at creation",
+            "state": "the endpoint's lifecycle, not configuration",
+            "subnet_configuration": "per-subnet addresses, assigned by AWS unless set",
+            "timeouts": "Terraform-only setting",
+        },
+        # Made by a service on its own (Network Firewall, a Gateway Load Balancer's consumer).
+        aws_default=lambda item: bool(item.get("RequesterManaged")),
+        restore_calls=_endpoint_restore,
+        restorable=("policy", "private_dns_enabled", *_ENDPOINT_SETS, "tags"),
+        delete_calls=writes("delete_vpc_endpoints")(
+            lambda r: [AwsCall("ec2", "delete_vpc_endpoints", {"VpcEndpointIds": [r.id]}, r.region)]
+        ),
+        describe=lambda resource: f"VPC endpoint {resource.attrs.get('service_name') or resource.id}",
+        read_params=lambda r: {"VpcEndpointIds": [r.id]},
+        events=_ENDPOINT_EVENTS,
+    )
+)
+
+
+# --- VPC peering connections --------------------------------------------------------------------
+
+_PEERING_GONE = ("deleted", "deleting", "rejected", "failed", "expired")
+
+
+def _dns_option(info: Any) -> list[Attrs]:
+    options = (info or {}).get("PeeringOptions")
+    if options is None:
+        return []
+    return [{"allow_remote_vpc_dns_resolution": bool(options.get("AllowDnsResolutionFromRemoteVpc"))}]
+
+
+def _declared_option(blocks: Any) -> list[Attrs]:
+    return [
+        {"allow_remote_vpc_dns_resolution": bool(b.get("allow_remote_vpc_dns_resolution"))}
+        for b in blocks or []
+    ]
+
+
+def _peering_attrs(item: dict[str, Any]) -> Attrs:
+    requester, accepter = item.get("RequesterVpcInfo") or {}, item.get("AccepterVpcInfo") or {}
+    return {
+        "vpc_id": requester.get("VpcId"),
+        "peer_vpc_id": accepter.get("VpcId"),
+        "peer_owner_id": accepter.get("OwnerId"),
+        "peer_region": accepter.get("Region"),
+        "requester": _dns_option(requester),
+        "accepter": _dns_option(accepter),
+        "tags": tags(item),
+    }
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_vpc_peering_connection",
+        service="ec2",
+        list_call="describe_vpc_peering_connections",
+        items_path="VpcPeeringConnections",
+        id_key="VpcPeeringConnectionId",
+        keep_item=lambda item: (item.get("Status") or {}).get("Code") not in _PEERING_GONE,
+        to_attrs=_peering_attrs,
+        normalise_desired=lambda attrs: {
+            "vpc_id": attrs.get("vpc_id"),
+            "peer_vpc_id": attrs.get("peer_vpc_id"),
+            "peer_owner_id": attrs.get("peer_owner_id") or None,
+            "peer_region": attrs.get("peer_region") or None,
+            "requester": _declared_option(attrs.get("requester")),
+            "accepter": _declared_option(attrs.get("accepter")),
+            "tags": declared_tags(attrs),
+        },
+        compared=("vpc_id", "peer_vpc_id", "peer_owner_id", "peer_region", "requester", "accepter", "tags"),
+        # The options exist once the connection is active (and aws_vpc_peering_connection_options
+        # may hold them instead): compared when the state has them.
+        compared_if_declared=("peer_owner_id", "peer_region", "requester", "accepter"),
+        ignored={
+            "accept_status": "the connection's lifecycle; a deleted or rejected one is missing",
+            "auto_accept": "Terraform-only setting",
+            "timeouts": "Terraform-only setting",
+        },
+        restore_calls=ec2_tags_only,
+        delete_calls=writes("delete_vpc_peering_connection")(
+            lambda r: [
+                AwsCall("ec2", "delete_vpc_peering_connection", {"VpcPeeringConnectionId": r.id}, r.region)
+            ]
+        ),
+        describe=lambda resource: (
+            f"peering {resource.attrs.get('vpc_id')} to {resource.attrs.get('peer_vpc_id')}"
+        ),
+        read_params=lambda r: {"VpcPeeringConnectionIds": [r.id]},
+        events=TypeEvents(
+            id_prefix="pcx-",
+            missing=("DeleteVpcPeeringConnection", "RejectVpcPeeringConnection"),
+            unmanaged=("CreateVpcPeeringConnection",),
+            changed=("ModifyVpcPeeringConnectionOptions", *EC2_TAG_EVENTS),
+            by_path={
+                "requester": ("ModifyVpcPeeringConnectionOptions",),
+                "accepter": ("ModifyVpcPeeringConnectionOptions",),
+                "tags": EC2_TAG_EVENTS,
+            },
+            touched_by={
+                "DeleteVpcPeeringConnection": "requestParameters.vpcPeeringConnectionId",
+                "RejectVpcPeeringConnection": "requestParameters.vpcPeeringConnectionId",
+                "ModifyVpcPeeringConnectionOptions": "requestParameters.vpcPeeringConnectionId",
+                "CreateVpcPeeringConnection": "responseElements.vpcPeeringConnection.vpcPeeringConnectionId",
+                "CreateTags": EC2_TAGGED_IDS,
+                "DeleteTags": EC2_TAGGED_IDS,
+            },
+        ),
+    )
+)
