@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 
-from guard.demo.state import TerraformState, rule_block, vpc_attributes
+from guard.demo.state import TerraformState, rule_block, subnet_attributes, vpc_attributes
 from guard.live.resources.vpc import terraform_route_id
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.ec2 import build_instance
@@ -23,6 +23,8 @@ from tests.support.network_types import (
     default_route_table_attributes,
     default_security_group_attributes,
     default_vpc_attributes,
+    eip_association_attributes,
+    route_table_association_attributes,
     vpc_endpoint_attributes,
     vpc_peering_connection_attributes,
 )
@@ -243,6 +245,74 @@ def _another_peering(session: boto3.Session, ctx: Context) -> str:
     )
 
 
+def build_eip_association(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """aws_eip written before the association made it (the first apply's state), and the association."""
+    build_instance(session, state, ctx)
+    ec2, account = _ec2(session), _account(session)
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    ctx["allocation_id"] = allocation
+    unassociated = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0]
+    state.add("aws_eip", "worker", eip_attributes(unassociated, account, REGION))
+    ctx["association_id"] = ec2.associate_address(AllocationId=allocation, InstanceId=ctx["instance_id"])[
+        "AssociationId"
+    ]
+    address = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0]
+    state.add("aws_eip_association", "worker", eip_association_attributes(address))
+
+
+def _associate_elsewhere(session: boto3.Session, ctx: Context) -> None:
+    """The address moved to an interface made by hand (an appliance)."""
+    ec2 = _ec2(session)
+    eni = ec2.create_network_interface(SubnetId=ctx["subnet_id"])["NetworkInterface"]["NetworkInterfaceId"]
+    ctx["stray_eni"] = eni
+    ctx["association_id"] = ec2.associate_address(
+        AllocationId=ctx["allocation_id"], NetworkInterfaceId=eni, AllowReassociation=True
+    )["AssociationId"]
+
+
+def build_route_table_association(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Two subnets; the first is associated with the private table, the second with none."""
+    ec2, account = _ec2(session), _account(session)
+    ctx["vpc_id"] = _vpc(session, state, "core", "10.9.0.0/16")
+    for index, cidr in enumerate(("10.9.1.0/24", "10.9.2.0/24")):
+        subnet = ec2.create_subnet(VpcId=ctx["vpc_id"], CidrBlock=cidr, AvailabilityZone=f"{REGION}a")[
+            "Subnet"
+        ]
+        ctx[f"subnet_{index}"] = subnet["SubnetId"]
+        state.add("aws_subnet", "private", subnet_attributes(subnet, account), index_key=index)
+    for name in ("private", "isolated"):
+        table = ec2.create_route_table(VpcId=ctx["vpc_id"])["RouteTable"]
+        ctx[f"{name}_table"] = table["RouteTableId"]
+        state.add("aws_route_table", name, route_table_attributes(table, account, REGION, []))
+    ctx["association_id"] = ec2.associate_route_table(
+        RouteTableId=ctx["private_table"], SubnetId=ctx["subnet_0"]
+    )["AssociationId"]
+    table = ec2.describe_route_tables(RouteTableIds=[ctx["private_table"]])["RouteTables"][0]
+    association = next(
+        a for a in table["Associations"] if a["RouteTableAssociationId"] == ctx["association_id"]
+    )
+    state.add(
+        "aws_route_table_association",
+        "private",
+        route_table_association_attributes({**association, "RouteTableId": ctx["private_table"]}),
+        index_key=0,
+    )
+
+
+def _associate_second_subnet(session: boto3.Session, ctx: Context) -> str:
+    return str(
+        _ec2(session).associate_route_table(RouteTableId=ctx["private_table"], SubnetId=ctx["subnet_1"])[
+            "AssociationId"
+        ]
+    )
+
+
+def _move_subnet(session: boto3.Session, ctx: Context) -> None:
+    ctx["association_id"] = _ec2(session).replace_route_table_association(
+        AssociationId=ctx["association_id"], RouteTableId=ctx["isolated_table"]
+    )["NewAssociationId"]
+
+
 CASES = [
     TypeCase(
         "aws_eip",
@@ -379,6 +449,56 @@ CASES = [
             "peering_id",
             "aws_vpc_peering_connection.app_shared",
             title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_eip_association",
+        build=build_eip_association,
+        drift=_disassociate,
+        expected=Expected(
+            "missing",
+            "aws_eip_association",
+            "association_id",
+            "aws_eip_association.worker",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_eip_association",
+        build=build_eip_association,
+        drift=_associate_elsewhere,
+        expected=Expected(
+            "changed",
+            "aws_eip_association",
+            "association_id",
+            "aws_eip_association.worker",
+            paths=("instance_id", "network_interface_id", "private_ip_address"),
+        ),
+    ),
+    TypeCase(
+        "aws_route_table_association",
+        build=build_route_table_association,
+        drift=lambda s, c: _ec2(s).disassociate_route_table(AssociationId=c["association_id"]),
+        expected=Expected(
+            "missing",
+            "aws_route_table_association",
+            "association_id",
+            "aws_route_table_association.private[0]",
+            title_has="was deleted",
+        ),
+        unmanaged=_associate_second_subnet,
+        unmanaged_type="aws_route_table_association",
+    ),
+    TypeCase(
+        "aws_route_table_association",
+        build=build_route_table_association,
+        drift=_move_subnet,
+        expected=Expected(
+            "changed",
+            "aws_route_table_association",
+            "association_id",
+            "aws_route_table_association.private[0]",
+            paths=("route_table_id",),
         ),
     ),
 ]

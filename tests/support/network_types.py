@@ -142,3 +142,25 @@ def vpc_peering_connection_attributes(peering: Mapping[str, Any]) -> dict[str, A
         "timeouts": None,
         "vpc_id": requester["VpcId"],
     }
+
+
+def eip_association_attributes(address: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "allocation_id": address["AllocationId"],
+        "allow_reassociation": None,
+        "id": address["AssociationId"],
+        "instance_id": address.get("InstanceId", ""),
+        "network_interface_id": address.get("NetworkInterfaceId", ""),
+        "private_ip_address": address.get("PrivateIpAddress", ""),
+        "public_ip": address.get("PublicIp", ""),
+    }
+
+
+def route_table_association_attributes(association: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "gateway_id": association.get("GatewayId", ""),
+        "id": association["RouteTableAssociationId"],
+        "route_table_id": association["RouteTableId"],
+        "subnet_id": association.get("SubnetId", ""),
+        "timeouts": None,
+    }

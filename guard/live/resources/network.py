@@ -506,3 +506,172 @@ REGISTRY.register(
         ),
     )
 )
+
+
+# --- elastic IP associations --------------------------------------------------------------------
+
+
+def _association_target(attrs: Attrs) -> dict[str, Any]:
+    """By instance when declared (AWS picks its primary interface), else interface and address."""
+    if attrs.get("instance_id"):
+        return {"InstanceId": attrs["instance_id"]}
+    target: dict[str, Any] = {"NetworkInterfaceId": attrs.get("network_interface_id")}
+    if attrs.get("private_ip_address"):
+        target["PrivateIpAddress"] = attrs["private_ip_address"]
+    return target
+
+
+@writes("associate_address")
+def _associate(declared: Resource) -> list[AwsCall]:
+    params = {"AllocationId": declared.attrs.get("allocation_id"), **_association_target(declared.attrs)}
+    return [AwsCall("ec2", "associate_address", params, declared.region)]
+
+
+@writes("associate_address")
+def _reassociate(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
+    params = {
+        "AllocationId": declared.attrs.get("allocation_id"),
+        **_association_target(declared.attrs),
+        "AllowReassociation": True,
+    }
+    return [AwsCall("ec2", "associate_address", params, live.region if live else declared.region)]
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_eip_association",
+        service="ec2",
+        list_call="describe_addresses",
+        items_path="Addresses",
+        id_key="AssociationId",
+        keep_item=lambda item: bool(item.get("AssociationId") and item.get("AllocationId")),
+        to_attrs=lambda item: {
+            "allocation_id": item.get("AllocationId"),
+            "instance_id": item.get("InstanceId") or None,
+            "network_interface_id": item.get("NetworkInterfaceId") or None,
+            "private_ip_address": item.get("PrivateIpAddress") or None,
+        },
+        normalise_desired=lambda attrs: {
+            "allocation_id": attrs.get("allocation_id"),
+            "instance_id": attrs.get("instance_id") or None,
+            "network_interface_id": attrs.get("network_interface_id") or None,
+            "private_ip_address": attrs.get("private_ip_address") or None,
+        },
+        compared=("instance_id", "network_interface_id", "private_ip_address"),
+        compared_if_declared=("network_interface_id", "private_ip_address"),
+        ignored={
+            "allocation_id": "the association's key: an address has one association at a time",
+            "public_ip": "follows allocation_id (EC2-Classic addresses are not read)",
+            "allow_reassociation": "Terraform-only setting",
+        },
+        # An address holds one association, re-made with a new id: matched by the address.
+        match_key=lambda resource: str(resource.attrs.get("allocation_id") or resource.id),
+        # An association in no state is its aws_eip's `instance`, or a NAT gateway's or a
+        # load balancer's own: never reported on its own.
+        aws_default=_always,
+        describe=lambda resource: (
+            f"association of {resource.attrs.get('allocation_id')} with "
+            f"{resource.attrs.get('instance_id') or resource.attrs.get('network_interface_id')}"
+        ),
+        restore_calls=_reassociate,
+        restorable=("*",),
+        recreate_calls=_associate,
+        read_params=lambda r: {"AllocationIds": [str(r.attrs.get("allocation_id") or "")]},
+        events=TypeEvents(
+            id_prefix="eipassoc-",
+            missing=("DisassociateAddress",),
+            unmanaged=("AssociateAddress",),
+            changed=("AssociateAddress",),
+            touched_by={
+                "DisassociateAddress": "requestParameters.associationId",
+                "AssociateAddress": "responseElements.associationId",
+            },
+        ),
+    )
+)
+
+
+# --- route table associations -------------------------------------------------------------------
+
+
+def _split_associations(table: dict[str, Any]) -> list[Attrs]:
+    """A table's explicit associations; the main one is the VPC's (aws_main_route_table_association)."""
+    return [
+        {**association, "RouteTableId": table["RouteTableId"]}
+        for association in table.get("Associations") or []
+        if not association.get("Main")
+        and (association.get("AssociationState") or {}).get("State", "associated") == "associated"
+    ]
+
+
+def _association_params(attrs: Attrs) -> dict[str, Any]:
+    if attrs.get("subnet_id"):
+        return {"SubnetId": attrs["subnet_id"]}
+    return {"GatewayId": attrs.get("gateway_id")}
+
+
+@writes("associate_route_table")
+def _associate_table(declared: Resource) -> list[AwsCall]:
+    params = {"RouteTableId": declared.attrs.get("route_table_id"), **_association_params(declared.attrs)}
+    return [AwsCall("ec2", "associate_route_table", params, declared.region)]
+
+
+@writes("replace_route_table_association")
+def _replace_association(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
+    if live is None:
+        return []
+    params = {"AssociationId": live.id, "RouteTableId": declared.attrs.get("route_table_id")}
+    return [AwsCall("ec2", "replace_route_table_association", params, live.region)]
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_route_table_association",
+        service="ec2",
+        list_call="describe_route_tables",
+        items_path="RouteTables",
+        split_item=_split_associations,
+        id_key="RouteTableAssociationId",
+        to_attrs=lambda item: {
+            "route_table_id": item.get("RouteTableId"),
+            "subnet_id": item.get("SubnetId") or None,
+            "gateway_id": item.get("GatewayId") or None,
+        },
+        normalise_desired=lambda attrs: {
+            "route_table_id": attrs.get("route_table_id"),
+            "subnet_id": attrs.get("subnet_id") or None,
+            "gateway_id": attrs.get("gateway_id") or None,
+        },
+        compared=("route_table_id",),
+        ignored={
+            "subnet_id": "the association's key: a subnet has one route table",
+            "gateway_id": "the association's key: an edge gateway has one route table",
+            "timeouts": "Terraform-only setting",
+        },
+        # A subnet moved to another table gets a new association: matched by the subnet.
+        match_key=lambda resource: str(
+            resource.attrs.get("subnet_id") or resource.attrs.get("gateway_id") or resource.id
+        ),
+        parent=("route_table_id", "aws_route_table"),
+        describe=lambda resource: (
+            f"association of {resource.attrs.get('subnet_id') or resource.attrs.get('gateway_id')}"
+        ),
+        restore_calls=_replace_association,
+        restorable=("route_table_id",),
+        recreate_calls=_associate_table,
+        delete_calls=writes("disassociate_route_table")(
+            lambda r: [AwsCall("ec2", "disassociate_route_table", {"AssociationId": r.id}, r.region)]
+        ),
+        events=TypeEvents(
+            id_prefix="rtbassoc-",
+            missing=("DisassociateRouteTable",),
+            unmanaged=("AssociateRouteTable",),
+            changed=("ReplaceRouteTableAssociation",),
+            touched_by={
+                "DisassociateRouteTable": "requestParameters.associationId",
+                "ReplaceRouteTableAssociation": "requestParameters.associationId",
+                "AssociateRouteTable": "responseElements.associationId",
+            },
+        ),
+    )
+)
