@@ -23,6 +23,7 @@ from tests.support.network_types import (
     default_route_table_attributes,
     default_security_group_attributes,
     default_vpc_attributes,
+    dhcp_options_attributes,
     eip_association_attributes,
     route_table_association_attributes,
     vpc_endpoint_attributes,
@@ -105,19 +106,32 @@ def _rename(id_key: str) -> Any:
     return edit
 
 
+def build_dhcp_options(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """A corporate DHCP options set (declared for VPCs the corporate resolver serves)."""
+    ec2 = _ec2(session)
+    options = ec2.create_dhcp_options(
+        DhcpConfigurations=[
+            {"Key": "domain-name", "Values": ["corp.example.com"]},
+            {"Key": "domain-name-servers", "Values": ["10.0.0.2", "10.0.0.3"]},
+        ],
+        TagSpecifications=[{"ResourceType": "dhcp-options", "Tags": [{"Key": "Name", "Value": "corp"}]}],
+    )["DhcpOptions"]
+    ctx["dhcp_options_id"] = options["DhcpOptionsId"]
+    live = ec2.describe_dhcp_options(DhcpOptionsIds=[options["DhcpOptionsId"]])["DhcpOptions"][0]
+    state.add("aws_vpc_dhcp_options", "corp", dhcp_options_attributes(live, _account(session), REGION))
+
+
 def build_default_vpc(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     ec2 = _ec2(session)
+    build_dhcp_options(session, state, ctx)
     vpc = next(v for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault"))
     ctx["default_vpc_id"] = vpc["VpcId"]
     state.add("aws_default_vpc", "default", default_vpc_attributes(vpc, _account(session), REGION))
 
 
 def _other_dhcp_options(session: boto3.Session, ctx: Context) -> None:
-    ec2 = _ec2(session)
-    options = ec2.create_dhcp_options(
-        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["10.0.0.2"]}]
-    )["DhcpOptions"]
-    ec2.associate_dhcp_options(VpcId=ctx["default_vpc_id"], DhcpOptionsId=options["DhcpOptionsId"])
+    """The default VPC moved onto the corporate set, meant for other VPCs."""
+    _ec2(session).associate_dhcp_options(VpcId=ctx["default_vpc_id"], DhcpOptionsId=ctx["dhcp_options_id"])
 
 
 def build_default_route_table(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
@@ -499,6 +513,36 @@ CASES = [
             "association_id",
             "aws_route_table_association.private[0]",
             paths=("route_table_id",),
+        ),
+    ),
+    TypeCase(
+        "aws_vpc_dhcp_options",
+        build=build_dhcp_options,
+        drift=_rename("dhcp_options_id"),
+        expected=Expected(
+            "changed",
+            "aws_vpc_dhcp_options",
+            "dhcp_options_id",
+            "aws_vpc_dhcp_options.corp",
+            paths=("tags.Name",),
+        ),
+        unmanaged=lambda s, c: str(
+            _ec2(s).create_dhcp_options(DhcpConfigurations=[{"Key": "ntp-servers", "Values": ["10.0.0.9"]}])[
+                "DhcpOptions"
+            ]["DhcpOptionsId"]
+        ),
+        unmanaged_type="aws_vpc_dhcp_options",
+    ),
+    TypeCase(
+        "aws_vpc_dhcp_options",
+        build=build_dhcp_options,
+        drift=lambda s, c: _ec2(s).delete_dhcp_options(DhcpOptionsId=c["dhcp_options_id"]),
+        expected=Expected(
+            "missing",
+            "aws_vpc_dhcp_options",
+            "dhcp_options_id",
+            "aws_vpc_dhcp_options.corp",
+            title_has="was deleted",
         ),
     ),
 ]

@@ -164,3 +164,23 @@ def route_table_association_attributes(association: Mapping[str, Any]) -> dict[s
         "subnet_id": association.get("SubnetId", ""),
         "timeouts": None,
     }
+
+
+def dhcp_options_attributes(options: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+    values = {
+        c["Key"]: [v["Value"] for v in c.get("Values") or []] for c in options.get("DhcpConfigurations") or []
+    }
+    options_id = options["DhcpOptionsId"]
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:dhcp-options/{options_id}",
+        "domain_name": (values.get("domain-name") or [""])[0],
+        "domain_name_servers": values.get("domain-name-servers", []),
+        "id": options_id,
+        "ipv6_address_preferred_lease_time": (values.get("ipv6-address-preferred-lease-time") or [""])[0],
+        "netbios_name_servers": values.get("netbios-name-servers", []),
+        "netbios_node_type": (values.get("netbios-node-type") or [""])[0],
+        "ntp_servers": values.get("ntp-servers", []),
+        "owner_id": options.get("OwnerId", account),
+        "tags": _tags(options),
+        "tags_all": _tags(options),
+    }

@@ -675,3 +675,91 @@ REGISTRY.register(
         ),
     )
 )
+
+
+# --- DHCP options sets --------------------------------------------------------------------------
+
+_DHCP_KEYS = {
+    "domain_name": "domain-name",
+    "domain_name_servers": "domain-name-servers",
+    "ntp_servers": "ntp-servers",
+    "netbios_name_servers": "netbios-name-servers",
+    "netbios_node_type": "netbios-node-type",
+    "ipv6_address_preferred_lease_time": "ipv6-address-preferred-lease-time",
+}
+_LISTS = ("domain_name_servers", "ntp_servers", "netbios_name_servers")
+
+
+def _dhcp_values(item: dict[str, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for configuration in item.get("DhcpConfigurations") or []:
+        values = [v.get("Value") if isinstance(v, dict) else v for v in configuration.get("Values") or []]
+        found[str(configuration.get("Key"))] = [str(v) for v in values if v is not None]
+    return found
+
+
+def _dhcp_attrs(item: dict[str, Any]) -> Attrs:
+    values = _dhcp_values(item)
+    attrs: Attrs = {}
+    for name, key in _DHCP_KEYS.items():
+        found = values.get(key) or []
+        attrs[name] = found if name in _LISTS else (found[0] if found else None)
+    attrs["tags"] = tags(item)
+    return attrs
+
+
+def _made_by_aws(item: dict[str, Any]) -> bool:
+    """The set AWS makes for the default VPC: its region's internal domain, Amazon's resolver."""
+    values = _dhcp_values(item)
+    domain = (values.get("domain-name") or [""])[0]
+    return (
+        set(values) <= {"domain-name", "domain-name-servers"}
+        and values.get("domain-name-servers") == ["AmazonProvidedDNS"]
+        and (domain == "ec2.internal" or domain.endswith(".compute.internal"))
+        and not tags(item)
+    )
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_vpc_dhcp_options",
+        service="ec2",
+        list_call="describe_dhcp_options",
+        items_path="DhcpOptions",
+        id_key="DhcpOptionsId",
+        to_attrs=_dhcp_attrs,
+        normalise_desired=lambda attrs: {
+            **{name: list(attrs.get(name) or []) for name in _LISTS},
+            **{
+                name: (str(attrs[name]) if attrs.get(name) else None)
+                for name in _DHCP_KEYS
+                if name not in _LISTS
+            },
+            "tags": declared_tags(attrs),
+        },
+        # AWS never edits a set in place (a change is a new set, which the VPC's
+        # dhcp_options_id shows); comparing the options still catches a state that lies.
+        compared=(*_DHCP_KEYS, "tags"),
+        ignored={"arn": "computed", "owner_id": "computed"},
+        aws_default=_made_by_aws,
+        restore_calls=ec2_tags_only,
+        delete_calls=writes("delete_dhcp_options")(
+            lambda r: [AwsCall("ec2", "delete_dhcp_options", {"DhcpOptionsId": r.id}, r.region)]
+        ),
+        describe=lambda resource: f"DHCP options {resource.attrs.get('domain_name') or resource.id}",
+        read_params=lambda r: {"DhcpOptionsIds": [r.id]},
+        events=TypeEvents(
+            id_prefix="dopt-",
+            missing=("DeleteDhcpOptions",),
+            unmanaged=("CreateDhcpOptions",),
+            changed=EC2_TAG_EVENTS,
+            by_path={"tags": EC2_TAG_EVENTS},
+            touched_by={
+                "DeleteDhcpOptions": "requestParameters.dhcpOptionsId",
+                "CreateDhcpOptions": "responseElements.dhcpOptions.dhcpOptionsId",
+                "CreateTags": EC2_TAGGED_IDS,
+                "DeleteTags": EC2_TAGGED_IDS,
+            },
+        ),
+    )
+)
