@@ -25,6 +25,7 @@ from tests.support.network_types import (
     default_vpc_attributes,
     dhcp_options_attributes,
     eip_association_attributes,
+    flow_log_attributes,
     route_table_association_attributes,
     vpc_endpoint_attributes,
     vpc_peering_connection_attributes,
@@ -327,6 +328,28 @@ def _move_subnet(session: boto3.Session, ctx: Context) -> None:
     )["NewAssociationId"]
 
 
+def _flow_log(session: boto3.Session, ctx: Context, traffic: str, group: str = "/vpc/core") -> str:
+    answer = _ec2(session).create_flow_logs(
+        ResourceIds=[ctx["vpc_id"]],
+        ResourceType="VPC",
+        TrafficType=traffic,
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName=group,
+        DeliverLogsPermissionArn=f"arn:aws:iam::{_account(session)}:role/vpc-flow-logs",
+        TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": [{"Key": "Name", "Value": traffic}]}],
+    )
+    return str(answer["FlowLogIds"][0])
+
+
+def build_flow_log(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Rejected traffic of the VPC to a log group: what a security review asks for."""
+    ec2 = _ec2(session)
+    ctx["vpc_id"] = _vpc(session, state, "core", "10.10.0.0/16")
+    ctx["flow_log_id"] = _flow_log(session, ctx, "REJECT")
+    live = ec2.describe_flow_logs(FlowLogIds=[ctx["flow_log_id"]])["FlowLogs"][0]
+    state.add("aws_flow_log", "core", flow_log_attributes(live, _account(session), REGION))
+
+
 CASES = [
     TypeCase(
         "aws_eip",
@@ -543,6 +566,24 @@ CASES = [
             "dhcp_options_id",
             "aws_vpc_dhcp_options.corp",
             title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_flow_log",
+        build=build_flow_log,
+        drift=lambda s, c: _ec2(s).delete_flow_logs(FlowLogIds=[c["flow_log_id"]]),
+        expected=Expected(
+            "missing", "aws_flow_log", "flow_log_id", "aws_flow_log.core", title_has="was deleted"
+        ),
+        unmanaged=lambda s, c: _flow_log(s, c, "ALL", "/vpc/debugging"),
+        unmanaged_type="aws_flow_log",
+    ),
+    TypeCase(
+        "aws_flow_log",
+        build=build_flow_log,
+        drift=_rename("flow_log_id"),
+        expected=Expected(
+            "changed", "aws_flow_log", "flow_log_id", "aws_flow_log.core", paths=("tags.Name",)
         ),
     ),
 ]

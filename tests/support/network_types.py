@@ -184,3 +184,30 @@ def dhcp_options_attributes(options: Mapping[str, Any], account: str, region: st
         "tags": _tags(options),
         "tags_all": _tags(options),
     }
+
+
+def flow_log_attributes(flow_log: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+    """aws_flow_log to a CloudWatch Logs group: the provider stores the group's ARN as log_destination."""
+    flow_id, source = flow_log["FlowLogId"], flow_log["ResourceId"]
+    group = flow_log.get("LogGroupName", "")
+    return {
+        "arn": f"arn:aws:ec2:{region}:{account}:vpc-flow-log/{flow_id}",
+        "deliver_cross_account_role": "",
+        "destination_options": [],
+        "eni_id": source if source.startswith("eni-") else None,
+        "iam_role_arn": flow_log.get("DeliverLogsPermissionArn", ""),
+        "id": flow_id,
+        "log_destination": flow_log.get("LogDestination")
+        or f"arn:aws:logs:{region}:{account}:log-group:{group}",
+        "log_destination_type": flow_log.get("LogDestinationType", "cloud-watch-logs"),
+        "log_format": flow_log.get("LogFormat", ""),
+        "log_group_name": group,
+        "max_aggregation_interval": flow_log.get("MaxAggregationInterval", 600),
+        "subnet_id": source if source.startswith("subnet-") else None,
+        "tags": _tags(flow_log),
+        "tags_all": _tags(flow_log),
+        "traffic_type": flow_log["TrafficType"],
+        "transit_gateway_attachment_id": None,
+        "transit_gateway_id": None,
+        "vpc_id": source if source.startswith("vpc-") else None,
+    }
