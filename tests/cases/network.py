@@ -27,6 +27,7 @@ from tests.support.network_types import (
     eip_association_attributes,
     flow_log_attributes,
     route_table_association_attributes,
+    transit_gateway_attributes,
     vpc_endpoint_attributes,
     vpc_peering_connection_attributes,
 )
@@ -350,6 +351,18 @@ def build_flow_log(session: boto3.Session, state: TerraformState, ctx: Context) 
     state.add("aws_flow_log", "core", flow_log_attributes(live, _account(session), REGION))
 
 
+def build_transit_gateway(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    ec2 = _ec2(session)
+    gateway = ec2.create_transit_gateway(
+        Description="core",
+        Options={"AmazonSideAsn": 64512, "DnsSupport": "enable"},
+        TagSpecifications=[{"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "core"}]}],
+    )["TransitGateway"]
+    ctx["tgw_id"] = gateway["TransitGatewayId"]
+    live = ec2.describe_transit_gateways(TransitGatewayIds=[ctx["tgw_id"]])["TransitGateways"][0]
+    state.add("aws_ec2_transit_gateway", "core", transit_gateway_attributes(live))
+
+
 CASES = [
     TypeCase(
         "aws_eip",
@@ -585,5 +598,23 @@ CASES = [
         expected=Expected(
             "changed", "aws_flow_log", "flow_log_id", "aws_flow_log.core", paths=("tags.Name",)
         ),
+    ),
+    TypeCase(
+        "aws_ec2_transit_gateway",
+        build=build_transit_gateway,
+        drift=lambda s, c: _ec2(s).modify_transit_gateway(
+            TransitGatewayId=c["tgw_id"], Options={"DnsSupport": "disable"}
+        ),
+        expected=Expected(
+            "changed",
+            "aws_ec2_transit_gateway",
+            "tgw_id",
+            "aws_ec2_transit_gateway.core",
+            paths=("dns_support",),
+        ),
+        unmanaged=lambda s, c: str(
+            _ec2(s).create_transit_gateway(Description="adhoc")["TransitGateway"]["TransitGatewayId"]
+        ),
+        unmanaged_type="aws_ec2_transit_gateway",
     ),
 ]

@@ -211,3 +211,27 @@ def flow_log_attributes(flow_log: Mapping[str, Any], account: str, region: str) 
         "transit_gateway_id": None,
         "vpc_id": source if source.startswith("vpc-") else None,
     }
+
+
+def transit_gateway_attributes(gateway: Mapping[str, Any]) -> dict[str, Any]:
+    options = gateway["Options"]
+    return {
+        "amazon_side_asn": options["AmazonSideAsn"],
+        "arn": gateway["TransitGatewayArn"],
+        "association_default_route_table_id": options.get("AssociationDefaultRouteTableId", ""),
+        "auto_accept_shared_attachments": options["AutoAcceptSharedAttachments"],
+        "default_route_table_association": options["DefaultRouteTableAssociation"],
+        "default_route_table_propagation": options["DefaultRouteTablePropagation"],
+        "description": gateway.get("Description", ""),
+        "dns_support": options["DnsSupport"],
+        "id": gateway["TransitGatewayId"],
+        "multicast_support": options.get("MulticastSupport", "disable"),
+        "owner_id": gateway["OwnerId"],
+        "propagation_default_route_table_id": options.get("PropagationDefaultRouteTableId", ""),
+        "security_group_referencing_support": options.get("SecurityGroupReferencingSupport", "disable"),
+        "tags": _tags(gateway),
+        "tags_all": _tags(gateway),
+        "timeouts": None,
+        "transit_gateway_cidr_blocks": list(options.get("TransitGatewayCidrBlocks") or []),
+        "vpn_ecmp_support": options["VpnEcmpSupport"],
+    }
