@@ -38,17 +38,18 @@ def _always(_: Any) -> bool:
     return True
 
 
-def _tag_events(id_prefix: str, **more: Any) -> TypeEvents:
-    """The events of a default resource: it is never created or deleted by hand."""
+def _tag_events(id_prefix: str, tagged: bool = True, **more: Any) -> TypeEvents:
+    """The events of a default resource: it is never created or deleted by hand. Where
+    the ordinary type of the same id (aws_vpc, aws_security_group) already follows an event,
+    `guard on-event` reads it as that type (`tagged` False: not claimed twice)."""
     by_path = {"tags": EC2_TAG_EVENTS, **more.pop("by_path", {})}
-    touched = {"CreateTags": EC2_TAGGED_IDS, "DeleteTags": EC2_TAGGED_IDS, **more.pop("touched_by", {})}
+    touched = {"CreateTags": EC2_TAGGED_IDS, "DeleteTags": EC2_TAGGED_IDS} if tagged else {}
+    touched.update(more.pop("touched_by", {}))
     changed = tuple(dict.fromkeys([*(e for events in by_path.values() for e in events)]))
     return TypeEvents(id_prefix=id_prefix, changed=changed, by_path=by_path, touched_by=touched, **more)
 
 
 # --- the default security group ------------------------------------------------------------
-
-_GROUP = "requestParameters.groupId"
 
 REGISTRY.register(
     ResourceType(
@@ -76,17 +77,9 @@ REGISTRY.register(
         restore_calls=ec2_tags_only,
         describe=lambda resource: f"default security group {resource.id}",
         read_params=lambda r: {"GroupIds": [r.id]},
-        events=_tag_events(
-            "sg-",
-            touched_by={
-                **{
-                    f"{verb}SecurityGroup{direction}": _GROUP
-                    for verb in ("Authorize", "Revoke")
-                    for direction in ("Ingress", "Egress")
-                },
-                "ModifySecurityGroupRules": _GROUP,
-            },
-        ),
+        # aws_security_group follows every event on a group id, and on-event reads the
+        # group's rules through it: the rule edits of an adopted default group included.
+        events=_tag_events("sg-", tagged=False),
         graph=GraphHooks(role=GraphRole.SECURITY_GROUP),
         rule_facts=group_rule_facts,
     )
@@ -164,11 +157,8 @@ REGISTRY.register(
                 "dhcp_options_id": ("AssociateDhcpOptions",),
                 "instance_tenancy": ("ModifyVpcTenancy",),
             },
-            touched_by={
-                "AssociateDhcpOptions": "requestParameters.vpcId",
-                "ModifyVpcTenancy": "requestParameters.ModifyVpcTenancyRequest.VpcId",
-                "ModifyVpcAttribute": "requestParameters.vpcId",
-            },
+            tagged=False,  # aws_vpc follows the VPC's tags, tenancy and attributes
+            touched_by={"AssociateDhcpOptions": "requestParameters.vpcId"},
         ),
     )
 )
@@ -788,7 +778,7 @@ def _flow_destination(kind: Any, destination: Any, group_name: Any) -> str | Non
 
 
 def _flow_source(resource_id: str) -> dict[str, str | None]:
-    found = {name: None for name, _ in _FLOW_SOURCES.values()}
+    found: dict[str, str | None] = {name: None for name, _ in _FLOW_SOURCES.values()}
     for prefix, (name, _) in _FLOW_SOURCES.items():
         if resource_id.startswith(prefix):
             found[name] = resource_id
