@@ -352,3 +352,63 @@ def test_json_report_lists_groups(aws, tmp_path):
         }
     ]
     assert json.dumps(report)  # still plain JSON
+
+
+API_TG_ARN = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/prod-api/7e1fd0942ffe0a10"
+RULE_ARN = f"{LB_ARN.replace(':loadbalancer/', ':listener-rule/')}/{80:016x}/9183e5b3c2a1d07f"
+
+
+def test_a_deleted_listener_rule_names_its_listener_and_the_target_group_that_lost_traffic(tmp_path):
+    """Found on an estate: it read "listener HTTP 80 … forwards to …listener-rule/…"."""
+    state = TerraformState()
+    _add_edge(state, "sg-0123456789abcdef0", ["subnet-0aaa1111"], ())
+    api = state.add(
+        "aws_lb_target_group",
+        "api",
+        {**_target_group(), "arn": API_TG_ARN, "id": API_TG_ARN, "name": "prod-api"},
+        module="module.edge",
+    )
+    forward = {**_listener(80, "HTTP")["default_action"][0], "target_group_arn": API_TG_ARN}
+    rule = {
+        "action": [forward],
+        "arn": RULE_ARN,
+        "condition": [
+            {
+                "host_header": [],
+                "http_header": [],
+                "http_request_method": [],
+                "path_pattern": [{"values": ["/api/*"]}],
+                "query_string": [],
+                "source_ip": [],
+            }
+        ],
+        "id": RULE_ARN,
+        "listener_arn": _listener(80, "HTTP")["arn"],
+        "priority": 10,
+        "tags": {},
+    }
+    listener = "module.edge.aws_lb_listener.http"
+    state.add("aws_lb_listener_rule", "api", rule, module="module.edge", dependencies=(listener, api))
+    graph = build_graph(read_state_file(state.write(tmp_path / "s.tfstate")))
+    deleted = Drift(
+        DriftKind.MISSING,
+        "aws_lb_listener_rule",
+        RULE_ARN,
+        "module.edge.aws_lb_listener_rule.api",
+        ACCOUNT,
+        REGION,
+        "listener rule 10 was deleted",
+        severity=Severity.HIGH,
+    )
+
+    [enriched] = add_impact([deleted], graph)
+
+    assert enriched.impact[:2] == (
+        "listener rule 10 (path-pattern /api/*) forwards to target group prod-api "
+        "(module.edge.aws_lb_target_group.api)",
+        "listener rule 10 (path-pattern /api/*) is a rule of listener HTTP 80 "
+        "(module.edge.aws_lb_listener.http)",
+    )
+    assert "listener-rule/" not in " ".join(enriched.impact)
+    assert any("belongs to the internet-facing load balancer prod-web" in line for line in enriched.impact)
+    assert enriched.severity is Severity.CRITICAL

@@ -22,7 +22,13 @@ from guard.model import Drift, DriftKind, FindingGroup, GraphEdge, GraphNode, Gr
 # A resource's own part in the graph and its words come from its declaration's `graph`.
 _NOT_NODES = {GraphRole.RULE}  # a rule's findings are about its group
 _JOINS = {GraphRole.RULE, GraphRole.ATTACHMENT}  # they join others and carry no impact themselves
-_CALLED_BY_ROLE = {GraphRole.LOAD_BALANCER, GraphRole.LISTENER, GraphRole.INSTANCE, GraphRole.TARGET_GROUP}
+_CALLED_BY_ROLE = {
+    GraphRole.LOAD_BALANCER,
+    GraphRole.LISTENER,
+    GraphRole.LISTENER_RULE,
+    GraphRole.INSTANCE,
+    GraphRole.TARGET_GROUP,
+}
 # Attributes that name another resource without depending on it for traffic: a rule
 # that allows a group in, the VPC or subnet something sits in.
 _NOT_IMPACT = {
@@ -230,7 +236,9 @@ def reach(graph: ResourceGraph, start: Node) -> list[Reached]:
             continue
         hops = [(edge.source, edge, False) for edge in graph.users(node.key) if _carries_impact(edge, graph)]
         hops += [
-            (edge.target, edge, True) for edge in graph.uses(node.key) if edge.relation in node.graph.forward
+            (edge.target, edge, True)
+            for edge in graph.uses(node.key)
+            if edge.relation.split(".", 1)[0] in node.graph.forward
         ]
         for key, edge, forward in hops:
             if key in seen:
@@ -278,6 +286,14 @@ def sentence(hop: Reached, registry: Registry = REGISTRY) -> str:
         return f"{_words(via)} is attached to the {_scheme(node)} load balancer {node.name} {where}"
     if role is GraphRole.LISTENER and via_role is GraphRole.LOAD_BALANCER:
         return f"{via.name} listens on {node.name} {where}"
+    if role is GraphRole.LISTENER and via_role is GraphRole.LISTENER_RULE and hop.forward:
+        return f"{_words(via)} is a rule of listener {node.name} {where}"
+    if role is GraphRole.TARGET_GROUP and via_role is GraphRole.LISTENER_RULE and hop.forward:
+        return f"{_words(via)} forwards to target group {node.name} {where}"
+    if role is GraphRole.LISTENER_RULE and via_role is GraphRole.LISTENER:
+        return f"{_words(node)} {where} is a rule of listener {via.name}"
+    if role is GraphRole.LISTENER_RULE and via_role is GraphRole.TARGET_GROUP:
+        return f"{_words(node)} {where} forwards to {_words(via)}"
     if role is GraphRole.LISTENER:
         return f"listener {node.name} {where} forwards to {_words(via)}"
     if role is GraphRole.DNS_RECORD:

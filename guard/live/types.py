@@ -53,6 +53,7 @@ class GraphRole(Enum):
 
     LOAD_BALANCER = "load balancer"
     LISTENER = "listener"
+    LISTENER_RULE = "listener rule"  # sends some of a listener's requests to its own target groups
     TARGET_GROUP = "target group"
     INSTANCE = "instance"
     SECURITY_GROUP = "security group"
@@ -75,7 +76,9 @@ class GraphHooks:
     """How a type takes part in the impact graph and reads in its sentences."""
 
     role: GraphRole | None = None  # None: named by its name alone, joined by plain references
-    forward: tuple[str, ...] = ()  # attributes naming what it belongs to; impact follows them outwards
+    # Attributes naming what it belongs to or sends traffic to; impact follows them outwards
+    # (an edge found under one, e.g. action.target_group_arn under action, counts as it).
+    forward: tuple[str, ...] = ()
     name: Callable[[Attrs], str] | None = None  # what people call it, when not its name, FQDN or Name tag
     internet_facing: Callable[[Attrs], bool] | None = None  # None: never a door from the internet
     joins: Join | None = None  # an attachment: the edge it makes between the two it joins

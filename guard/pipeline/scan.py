@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import cache
 
 from guard.aws import Clients
 from guard.enrich.attribution import AttributionSettings, attribute_findings
@@ -21,11 +22,11 @@ from guard.errors import InputError
 from guard.live import REGISTRY
 from guard.live.collector import LiveInventory, collect
 from guard.live.types import Registry
-from guard.model import Actor, Drift, DriftKind, Report, Resource, Unreadable, Violation
+from guard.model import Actor, Drift, DriftKind, Report, Resource, Unreadable
 from guard.reconcile.current import current_resources
 from guard.reconcile.match import reconcile
 from guard.remedy.plan import rollback_plan
-from guard.rules.loader import RuleSet
+from guard.rules.loader import RuleSet, load_rules
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,12 @@ class PassOptions:
     started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
+@cache
+def builtin_pack() -> RuleSet:
+    """The built-in rules, read once per process: they rank every pass's drift."""
+    return load_rules()
+
+
 def run_pass(
     declared: Sequence[Resource],
     live: LiveInventory,
@@ -58,9 +65,12 @@ def run_pass(
     if options.unreadable:  # what an unread state declares would show as "in no state": not a finding
         findings = tuple(d for d in findings if not _only_unmanaged(d, registry))
     current = current_resources(declared, live.resources, registry)
-    violations: tuple[Violation, ...] = ()
-    if options.rules is not None:  # rules on live state; they also rank the drift they explain
-        findings, violations = apply_to_scan(options.rules, declared, current.found, findings, registry)
+    # The built-in pack ranks drift on every pass; standing violations are reported (and
+    # change the exit code) only when rules were asked for.
+    ranking = options.rules if options.rules is not None else builtin_pack()
+    findings, violations = apply_to_scan(ranking, declared, current.found, findings, registry)
+    if options.rules is None:
+        violations = ()
     estate = [*current.everything, *options.around]
     graph = build_graph([r for r in estate if r.address], [r for r in estate if not r.address])
     findings = add_impact(findings, graph)

@@ -16,6 +16,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     iam,
     kms,
     lambda_,
+    network,
     rds,
     redshift,
     route53,

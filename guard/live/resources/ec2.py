@@ -11,7 +11,6 @@ from guard.live.shape import (
     EC2_TAGGED_IDS,
     declared_tags,
     ec2_tag_calls,
-    ec2_tags_only,
     first_block,
     tags,
     with_declared_tags,
@@ -249,6 +248,27 @@ _EIP_EVENTS = TypeEvents(
 )
 
 
+@writes("associate_address", ec2_tag_calls)
+def _eip_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    """An address disassociated or moved goes back to the declared instance or interface."""
+    calls: list[AwsCall] = []
+    if any(change.path in ("instance", "network_interface") for change in changes):
+        attrs = resource.attrs
+        # By instance when declared: AWS picks its primary interface, as the provider does.
+        if attrs.get("instance"):
+            target: dict[str, Any] = {"InstanceId": attrs["instance"]}
+        elif attrs.get("network_interface"):
+            target = {"NetworkInterfaceId": attrs["network_interface"]}
+            if attrs.get("private_ip"):
+                target["PrivateIpAddress"] = attrs["private_ip"]
+        else:
+            target = {}
+        if target:
+            params = {"AllocationId": resource.id, **target, "AllowReassociation": True}
+            calls.append(AwsCall("ec2", "associate_address", params, resource.region))
+    return calls + ec2_tag_calls(resource, changes)
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_eip",
@@ -271,6 +291,7 @@ REGISTRY.register(
             "public_ipv4_pool": attrs.get("public_ipv4_pool") or None,
             "instance": attrs.get("instance") or None,
             "network_interface": attrs.get("network_interface") or None,
+            "private_ip": attrs.get("private_ip") or None,  # not compared: where the restore goes back to
             "tags": declared_tags(attrs),
         },
         compared=("domain", "public_ipv4_pool", "instance", "network_interface", "tags"),
@@ -285,7 +306,8 @@ REGISTRY.register(
             "network_border_group": "provider-defaulted to the region",
             "vpc": "deprecated alias of domain",
         },
-        restore_calls=ec2_tags_only,
+        restore_calls=_eip_restore,
+        restorable=("instance", "network_interface", "tags"),
     )
 )
 

@@ -772,6 +772,15 @@ _RULE_EVENTS = TypeEvents(
 )
 
 
+def _rule_name(attrs: Attrs) -> str:
+    """`10 (path-pattern /api/*)`: a rule is called by its priority and what it matches."""
+    conditions = attrs.get("condition") or []
+    live = all(isinstance(c, dict) and "field" in c for c in conditions)
+    shaped = conditions if live else _declared_conditions(conditions)
+    matched = "; ".join(f"{c['field']} {', '.join(c['values'])}" for c in shaped)
+    return f"{attrs.get('priority') or '?'}" + (f" ({matched})" if matched else "")
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_lb_listener_rule",
@@ -821,7 +830,8 @@ REGISTRY.register(
         ),
         describe=lambda resource: f"listener rule {resource.attrs.get('priority')}",
         pulumi_tokens=("aws:alb/listenerRule:ListenerRule",),
-        graph=GraphHooks(forward=("listener_arn",)),
+        # Its listener, and the target groups its actions send traffic to.
+        graph=GraphHooks(role=GraphRole.LISTENER_RULE, forward=("listener_arn", "action"), name=_rule_name),
     )
 )
 REGISTRY.alias("aws_alb_listener_rule", "aws_lb_listener_rule")

@@ -34,6 +34,7 @@ def read_key(clients: Any, region: str, listed: dict[str, Any]) -> dict[str, Any
 
 def _key_attrs(item: dict[str, Any]) -> Attrs:
     return {
+        "arn": item.get("Arn"),  # not compared: rules match what uses the key by its ARN
         "description": item.get("Description") or None,
         "is_enabled": bool(item.get("Enabled")),
         "enable_key_rotation": bool(item.get("KeyRotationEnabled")),
@@ -155,6 +156,7 @@ REGISTRY.register(
             "deletion_window_in_days": "Terraform-only setting",
             "bypass_policy_lockout_safety_check": "Terraform-only setting",
             "rotation_period_in_days": "not compared yet",
+            "arn": "computed",
         },
         companion_call=("list_aliases", "Aliases"),
         merge_companion=_mark_aws_managed,

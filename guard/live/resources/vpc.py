@@ -770,12 +770,8 @@ REGISTRY.register(
 )
 
 
-# Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`.
-REGISTRY.know(
-    KnownType(
-        "aws_ec2_transit_gateway", pulumi_tokens=("aws:ec2transitgateway/transitGateway:TransitGateway",)
-    )
-)
+# Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`
+# (aws_ec2_transit_gateway itself is read, in guard/live/resources/network.py).
 REGISTRY.know(
     KnownType(
         "aws_ec2_transit_gateway_vpc_attachment",
