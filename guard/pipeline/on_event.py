@@ -142,6 +142,11 @@ class Scope:
 def scope_for(
     targets: Sequence[tuple[str, str]], declared: Iterable[Resource], region: str, registry: Registry
 ) -> Scope:
+    declared = list(declared)
+    here = {(r.type, r.id) for r in declared if not r.region or r.region == region}
+    # One id can be claimed by two types (aws_security_group and aws_default_security_group):
+    # read it as the type the state declares it as.
+    targets = [t for t in targets if t in here] or list(targets)
     scope = Scope(ids={resource_id for _, resource_id in targets})
     target_types = {type_name for type_name, _ in targets}
     parent_attrs = set()

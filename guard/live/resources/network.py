@@ -77,9 +77,9 @@ REGISTRY.register(
         restore_calls=ec2_tags_only,
         describe=lambda resource: f"default security group {resource.id}",
         read_params=lambda r: {"GroupIds": [r.id]},
-        # aws_security_group follows every event on a group id, and on-event reads the
-        # group's rules through it: the rule edits of an adopted default group included.
-        events=_tag_events("sg-", tagged=False),
+        # Tag edits are read as this type when the state declares the group so; rule edits
+        # are followed by aws_security_group (an adopted default group's wait for the scan).
+        events=_tag_events("sg-"),
         graph=GraphHooks(role=GraphRole.SECURITY_GROUP),
         rule_facts=group_rule_facts,
     )
@@ -345,7 +345,9 @@ _ENDPOINT_EVENTS = TypeEvents(
     },
     touched_by={
         "ModifyVpcEndpoint": "requestParameters.ModifyVpcEndpointRequest.VpcEndpointId",
-        "DeleteVpcEndpoints": "requestParameters.DeleteVpcEndpointsRequest.VpcEndpointId.*.content",
+        # One id is an object, several a list (EC2's query-API shape in CloudTrail).
+        "DeleteVpcEndpoints": "requestParameters.DeleteVpcEndpointsRequest.VpcEndpointId[].content "
+        "|| requestParameters.DeleteVpcEndpointsRequest.VpcEndpointId.content",
         "CreateVpcEndpoint": "responseElements.CreateVpcEndpointResponse.vpcEndpoint.vpcEndpointId",
         "CreateTags": EC2_TAGGED_IDS,
         "DeleteTags": EC2_TAGGED_IDS,
