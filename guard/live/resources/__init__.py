@@ -5,8 +5,10 @@ guard does not read live but knows for the other stages (`REGISTRY.know`).
 """
 
 from guard.live.resources import (  # noqa: F401  (each module registers its declarations on import)
+    acm,
     apigateway,
     autoscaling,
+    cloudfront,
     cloudtrail,
     dynamodb,
     ec2,
