@@ -14,6 +14,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     ec2,
     ecs,
     elasticache,
+    elb,
     elbv2,
     iam,
     kms,
