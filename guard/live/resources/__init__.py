@@ -7,6 +7,7 @@ guard does not read live but knows for the other stages (`REGISTRY.know`).
 from guard.live.resources import (  # noqa: F401  (each module registers its declarations on import)
     acm,
     apigateway,
+    apigatewayv2,
     autoscaling,
     cloudfront,
     cloudtrail,
