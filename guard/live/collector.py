@@ -283,7 +283,7 @@ def _add_details(
     def ask(batch: list[str]) -> list[tuple[str, dict[str, Any]]]:
         service_client = clients.client(service, region)
         value: Any = batch if detail.batch > 1 else batch[0]
-        response = getattr(service_client, detail.operation)(**{detail.param: value})
+        response = getattr(service_client, detail.operation)(**detail.params, **{detail.param: value})
         answers = expression.search(response)
         if not isinstance(answers, list):
             answers = [answers] if answers else []

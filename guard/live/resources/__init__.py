@@ -23,6 +23,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     rds,
     redshift,
     route53,
+    route53_health,
     s3,
     security_group_rules,
     sns,
