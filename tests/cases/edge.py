@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from guard.demo.state import TerraformState
+from guard.demo.state import TerraformState, acm_certificate_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 
@@ -181,45 +181,6 @@ def _new_distribution(session: boto3.Session, ctx: Context) -> str:
         DistributionConfig=_config("console-1", "test", "test-bucket.s3.amazonaws.com")
     )
     return str(created["Distribution"]["Id"])
-
-
-def acm_certificate_attributes(live: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-    """What the provider records for a DNS-validated certificate (SANs without domain_name)."""
-    domain = live["DomainName"]
-    return {
-        "arn": live["CertificateArn"],
-        "certificate_authority_arn": "",
-        "certificate_body": None,
-        "certificate_chain": None,
-        "domain_name": domain,
-        "domain_validation_options": [
-            {
-                "domain_name": option["DomainName"],
-                "resource_record_name": option["ResourceRecord"]["Name"],
-                "resource_record_type": "CNAME",
-                "resource_record_value": option["ResourceRecord"]["Value"],
-            }
-            for option in live["DomainValidationOptions"]
-        ],
-        "early_renewal_duration": "",
-        "id": live["CertificateArn"],
-        "key_algorithm": live["KeyAlgorithm"],
-        "not_after": "",
-        "not_before": "",
-        "options": [{"certificate_transparency_logging_preference": "ENABLED"}],
-        "pending_renewal": False,
-        "private_key": None,
-        "renewal_eligibility": "INELIGIBLE",
-        "renewal_summary": [],
-        "status": "PENDING_VALIDATION",
-        "subject_alternative_names": sorted(set(live["SubjectAlternativeNames"]) - {domain}),
-        "tags": dict(tags),
-        "tags_all": dict(tags),
-        "type": "AMAZON_ISSUED",
-        "validation_emails": [],
-        "validation_method": "DNS",
-        "validation_option": [],
-    }
 
 
 def build_certificate(session: boto3.Session, state: TerraformState, ctx: Context) -> None:

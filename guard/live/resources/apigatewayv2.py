@@ -278,9 +278,8 @@ _STAGE_EVENTS = TypeEvents(
     unmanaged=("CreateStage",),
     changed=("UpdateStage", "CreateDeployment", "TagResource", "UntagResource"),
     by_path={"tags": ("TagResource", "UntagResource"), "deployment_id": ("UpdateStage", "CreateDeployment")},
-    touched_by={
-        name: "requestParameters.stageName" for name in ("DeleteStage", "UpdateStage", "CreateStage")
-    },
+    # CloudTrail names a stage by API and name, and REST API stages share these event names.
+    touched_by={},
 )
 
 
