@@ -9,7 +9,10 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import settings as moto_settings
+from moto.apigateway.responses import APIGatewayResponse
+from moto.apigatewayv2.responses import ApiGatewayV2Response
 from moto.awslambda.responses import LambdaResponse
+from moto.cloudfront.responses import CloudFrontResponse
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.route53.responses import Route53
 
@@ -138,10 +141,10 @@ name = "sandbox"
 states = ["{tmp_path / f"{DENIED}.tfstate"}"]
 """
     )
-    # From here on moto checks every request against IAM, as AWS does. Except Lambda and
-    # Route 53: moto 5 cannot verify SigV4 on their REST paths (SignatureDoesNotMatch, or
-    # an empty error, even for a principal allowed "*"), so those two go unchecked.
-    for response in (LambdaResponse, Route53):
+    # From here on moto checks every request against IAM, as AWS does. Except Lambda,
+    # Route 53, API Gateway and CloudFront: moto 5 cannot verify SigV4 on their REST paths
+    # (SignatureDoesNotMatch, or an empty error, even for a principal allowed "*").
+    for response in (LambdaResponse, Route53, APIGatewayResponse, ApiGatewayV2Response, CloudFrontResponse):
         monkeypatch.setattr(response, "_authenticate_and_authorize_normal_action", lambda self, *a: None)
     monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
     monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)

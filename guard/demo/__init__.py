@@ -19,6 +19,7 @@ from guard.aws import Clients
 from guard.demo.emulator import machine_image, moto_server
 from guard.demo.state import (
     TerraformState,
+    acm_certificate_attributes,
     action_block,
     instance_attributes,
     lb_attributes,
@@ -297,9 +298,14 @@ def build_edge(
         )
 
     if any(protocol == "HTTPS" for _, protocol in listeners):
-        certificate = session.client("acm", region_name=region).request_certificate(
-            DomainName="api.example.com"
-        )["CertificateArn"]
+        acm = session.client("acm", region_name=region)
+        certificate = acm.request_certificate(DomainName="api.example.com", ValidationMethod="DNS")[
+            "CertificateArn"
+        ]
+        described = acm.describe_certificate(CertificateArn=certificate)["Certificate"]
+        state.add(
+            "aws_acm_certificate", "api", acm_certificate_attributes(described, {}), module="module.edge"
+        )
     for port, protocol in listeners:
         tls: dict[str, Any] = (
             {

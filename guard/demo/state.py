@@ -476,3 +476,42 @@ def route53_record_attributes(
         "weighted_routing_policy": [],
         "zone_id": zone_id,
     }
+
+
+def acm_certificate_attributes(live: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    """What the provider records for a DNS-validated certificate (SANs without domain_name)."""
+    domain = live["DomainName"]
+    return {
+        "arn": live["CertificateArn"],
+        "certificate_authority_arn": "",
+        "certificate_body": None,
+        "certificate_chain": None,
+        "domain_name": domain,
+        "domain_validation_options": [
+            {
+                "domain_name": option["DomainName"],
+                "resource_record_name": option["ResourceRecord"]["Name"],
+                "resource_record_type": "CNAME",
+                "resource_record_value": option["ResourceRecord"]["Value"],
+            }
+            for option in live["DomainValidationOptions"]
+        ],
+        "early_renewal_duration": "",
+        "id": live["CertificateArn"],
+        "key_algorithm": live["KeyAlgorithm"],
+        "not_after": "",
+        "not_before": "",
+        "options": [{"certificate_transparency_logging_preference": "ENABLED"}],
+        "pending_renewal": False,
+        "private_key": None,
+        "renewal_eligibility": "INELIGIBLE",
+        "renewal_summary": [],
+        "status": "PENDING_VALIDATION",
+        "subject_alternative_names": sorted(set(live["SubjectAlternativeNames"]) - {domain}),
+        "tags": dict(tags),
+        "tags_all": dict(tags),
+        "type": "AMAZON_ISSUED",
+        "validation_emails": [],
+        "validation_method": "DNS",
+        "validation_option": [],
+    }

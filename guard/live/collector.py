@@ -99,7 +99,22 @@ def _list_call(declaration: ResourceType, params: Mapping[str, Any], region: str
 
 def _frozen(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """Call parameters as a hashable key (botocore takes a tuple wherever it takes a list)."""
-    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in params.items()))
+    return tuple(sorted((name, _hashable(v)) for name, v in params.items()))
+
+
+class _FrozenMap(dict[str, Any]):
+    """A structure parameter (ACM's `Includes`) inside a hashable call key; botocore takes any dict."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, Mapping):
+        return _FrozenMap({key: _hashable(v) for key, v in value.items()})
+    return value
 
 
 def _listed_items(
@@ -268,7 +283,7 @@ def _add_details(
     def ask(batch: list[str]) -> list[tuple[str, dict[str, Any]]]:
         service_client = clients.client(service, region)
         value: Any = batch if detail.batch > 1 else batch[0]
-        response = getattr(service_client, detail.operation)(**{detail.param: value})
+        response = getattr(service_client, detail.operation)(**detail.params, **{detail.param: value})
         answers = expression.search(response)
         if not isinstance(answers, list):
             answers = [answers] if answers else []

@@ -46,6 +46,7 @@ class DetailCall:
     answer_key: str  # key in an answer holding the item's id; "" when one item per call
     merge: Callable[[Attrs, Attrs], None]  # (item, answer): fill the item in place
     batch: int = 1
+    params: Mapping[str, Any] = field(default_factory=dict)  # sent with every call (Route53's ResourceType)
 
 
 class GraphRole(Enum):

@@ -37,6 +37,14 @@ ACTION_NAMES = {
     ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
     ("s3", "DeleteBucketTagging"): "PutBucketTagging",
     ("s3", "DeleteBucketOwnershipControls"): "PutBucketOwnershipControls",
+    # API Gateway's management API is authorised by HTTP verb (v1 and v2 alike).
+    **{("apigateway", name): "GET" for name in ("GetRestApis", "GetStages")},
+    **{("apigateway", name): "PATCH" for name in ("UpdateRestApi", "UpdateStage")},
+    **{("apigateway", name): "DELETE" for name in ("DeleteRestApi", "DeleteStage")},
+    **{("apigatewayv2", name): "GET" for name in ("GetApis", "GetStages")},
+    ("apigatewayv2", "UpdateApi"): "PATCH",
+    ("apigatewayv2", "CreateStage"): "POST",
+    **{("apigatewayv2", name): "DELETE" for name in ("DeleteApi", "DeleteStage", "DeleteCorsConfiguration")},
 }
 
 

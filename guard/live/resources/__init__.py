@@ -5,13 +5,17 @@ guard does not read live but knows for the other stages (`REGISTRY.know`).
 """
 
 from guard.live.resources import (  # noqa: F401  (each module registers its declarations on import)
+    acm,
     apigateway,
+    apigatewayv2,
     autoscaling,
+    cloudfront,
     cloudtrail,
     dynamodb,
     ec2,
     ecs,
     elasticache,
+    elb,
     elbv2,
     iam,
     kms,
@@ -20,6 +24,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     rds,
     redshift,
     route53,
+    route53_health,
     s3,
     security_group_rules,
     sns,

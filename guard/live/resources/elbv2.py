@@ -836,11 +836,8 @@ REGISTRY.register(
 )
 REGISTRY.alias("aws_alb_listener_rule", "aws_lb_listener_rule")
 
-# Not read live; declared for their part in the impact graph (and the classic ELB's
-# Pulumi token). An attachment joins a target group and its target: the group uses it.
-REGISTRY.know(
-    KnownType("aws_elb", pulumi_tokens=("aws:elb/loadBalancer:LoadBalancer",), graph=_LOAD_BALANCER_GRAPH)
-)
+# Not read live; declared for their part in the impact graph (the classic ELB is read in
+# elb.py). An attachment joins a target group and its target: the group uses it.
 _ATTACHMENT_GRAPH = GraphHooks(
     role=GraphRole.ATTACHMENT,
     forward=("target_group_arn",),
