@@ -511,6 +511,121 @@ SAMPLES: list[tuple[str, str, Any, Any, Any, list[tuple[str, str]]]] = [
         None,
         [("aws_vpc_peering_connection", "pcx-1")],
     ),
+    # Edge and traffic types ------------------------------------------------------------
+    (
+        "acm",
+        "DeleteCertificate UpdateCertificateOptions AddTagsToCertificate RemoveTagsFromCertificate",
+        {"certificateArn": f"arn:aws:acm:{ARN}:certificate/c-1"},
+        None,
+        None,
+        [("aws_acm_certificate", f"arn:aws:acm:{ARN}:certificate/c-1")],
+    ),
+    (
+        "acm",
+        "RequestCertificate ImportCertificate",
+        {"domainName": "api.example.com"},
+        {"certificateArn": f"arn:aws:acm:{ARN}:certificate/c-1"},
+        None,
+        [("aws_acm_certificate", f"arn:aws:acm:{ARN}:certificate/c-1")],
+    ),
+    (
+        "apigateway",
+        "DeleteRestApi UpdateRestApi PutRestApi",
+        {"restApiId": "a1b2c3"},
+        None,
+        None,
+        [("aws_api_gateway_rest_api", "a1b2c3")],
+    ),
+    (
+        "apigateway",
+        "CreateRestApi ImportRestApi",
+        {"name": "orders"},
+        {"id": "a1b2c3"},
+        None,
+        [("aws_api_gateway_rest_api", "a1b2c3")],
+    ),
+    (
+        "apigateway",
+        "CreateStage UpdateStage DeleteStage CreateDeployment",
+        {"restApiId": "a1b2c3", "stageName": "prod"},
+        None,
+        None,
+        [("aws_api_gateway_rest_api", "a1b2c3")],
+    ),
+    (
+        "apigatewayv2",
+        "DeleteApi UpdateApi ReimportApi DeleteCorsConfiguration",
+        {"apiId": "h1t2p3"},
+        None,
+        None,
+        [("aws_apigatewayv2_api", "h1t2p3")],
+    ),
+    (
+        "apigatewayv2",
+        "CreateApi ImportApi",
+        {"name": "web"},
+        {"apiId": "h1t2p3"},
+        None,
+        [("aws_apigatewayv2_api", "h1t2p3")],
+    ),
+    (
+        "apigatewayv2",
+        "CreateStage UpdateStage DeleteStage CreateDeployment",
+        {"apiId": "h1t2p3", "stageName": "$default"},
+        None,
+        None,
+        [("aws_apigatewayv2_api", "h1t2p3")],
+    ),
+    (
+        "cloudfront",
+        "DeleteDistribution UpdateDistribution",
+        {"id": "E2QWRUHAPOMQZL"},
+        None,
+        None,
+        [("aws_cloudfront_distribution", "E2QWRUHAPOMQZL")],
+    ),
+    (
+        "cloudfront",
+        "CreateDistribution CreateDistributionWithTags CopyDistribution",
+        {},
+        {"distribution": {"id": "E2QWRUHAPOMQZL"}},
+        None,
+        [("aws_cloudfront_distribution", "E2QWRUHAPOMQZL")],
+    ),
+    (
+        "elb",
+        "DeleteLoadBalancer CreateLoadBalancer ConfigureHealthCheck ModifyLoadBalancerAttributes "
+        "ApplySecurityGroupsToLoadBalancer AttachLoadBalancerToSubnets DetachLoadBalancerFromSubnets "
+        "CreateLoadBalancerListeners DeleteLoadBalancerListeners SetLoadBalancerListenerSSLCertificate",
+        {"loadBalancerName": "legacy-web"},
+        None,
+        None,
+        [("aws_elb", "legacy-web")],
+    ),
+    (
+        "elb",
+        "AddTags RemoveTags",
+        {"loadBalancerNames": ["legacy-web"], "tags": []},
+        None,
+        None,
+        [("aws_elb", "legacy-web")],
+    ),
+    (
+        "route53",
+        "DeleteHealthCheck UpdateHealthCheck",
+        {"healthCheckId": "hc-1"},
+        None,
+        None,
+        [("aws_route53_health_check", "hc-1")],
+    ),
+    (
+        "route53",
+        "CreateHealthCheck",
+        {"callerReference": "x"},
+        {"healthCheck": {"id": "hc-1"}},
+        None,
+        [("aws_route53_health_check", "hc-1")],
+    ),
     # Auto Scaling -------------------------------------------------------------------
     (
         "autoscaling",
@@ -915,7 +1030,6 @@ SAMPLES: list[tuple[str, str, Any, Any, Any, list[tuple[str, str]]]] = [
 # Values a type must not take for its own: another kind's ARN, an alias where a key id belongs.
 NOT_TOUCHED: list[tuple[str, str, Any, Any]] = [
     ("kms", "DisableKey", {"keyId": "alias/app"}, None),  # no `resources`: nothing says which key
-    ("elbv2", "DeleteLoadBalancer", {"loadBalancerName": "classic"}, None),  # a Classic ELB call
     ("sns", "SetTopicAttributes", {"topicArn": f"{TOPIC}:7f3a3c1e-0b1e-4b8a-9d1c-2f3e4a5b6c7d"}, None),
     ("ec2", "DeleteTags", {"tags": [{"resourceId": "web", "resourceType": "auto-scaling-group"}]}, None),
     ("autoscaling", "DeleteTags", _ec2_tags("sg-0a1"), None),  # the same name on another service

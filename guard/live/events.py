@@ -34,7 +34,12 @@ if TYPE_CHECKING:
 IdRule = Callable[[Any, Mapping[str, Any]], "str | None"]
 
 # The eventSource CloudTrail writes for a boto3 service, where it is not SERVICE.amazonaws.com.
-_EVENT_SOURCES = {"elbv2": "elasticloadbalancing.amazonaws.com"}
+# Classic and v2 load balancers share one eventSource; so do API Gateway's REST and HTTP APIs.
+_EVENT_SOURCES = {
+    "elbv2": "elasticloadbalancing.amazonaws.com",
+    "elb": "elasticloadbalancing.amazonaws.com",
+    "apigatewayv2": "apigateway.amazonaws.com",
+}
 
 
 def event_source(service: str) -> str:

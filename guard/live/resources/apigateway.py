@@ -251,7 +251,7 @@ def _stage_restore(resource: Resource, _: Resource | None, changes: tuple[Change
 
 
 _STAGE_EVENTS = TypeEvents(
-    id_prefix="ags-",
+    id_prefix="",  # the events name the stage's API: on-event reads the API with its stages
     missing=("DeleteStage",),
     unmanaged=("CreateStage",),
     changed=("UpdateStage", "CreateDeployment", "TagResource", "UntagResource"),
@@ -259,8 +259,12 @@ _STAGE_EVENTS = TypeEvents(
         "deployment_id": ("UpdateStage", "CreateDeployment"),
         "tags": ("TagResource", "UntagResource"),
     },
-    # CloudTrail names a stage by its API and name; no field carries Terraform's ags- id.
-    touched_by={},
+    # CloudTrail names a stage by its API and name; no field carries Terraform's ags- id, so
+    # the API is named and read with its stages.
+    touched_by=dict.fromkeys(
+        ("CreateStage", "UpdateStage", "DeleteStage", "CreateDeployment"), "requestParameters.restApiId"
+    ),
+    names_parent=True,
 )
 
 

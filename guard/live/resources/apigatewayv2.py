@@ -278,8 +278,12 @@ _STAGE_EVENTS = TypeEvents(
     unmanaged=("CreateStage",),
     changed=("UpdateStage", "CreateDeployment", "TagResource", "UntagResource"),
     by_path={"tags": ("TagResource", "UntagResource"), "deployment_id": ("UpdateStage", "CreateDeployment")},
-    # CloudTrail names a stage by API and name, and REST API stages share these event names.
-    touched_by={},
+    # CloudTrail names a stage by API and name (REST API stages share the event names, with
+    # restApiId instead): the API is named and read with its stages.
+    touched_by=dict.fromkeys(
+        ("CreateStage", "UpdateStage", "DeleteStage", "CreateDeployment"), "requestParameters.apiId"
+    ),
+    names_parent=True,
 )
 
 
