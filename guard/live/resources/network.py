@@ -13,7 +13,7 @@ from typing import Any
 from guard.live.events import TypeEvents
 from guard.live.policy import normalise_policy
 from guard.live.resources.security_group_rules import _inline_rules, group_rule_facts
-from guard.live.resources.vpc import _declared_entries, _inline_routes, _live_entries
+from guard.live.resources.vpc import _inline_routes, acl_attrs, acl_declared
 from guard.live.shape import (
     EC2_TAG_EVENTS,
     EC2_TAGGED_IDS,
@@ -226,20 +226,8 @@ REGISTRY.register(
         items_path="NetworkAcls",
         id_key="NetworkAclId",
         keep_item=lambda item: bool(item.get("IsDefault")),
-        to_attrs=lambda item: {
-            "vpc_id": item.get("VpcId"),
-            "ingress": _live_entries(item, egress=False),
-            "egress": _live_entries(item, egress=True),
-            "subnet_ids": sorted(a["SubnetId"] for a in item.get("Associations") or [] if a.get("SubnetId")),
-            "tags": tags(item),
-        },
-        normalise_desired=lambda attrs: {
-            "vpc_id": attrs.get("vpc_id"),
-            "ingress": _declared_entries(attrs.get("ingress")),
-            "egress": _declared_entries(attrs.get("egress")),
-            "subnet_ids": sorted(attrs.get("subnet_ids") or []),
-            "tags": declared_tags(attrs),
-        },
+        to_attrs=acl_attrs,
+        normalise_desired=acl_declared,
         # Terraform enforces the declared entries: none declared means none allowed.
         compared=("vpc_id", "ingress", "egress", "subnet_ids", "tags"),
         # A subnet moves onto the default ACL whenever it leaves another: compared when declared.

@@ -738,6 +738,27 @@ _ACL_EVENTS = TypeEvents(
 )
 
 
+def acl_attrs(item: Attrs) -> Attrs:
+    """A network ACL as compared (aws_default_network_acl too): entries, subnets, tags."""
+    return {
+        "vpc_id": item.get("VpcId"),
+        "ingress": _live_entries(item, egress=False),
+        "egress": _live_entries(item, egress=True),
+        "subnet_ids": sorted(a["SubnetId"] for a in item.get("Associations") or [] if a.get("SubnetId")),
+        "tags": tags(item),
+    }
+
+
+def acl_declared(attrs: Attrs) -> Attrs:
+    return {
+        "vpc_id": attrs.get("vpc_id"),
+        "ingress": _declared_entries(attrs.get("ingress")),
+        "egress": _declared_entries(attrs.get("egress")),
+        "subnet_ids": sorted(attrs.get("subnet_ids") or []),
+        "tags": declared_tags(attrs),
+    }
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_network_acl",
@@ -746,20 +767,8 @@ REGISTRY.register(
         list_call="describe_network_acls",
         items_path="NetworkAcls",
         id_key="NetworkAclId",
-        to_attrs=lambda item: {
-            "vpc_id": item.get("VpcId"),
-            "ingress": _live_entries(item, egress=False),
-            "egress": _live_entries(item, egress=True),
-            "subnet_ids": sorted(a["SubnetId"] for a in item.get("Associations") or [] if a.get("SubnetId")),
-            "tags": tags(item),
-        },
-        normalise_desired=lambda attrs: {
-            "vpc_id": attrs.get("vpc_id"),
-            "ingress": _declared_entries(attrs.get("ingress")),
-            "egress": _declared_entries(attrs.get("egress")),
-            "subnet_ids": sorted(attrs.get("subnet_ids") or []),
-            "tags": declared_tags(attrs),
-        },
+        to_attrs=acl_attrs,
+        normalise_desired=acl_declared,
         compared=("vpc_id", "ingress", "egress", "subnet_ids", "tags"),
         # Set by aws_network_acl_rule / aws_network_acl_association when those are used.
         compared_if_declared=("ingress", "egress", "subnet_ids"),
