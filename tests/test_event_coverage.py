@@ -24,6 +24,7 @@ from guard.live.events import PATTERN_LIMIT, api_operation, followed, pattern_si
 from guard.pipeline.on_event import check_events
 from tests.cases.s3 import BUCKET, build_policy
 from tests.cloudtrail_shapes import ACCOUNT, eventbridge, iam_user_identity, record, sso_console_identity
+from tests.event_samples import family_samples
 
 REGION = "us-east-1"
 ARN = f"{REGION}:{ACCOUNT}"
@@ -1052,7 +1053,8 @@ def _sample(service: str, name: str, request: Any, response: Any, resources: Any
 
 
 def _cases() -> list[tuple[str, str, Any, Any, Any, list[tuple[str, str]]]]:
-    return [(s, name, rq, rs, rc, want) for s, names, rq, rs, rc, want in SAMPLES for name in names.split()]
+    rows = [*SAMPLES, *family_samples()]
+    return [(s, name, rq, rs, rc, want) for s, names, rq, rs, rc, want in rows for name in names.split()]
 
 
 @pytest.mark.parametrize(("service", "name", "request_", "response", "resources", "want"), _cases())
