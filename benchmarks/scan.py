@@ -156,6 +156,42 @@ def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[
     }
 
 
+def provision_every_type(session: boto3.Session, state: TerraformState) -> dict[str, list[str]]:
+    """One of each supported type, built by its sweep case (tests/cases), into the same estate.
+
+    A case whose type the estate already holds (another case built it along the way) is not
+    built again: the cases share names (one `app-server` role, one `prod-db` subnet group).
+    A case that cannot be built beside the others is skipped and named in the output.
+    """
+    import importlib
+    import pkgutil
+
+    import tests.cases
+
+    built: list[str] = []
+    skipped: list[str] = []
+    tried: set[str] = set()
+    for module in pkgutil.iter_modules(tests.cases.__path__):
+        for case in importlib.import_module(f"tests.cases.{module.name}").CASES:
+            held = {key[2] for key in state._resources}
+            if case.type in held or case.type in built or case.type in tried:
+                continue
+            tried.add(case.type)
+            trial = TerraformState()
+            try:
+                case.build(session, trial, {})
+            except Exception as exc:  # a name another case took: say so, go on
+                skipped.append(f"{case.type} ({type(exc).__name__})")
+                continue
+            for (module_name, mode, type_, name), block in trial._resources.items():
+                key = (module_name, mode, type_, name)
+                while key in state._resources:
+                    key = (module_name, mode, type_, key[3] + "_again")
+                state._resources[key] = {**block, "name": key[3]}
+            built.append(case.type)
+    return {"built": built, "skipped": skipped}
+
+
 def peak_rss_mb() -> float:
     """This process's own peak resident memory (VmHWM; ru_maxrss would include the parent's)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -182,6 +218,7 @@ def measure_guard(state_path: Path, env: dict[str, str]) -> dict[str, Any]:
         report = scan_states([{str(state_path)!r}], [{REGION!r}], Clients())
         print(json.dumps({{"seconds": time.perf_counter() - started, "calls": report.api_calls,
                           "findings": len(report.findings), "complete": report.complete,
+                          "titles": [f.title for f in report.findings][:10],
                           "rss_mb": peak_rss_mb()}}))
     """)
     _, result = _child(code, env)
@@ -363,6 +400,7 @@ def run_size(size: int, folder: Path, latency_ms: float) -> dict[str, Any]:
         state = TerraformState()
         started = time.perf_counter()
         ids = provision(session, size, state)
+        every = provision_every_type(session, state)
         state_path = state.write(folder / f"estate-{size}.tfstate")
         provisioned = time.perf_counter() - started
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
@@ -373,6 +411,8 @@ def run_size(size: int, folder: Path, latency_ms: float) -> dict[str, Any]:
         reconciled = measure_reconcile(state_path)
     return {
         "size": size,
+        "types_in_estate": len({key[2] for key in state._resources}),
+        "every_type": every,
         "latency_ms": latency_ms,
         "declared": reconciled["declared"],
         "provision_seconds": provisioned,
@@ -418,9 +458,14 @@ def main() -> None:
                 f"reconcile cpu {outcome['reconcile']['cpu_seconds']:.3f}s "
                 f"({outcome['reconcile_share_of_scan']:.1%} of scan) | "
                 f"{outcome['resources_per_call']:.0f} resources per call | "
-                f"findings {outcome['guard']['findings']}",
+                f"findings {outcome['guard']['findings']} | "
+                f"{outcome['types_in_estate']} types in the estate",
                 flush=True,
             )
+            for title in outcome["guard"]["titles"]:
+                print(f"  finding: {title}")
+            if outcome["every_type"]["skipped"]:
+                print(f"  not built beside the others: {', '.join(outcome['every_type']['skipped'])}")
         parsed = measure_parse(parse_size, folder)
         results["parse"] = parsed
         print(
