@@ -20,6 +20,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     iam,
     kms,
     lambda_,
+    logs,
     network,
     rds,
     redshift,
