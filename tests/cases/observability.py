@@ -1,4 +1,4 @@
-"""Cases for observability types: a CloudWatch Logs log group."""
+"""Cases for observability types: a CloudWatch Logs log group, a metric alarm."""
 
 from __future__ import annotations
 
@@ -39,6 +39,85 @@ def build_log_group(session: boto3.Session, state: TerraformState, ctx: Context)
     state.add("aws_cloudwatch_log_group", "api", log_group_attributes(group, {"Team": "orders"}))
 
 
+def alarm_attributes(alarm: dict[str, Any], alarm_tags: dict[str, str]) -> dict[str, Any]:
+    """aws_cloudwatch_metric_alarm as provider 5.x stores it (a single-metric alarm)."""
+    return {
+        "actions_enabled": alarm["ActionsEnabled"],
+        "alarm_actions": list(alarm.get("AlarmActions") or []),
+        "alarm_description": alarm.get("AlarmDescription", ""),
+        "alarm_name": alarm["AlarmName"],
+        "arn": alarm["AlarmArn"],
+        "comparison_operator": alarm["ComparisonOperator"],
+        "datapoints_to_alarm": alarm.get("DatapointsToAlarm", 0),
+        "dimensions": {d["Name"]: d["Value"] for d in alarm.get("Dimensions") or []},
+        "evaluate_low_sample_count_percentiles": alarm.get("EvaluateLowSampleCountPercentile", ""),
+        "evaluation_periods": alarm["EvaluationPeriods"],
+        "extended_statistic": alarm.get("ExtendedStatistic", ""),
+        "id": alarm["AlarmName"],
+        "insufficient_data_actions": list(alarm.get("InsufficientDataActions") or []),
+        "metric_name": alarm.get("MetricName", ""),
+        "metric_query": [],
+        "namespace": alarm.get("Namespace", ""),
+        "ok_actions": list(alarm.get("OKActions") or []),
+        "period": alarm.get("Period", 0),
+        "statistic": alarm.get("Statistic", ""),
+        "tags": dict(alarm_tags),
+        "tags_all": dict(alarm_tags),
+        "threshold": alarm.get("Threshold", 0),
+        "threshold_metric_id": alarm.get("ThresholdMetricId", ""),
+        "treat_missing_data": alarm.get("TreatMissingData", "missing"),
+        "unit": alarm.get("Unit", ""),
+    }
+
+
+def build_alarm(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    topic = client(session, "sns").create_topic(Name="pager")["TopicArn"]
+    cloudwatch = client(session, "cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="orders-5xx",
+        AlarmDescription="Orders API errors",
+        ActionsEnabled=True,
+        AlarmActions=[topic],
+        OKActions=[topic],
+        MetricName="HTTPCode_Target_5XX_Count",
+        Namespace="AWS/ApplicationELB",
+        Statistic="Sum",
+        Dimensions=[{"Name": "LoadBalancer", "Value": "app/orders/50dc6c495c0c9188"}],
+        Period=60,
+        EvaluationPeriods=3,
+        DatapointsToAlarm=2,
+        Threshold=10.0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+        Tags=[{"Key": "Team", "Value": "orders"}],
+    )
+    alarm = cloudwatch.describe_alarms(AlarmNames=["orders-5xx"])["MetricAlarms"][0]
+    ctx["alarm"] = "orders-5xx"
+    state.add("aws_sns_topic", "pager", _topic_state(session, topic))
+    state.add("aws_cloudwatch_metric_alarm", "orders_5xx", alarm_attributes(alarm, {"Team": "orders"}))
+
+
+def _topic_state(session: boto3.Session, arn: str) -> dict[str, Any]:
+    from tests.support.services import sns_topic_attributes
+
+    live = client(session, "sns").get_topic_attributes(TopicArn=arn)["Attributes"]
+    return sns_topic_attributes(arn, live, {})
+
+
+def _unmanaged_alarm(session: boto3.Session, _: Context) -> str:
+    client(session, "cloudwatch").put_metric_alarm(
+        AlarmName="adhoc-cpu",
+        MetricName="CPUUtilization",
+        Namespace="AWS/EC2",
+        Statistic="Average",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=90.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    return "adhoc-cpu"
+
+
 def _made(create: Any, name: str) -> str:
     create(logGroupName=name)
     return name
@@ -60,5 +139,19 @@ CASES = [
         ),
         unmanaged=lambda s, c: _made(client(s, "logs").create_log_group, "adhoc-debug"),
         unmanaged_type="aws_cloudwatch_log_group",
+    ),
+    TypeCase(
+        "aws_cloudwatch_metric_alarm",
+        build=build_alarm,
+        drift=lambda s, c: client(s, "cloudwatch").disable_alarm_actions(AlarmNames=[c["alarm"]]),
+        expected=Expected(
+            "changed",
+            "aws_cloudwatch_metric_alarm",
+            "alarm",
+            "aws_cloudwatch_metric_alarm.orders_5xx",
+            paths=("actions_enabled",),
+        ),
+        unmanaged=_unmanaged_alarm,
+        unmanaged_type="aws_cloudwatch_metric_alarm",
     ),
 ]

@@ -1,4 +1,5 @@
-"""Sample CloudTrail records for the messaging and observability types (CloudWatch Logs)."""
+"""Sample CloudTrail records for the messaging and observability types (CloudWatch Logs,
+CloudWatch alarms)."""
 
 from __future__ import annotations
 
@@ -47,5 +48,29 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_cloudwatch_log_group", _GROUP)],
+    ),
+    (
+        "cloudwatch",
+        "PutMetricAlarm",
+        {"alarmName": "orders-5xx", "metricName": "HTTPCode_Target_5XX_Count", "threshold": 10.0},
+        None,
+        None,
+        [("aws_cloudwatch_metric_alarm", "orders-5xx")],
+    ),
+    (
+        "cloudwatch",
+        "DeleteAlarms DisableAlarmActions EnableAlarmActions",
+        {"alarmNames": ["orders-5xx", "orders-latency"]},
+        None,
+        None,
+        [("aws_cloudwatch_metric_alarm", "orders-5xx"), ("aws_cloudwatch_metric_alarm", "orders-latency")],
+    ),
+    (
+        "cloudwatch",
+        "TagResource UntagResource",
+        {"resourceARN": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-5xx", "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_cloudwatch_metric_alarm", "orders-5xx")],
     ),
 ]

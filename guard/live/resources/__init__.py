@@ -11,6 +11,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     autoscaling,
     cloudfront,
     cloudtrail,
+    cloudwatch,
     dynamodb,
     ec2,
     ecs,
