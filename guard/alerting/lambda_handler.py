@@ -11,7 +11,9 @@ GUARD_TF_DIR, GUARD_PULUMI_STACK, GUARD_PULUMI_STATE with GUARD_STACK, GUARD_CON
 (guard.toml: a path, or s3://BUCKET/KEY), GUARD_ACCOUNTS and GUARD_ROLE, GUARD_REGIONS,
 GUARD_RULES (`builtin` or folders), GUARD_HISTORY (dynamodb://TABLE: a Lambda's disk does not
 outlive it), GUARD_SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN with GUARD_SLACK_CHANNEL,
-GUARD_REMIND_AFTER, GUARD_LOCK_WAIT, GUARD_ATTRIBUTE (`false` turns CloudTrail lookups off).
+GUARD_REMIND_AFTER, GUARD_LOCK_WAIT, GUARD_ATTRIBUTE (`false` turns CloudTrail lookups off),
+GUARD_SLACK_SECRET_ARN (a Secrets Manager secret whose JSON holds SLACK_BOT_TOKEN,
+GUARD_SLACK_WEBHOOK_URL and/or GUARD_SLACK_CHANNEL: read once per cold start, never logged).
 """
 
 from __future__ import annotations
@@ -34,6 +36,58 @@ from guard.pipeline.run import ScanOptions, run_scan, scope_sources
 log = logging.getLogger("guard.lambda")
 
 _LAMBDA_HISTORY = "/tmp/change-guard-history.sqlite3"
+
+# The keys a Slack secret may set: the same names as the environment variables they stand for.
+SLACK_SECRET_KEYS = ("SLACK_BOT_TOKEN", "GUARD_SLACK_WEBHOOK_URL", "GUARD_SLACK_CHANNEL")
+_secrets: dict[str, dict[str, str]] = {}  # secret ARN -> its Slack values, for the container's life
+
+
+def with_slack_secret(environ: Mapping[str, str], session: Any = None) -> dict[str, str]:
+    """The environment with GUARD_SLACK_SECRET_ARN's values added (once per cold start).
+
+    A variable set on the function wins over the secret; a secret that cannot be read, is not
+    JSON or holds other keys is one clear error that names the secret, never its value.
+    """
+    env = dict(environ)
+    arn = env.get("GUARD_SLACK_SECRET_ARN", "").strip()
+    if not arn:
+        return env
+    if arn not in _secrets:
+        _secrets[arn] = _read_slack_secret(arn, session or new_session())
+    for key, value in _secrets[arn].items():
+        if not env.get(key):
+            env[key] = value
+    return env
+
+
+def _read_slack_secret(arn: str, session: Any) -> dict[str, str]:
+    import json
+
+    try:
+        answer = session.client("secretsmanager").get_secret_value(SecretId=arn)
+    except (ClientError, BotoCoreError) as exc:
+        problem = f"{arn} cannot be read ({short_error(exc)})"
+        raise InputError(
+            "GUARD_SLACK_SECRET_ARN", problem, "check the secret and secretsmanager:GetSecretValue"
+        ) from None
+    try:
+        values = json.loads(answer.get("SecretString") or "")
+    except ValueError:
+        values = None
+    if not isinstance(values, dict) or any(not isinstance(v, str) for v in values.values()):
+        raise InputError(
+            "GUARD_SLACK_SECRET_ARN",
+            f"{arn} is not a JSON object of strings",
+            f"store JSON with {', '.join(SLACK_SECRET_KEYS)}",
+        )
+    unknown = sorted(set(values) - set(SLACK_SECRET_KEYS))
+    if unknown:
+        raise InputError(
+            "GUARD_SLACK_SECRET_ARN",
+            f"{arn} holds keys guard does not read: {', '.join(unknown)}",
+            f"use only {', '.join(SLACK_SECRET_KEYS)}",
+        )
+    return {key: value for key, value in values.items() if value}
 
 
 def _list(name: str, environ: Mapping[str, str]) -> tuple[str, ...]:
@@ -122,7 +176,7 @@ def _attributing(options: ScanOptions, settings: AlertSettings, environ: Mapping
 
 def handler(event: dict[str, Any], context: Any, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Returns a summary (visible in the invocation result); raises only when the cycle failed."""
-    env = dict(os.environ) if environ is None else environ
+    env = with_slack_secret(dict(os.environ) if environ is None else environ)
     options = options_from(env)
     settings = settings_from(env, options)
     options = _attributing(options, settings, env)
@@ -171,7 +225,7 @@ def event_handler(
     from guard.pipeline.on_event import check_events
     from guard.render.events import outcome_to_dict
 
-    env = dict(os.environ) if environ is None else environ
+    env = with_slack_secret(dict(os.environ) if environ is None else environ)
     options = options_from(env)
     settings = settings_from(env, options)
     clients = Clients()

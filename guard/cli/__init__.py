@@ -15,6 +15,7 @@ import click
 from guard import __version__
 from guard.cli.alerts import history, watch
 from guard.cli.config import config_group
+from guard.cli.deploy import package_lambda
 from guard.cli.estate import demo, graph, types_command
 from guard.cli.events import events_rule
 from guard.cli.exits import EXIT_CLEAN, EXIT_DRIFT, EXIT_ERROR, EXIT_INCOMPLETE, exit_code
@@ -55,6 +56,7 @@ for command in (
     watch,
     history,
     events_rule,
+    package_lambda,
 ):
     cli.add_command(command)
 

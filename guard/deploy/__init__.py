@@ -1,0 +1,1 @@
+"""CloudFormation templates for a whole organisation: `deploy/account.yaml` and `deploy/central.yaml`."""
