@@ -119,7 +119,10 @@ def policy_parts(policy: dict[str, Any], limit: int = MANAGED_POLICY_LIMIT) -> l
         for name in statement["Action"]:
             if (
                 chunk
-                and policy_size(document([{**statement, "Sid": "x99", "Action": [*chunk, name]}])) > limit
+                and policy_size(
+                    document([{**statement, "Sid": f"{statement['Sid']}99", "Action": [*chunk, name]}])
+                )
+                > limit
             ):
                 chunks.append(chunk)
                 chunk = []

@@ -91,10 +91,14 @@ def api_name(service: str, operation: str) -> str:
     return str(names[operation])
 
 
+# Services whose IAM action prefix is not their signing name (CloudWatch signs as "monitoring").
+ACTION_PREFIXES = {"cloudwatch": "cloudwatch"}
+
+
 def action(service: str, operation: str) -> str:
     """IAM action for a boto3 service and API operation: the service's signing name
     (elbv2 -> elasticloadbalancing) and the operation, S3's few renamings applied."""
-    prefix = _model(service).signing_name or _model(service).endpoint_prefix
+    prefix = ACTION_PREFIXES.get(service) or _model(service).signing_name or _model(service).endpoint_prefix
     return f"{prefix}:{ACTION_NAMES.get((service, operation), operation)}"
 
 
