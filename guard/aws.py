@@ -12,6 +12,8 @@ from guard.errors import AwsAccessError, InputError
 if TYPE_CHECKING:
     import boto3
 
+    from guard.ratelimit import TokenBucket
+
 DEFAULT_MAX_ATTEMPTS = 8
 
 # botocore reads its endpoint and service-model JSON once per session (most of a
@@ -69,8 +71,10 @@ class Clients:
         session: boto3.Session | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_pool_connections: int = 32,
+        limiter: TokenBucket | None = None,
     ) -> None:
         self._session = session
+        self.limiter = limiter  # every request of every client waits for its token
         self.max_attempts = max_attempts
         self.max_pool_connections = max_pool_connections
         self._config: Any = None
@@ -124,6 +128,8 @@ class Clients:
                 client = self.session.client(service, region_name=region, config=self.config)
                 client.meta.events.register("before-send.*", self._count)
                 client.meta.events.register("response-received.*", self._count_throttled)
+                if self.limiter is not None:
+                    client.meta.events.register("before-send.*", self.limiter.hook)
                 self._clients[key] = client
             return self._clients[key]
 

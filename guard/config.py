@@ -42,7 +42,7 @@ ENVIRONMENT = {
     "rules_folders": "GUARD_RULES",
     "history_store": "GUARD_HISTORY",
 }
-_SECTIONS = {"defaults", "accounts", "rules", "ignores", "history", "slack"}
+_SECTIONS = {"defaults", "accounts", "organization", "rules", "ignores", "history", "slack"}
 _DEFAULT_KEYS = {"regions", "role", "external_id", "session_name", "max_workers", "slack_channel"}
 _ACCOUNT_KEYS = {
     "id",
@@ -57,6 +57,22 @@ _ACCOUNT_KEYS = {
     "pulumi",
     "slack_channel",
 }
+_ORGANIZATION_KEYS = {
+    "role",
+    "external_id",
+    "regions",
+    "include_ous",
+    "exclude_ous",
+    "include_tags",
+    "exclude_tags",
+    "states",
+    "ou_states",
+    "workers",
+    "calls_per_second",
+}
+# What a state pattern or a role pattern may name, per account (and {region}: one per region).
+PLACEHOLDERS = ("account_id", "account_name", "region", "ou", "ou_id")
+_OU_ID = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
 _IGNORE_KEYS = {"type", "id", "address", "account", "region", "reason", "expires"}
 
 
@@ -83,6 +99,23 @@ class AccountConfig:
     @property
     def label(self) -> str:
         return f"{self.id} ({self.name})" if self.name else self.id
+
+
+@dataclass(frozen=True)
+class OrganizationConfig:
+    """[organization]: accounts discovered through AWS Organizations at each run."""
+
+    role: str = ""  # a role name, or an ARN pattern with {account_id}
+    external_id: str = ""
+    regions: tuple[str, ...] = ()
+    include_ous: tuple[str, ...] = ()  # OU ids (ou-..., r-...) or paths (Prod/Web); children too
+    exclude_ous: tuple[str, ...] = ()
+    include_tags: tuple[tuple[str, str], ...] = ()  # every one must match (value: a glob)
+    exclude_tags: tuple[tuple[str, str], ...] = ()  # any one excludes
+    states: tuple[str, ...] = ()  # patterns with {account_id} {account_name} {region} {ou} {ou_id}
+    ou_states: tuple[tuple[str, tuple[str, ...]], ...] = ()  # OU id or path -> patterns
+    workers: int = 8
+    calls_per_second: float = 20.0  # per account, every AWS call; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -131,6 +164,7 @@ class Config:
     rules_folders: tuple[str, ...] = ()
     history_store: str = ""
     ignores: tuple[Ignore, ...] = ()
+    organization: OrganizationConfig | None = None
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -220,6 +254,9 @@ def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, s
     check.unknown(slack, {"channel"}, f"{name}: slack")
 
     accounts = _accounts(document.get("accounts", []), name, check)
+    organization = (
+        _organization(document["organization"], name, check) if "organization" in document else None
+    )
     ignores = _ignores(document.get("ignores", []), name, check)
 
     config = Config(
@@ -235,8 +272,14 @@ def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, s
         rules_folders=check.strings(rules, "folders", f"{name}: rules"),
         history_store=check.string(history, "store", f"{name}: history"),
         ignores=ignores,
+        organization=organization,
     )
     config = _from_environment(config, environ, check)
+    if organization is not None and not (organization.role or config.role):
+        check.add(
+            f"{name}: organization.role",
+            "is required: the role guard assumes in each account (a name, or an ARN with {account_id})",
+        )
     return Config(**{**config.__dict__, "problems": tuple(check.problems)})
 
 
@@ -303,6 +346,96 @@ def _accounts(value: Any, name: str, check: _ConfigChecker) -> tuple[AccountConf
             check.add(where, "declares no state (states, tf_dirs, pulumi_stacks or pulumi)")
         out.append(account)
     return tuple(out)
+
+
+def _patterns(check: _ConfigChecker, patterns: tuple[str, ...], where: str) -> None:
+    import string
+
+    for pattern in patterns:
+        try:
+            names = [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
+        except ValueError as exc:
+            check.add(where, f"{pattern!r} is not a pattern ({exc}); write a literal brace as {{{{ or }}}}")
+            continue
+        for unknown in sorted(set(names) - set(PLACEHOLDERS)):
+            check.add(
+                where,
+                f"{pattern!r} names {{{unknown}}}, which guard does not know "
+                f"(known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)})",
+            )
+
+
+def _ou_specs(check: _ConfigChecker, table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    specs = check.strings(table, key, where)
+    for spec in specs:
+        if not spec.strip("/") and spec != "/":
+            check.add(f"{where}.{key}", f"{spec!r} is empty: give an OU id (ou-...) or a path (Prod/Web)")
+        elif spec.startswith(("ou-", "r-")) and "/" not in spec and not _OU_ID.match(spec):
+            check.add(f"{where}.{key}", f"{spec!r} is not an OU id (like ou-ab12-cd34ef56)")
+    return specs
+
+
+def _tags(
+    check: _ConfigChecker, table: Mapping[str, Any], key: str, where: str
+) -> tuple[tuple[str, str], ...]:
+    value = table.get(key, {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        check.add(f"{where}.{key}", 'must be a table of tag = "value" (a glob: "prod*")')
+        return ()
+    return tuple(sorted(value.items()))
+
+
+def _organization(value: Any, name: str, check: _ConfigChecker) -> OrganizationConfig:
+    where = f"{name}: organization"
+    if not isinstance(value, dict):
+        check.add(where, "must be a table ([organization])")
+        return OrganizationConfig()
+    check.unknown(value, _ORGANIZATION_KEYS, where)
+    role = check.string(value, "role", where)
+    if role:
+        sample = role.replace("{account_id}", "123456789012")
+        if "{" in sample or "}" in sample:
+            check.add(f"{where}.role", f"{role!r} may name only {{account_id}}")
+        else:
+            check.role(sample, f"{where}.role")
+    regions = check.strings(value, "regions", where)
+    check.regions(regions, f"{where}.regions")
+    states = check.strings(value, "states", where)
+    _patterns(check, states, f"{where}.states")
+    ou_states: list[tuple[str, tuple[str, ...]]] = []
+    raw = value.get("ou_states", {})
+    if not isinstance(raw, dict):
+        check.add(f"{where}.ou_states", 'must be a table of "OU id or path" = ["pattern", ...]')
+        raw = {}
+    for spec in raw:
+        patterns = check.strings(raw, spec, f"{where}.ou_states")
+        _patterns(check, patterns, f"{where}.ou_states.{spec}")
+        ou_states.append((spec, patterns))
+    if not states and not ou_states:
+        check.add(
+            where, "declares no state: give states (a pattern like s3://tf-{account_id}/...) or ou_states"
+        )
+    workers = value.get("workers", 8)
+    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 64:
+        check.add(f"{where}.workers", "must be a whole number from 1 to 64")
+        workers = 8
+    rate = value.get("calls_per_second", 20.0)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 10000:
+        check.add(f"{where}.calls_per_second", "must be a number from 0 (no limit) to 10000")
+        rate = 20.0
+    return OrganizationConfig(
+        role=role,
+        external_id=check.string(value, "external_id", where),
+        regions=regions,
+        include_ous=_ou_specs(check, value, "include_ous", where),
+        exclude_ous=_ou_specs(check, value, "exclude_ous", where),
+        include_tags=_tags(check, value, "include_tags", where),
+        exclude_tags=_tags(check, value, "exclude_tags", where),
+        states=states,
+        ou_states=tuple(ou_states),
+        workers=workers,
+        calls_per_second=float(rate),
+    )
 
 
 def _ignores(value: Any, name: str, check: _ConfigChecker) -> tuple[Ignore, ...]:

@@ -235,3 +235,56 @@ def test_apply_ignores_matches_on_every_given_field():
     )
     assert expired.findings == (drift,) and "expired on 2020-01-01" in expired.notes[0]
     json.dumps(expired.notes)
+
+
+def test_organization_reads(tmp_path):
+    path = tmp_path / "guard.toml"
+    path.write_text(
+        """
+[organization]
+role = "arn:aws:iam::{account_id}:role/guard-readonly"
+regions = ["us-east-1", "eu-west-1"]
+include_ous = ["ou-ab12-11111111", "Prod/Web"]
+exclude_tags = { guard = "off" }
+states = ["s3://tf-state-{account_id}/{region}/terraform.tfstate"]
+ou_states = { "Sandbox" = ["s3://sandbox-states/{account_name}.tfstate"] }
+workers = 16
+calls_per_second = 10
+"""
+    )
+    org = load_config(path, environ={}).organization
+    assert org is not None
+    assert (org.workers, org.calls_per_second, org.exclude_tags) == (16, 10.0, (("guard", "off"),))
+    assert org.ou_states == (("Sandbox", ("s3://sandbox-states/{account_name}.tfstate",)),)
+
+
+def test_organization_problems_each_one_line_exit_1(guard, tmp_path):
+    path = tmp_path / "guard.toml"
+    path.write_text(
+        """
+[organization]
+include_ous = ["ou-nope"]
+include_tags = ["env"]
+states = ["s3://tf-{acount_id}/terraform.tfstate"]
+workers = 0
+calls_per_second = -1
+colour = "blue"
+"""
+    )
+    result = guard("config", "check", "--config", path)
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if line.startswith("guard: error:")]
+    text = "\n".join(problems)
+    for expected in (
+        "organization.include_ous: 'ou-nope' is not an OU id",
+        "organization.include_tags: must be a table",
+        "names {acount_id}, which guard does not know",
+        "organization.workers: must be a whole number",
+        "organization.calls_per_second: must be a number",
+        "organization.colour: is not a setting",
+        "organization.role: is required",
+    ):
+        assert expected in text, text
+    assert len(problems) == 7
+    scan = guard("scan", "--config", path)
+    assert scan.code == 1 and len(scan.err.strip().splitlines()) == 1 and "Traceback" not in scan.err

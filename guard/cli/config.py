@@ -36,6 +36,8 @@ def config_check(path: str) -> int:
         return EXIT_ERROR
     click.echo(
         f"{path}: OK ({len(config.accounts)} account{'s' if len(config.accounts) != 1 else ''}, "
-        f"{len(config.ignores)} ignore{'s' if len(config.ignores) != 1 else ''})"
+        f"{len(config.ignores)} ignore{'s' if len(config.ignores) != 1 else ''}"
+        + (", and the organisation's accounts found at each run" if config.organization else "")
+        + ")"
     )
     return EXIT_CLEAN

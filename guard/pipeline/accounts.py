@@ -46,6 +46,7 @@ class Target:
     regions: tuple[str, ...] = ()
     sources: tuple[StateSource, ...] = ()
     slack_channel: str = ""
+    calls_per_second: float = 0.0  # every AWS call in this account waits its turn; 0: no limit
 
     @property
     def label(self) -> str:
@@ -97,7 +98,10 @@ def scan_target(
 
     loaded = load_sources(target.sources, base, known_types(registry))
     session = assumed_session(base, target, session_name) if target.role_arn else base
-    clients = Clients(session, max_attempts=max_attempts)
+    from guard.ratelimit import TokenBucket
+
+    limiter = TokenBucket(target.calls_per_second) if target.calls_per_second > 0 else None
+    clients = Clients(session, max_attempts=max_attempts, limiter=limiter)
     if target.account_id:
         region = target.regions[0] if target.regions else (session.region_name or "us-east-1")
         actual = clients.account_id(region)
@@ -164,10 +168,12 @@ def scan_accounts(
     scan_one: Callable[..., Report] = scan_target,
     rules: RuleSet | None = None,
     attribution: AttributionSettings | None = None,
+    failed: Sequence[Unreadable] = (),
 ) -> Report:
-    """Scan every target, at most `workers` at a time; a failed one is reported, not fatal."""
+    """Scan every target, at most `workers` at a time; a failed one is reported, not fatal.
+    `failed`: accounts already known to be unreadable (e.g. by the organisation walk)."""
     reports: dict[Target, Report] = {}
-    failed: list[Unreadable] = []
+    failed = list(failed)
     progress = progress or Progress(len(targets))
     with progress, ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         futures: dict[Future[Report], Target] = {

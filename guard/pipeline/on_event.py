@@ -241,7 +241,7 @@ class _Accounts:
             self.current = _Account(clients, command_line_sources(options), options.regions)
         else:
             config = load_config(options.config) if options.config else None
-            self.targets = build_targets(options, config)
+            self.targets = build_targets(options, config, clients.session)
             self.session_name = options.session_name or (config.session_name if config else "change-guard")
 
     def for_event(self, event_account: str | None) -> _Account | str:

@@ -12,7 +12,7 @@ from guard.config import AccountConfig, Config, apply_ignores, load_config
 from guard.errors import InputError
 from guard.live import REGISTRY
 from guard.live.types import Registry
-from guard.model import Report
+from guard.model import Report, Unreadable
 from guard.pipeline.accounts import Target, known_types, role_arn
 from guard.state.sources import (
     Loaded,
@@ -91,8 +91,72 @@ def account_sources(account: AccountConfig) -> list[StateSource]:
     return sources
 
 
-def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
+@dataclass
+class Resolved:
+    """The accounts a run scans, and what the organisation walk skipped or could not read."""
+
+    targets: list[Target]
+    notes: list[str]
+    unreadable: list[Unreadable]
+
+
+def build_targets(
+    options: ScanOptions, config: Config | None, session: boto3.Session | None = None
+) -> list[Target]:
+    return resolve_targets(options, config, session).targets
+
+
+def organization_targets(
+    options: ScanOptions, config: Config, session: boto3.Session, extra: list[StateSource]
+) -> Resolved:
+    """[organization]: every ACTIVE account it selects, found now; [[accounts]] entries win."""
+    from guard.pipeline.organization import discover, role_for, state_urls
+
+    settings = config.organization
+    assert settings is not None
+    found = discover(session, settings)
+    configured = {a.id for a in config.accounts}
+    chosen = set(options.accounts)
+    role = options.role or settings.role or config.role
+    targets = []
+    for account in found.accounts:
+        if account.id in configured:
+            continue
+        if chosen and account.id not in chosen and account.name not in chosen:
+            continue
+        regions = options.regions or settings.regions or config.regions
+        urls = state_urls(account, settings, regions)
+        targets.append(
+            Target(
+                account_id=account.id,
+                name=account.name,
+                role_arn=role_arn(role_for(account, role), account.id),
+                external_id=options.external_id or settings.external_id or config.external_id,
+                regions=regions,
+                sources=tuple([terraform_source(u, strict=False) for u in urls] + extra),
+                slack_channel=config.slack_channel,
+                calls_per_second=settings.calls_per_second,
+            )
+        )
+    if not targets and not found.unreadable and not config.accounts:
+        skipped = f" ({len(found.notes)} skipped: not ACTIVE)" if found.notes else ""
+        raise InputError(
+            config.path,
+            f"[organization] selects no ACTIVE account{skipped}",
+            "check include_ous, exclude_ous, include_tags, exclude_tags and --account",
+        )
+    return Resolved(targets, list(found.notes), list(found.unreadable))
+
+
+def resolve_targets(
+    options: ScanOptions, config: Config | None, session: boto3.Session | None = None
+) -> Resolved:
+    """The one way scan, watch and on-event turn --account, [[accounts]] and [organization] into
+    targets."""
     extra = command_line_sources(options)
+    org = Resolved([], [], [])
+    if config is not None and config.organization is not None:
+        org = organization_targets(options, config, session or new_session(), extra)
     role = options.role or (config.role if config else "")
     external_id = options.external_id or (config.external_id if config else "")
     default_regions = options.regions or (config.regions if config else ())
@@ -113,7 +177,9 @@ def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
                 slack_channel=account.slack_channel or (config.slack_channel if config else ""),
             )
         )
+    targets += org.targets
     known = {a.id for a in configured} | {a.name for a in configured if a.name}
+    known |= {t.account_id for t in org.targets} | {t.name for t in org.targets if t.name}
     for wanted in options.accounts:
         if wanted in known:
             continue
@@ -131,9 +197,9 @@ def build_targets(options: ScanOptions, config: Config | None) -> list[Target]:
                 "--account", f"{wanted} has no state", "pass --state, --tf-dir or --pulumi-stack"
             )
         targets.append(Target(wanted, "", role_arn(role, wanted), external_id, default_regions, tuple(extra)))
-    if not targets:
+    if not targets and not (config and config.organization):
         raise InputError(config.path if config else "--account", "selects no account", "check --account")
-    return targets
+    return Resolved(targets, org.notes, org.unreadable)
 
 
 def read_states(
@@ -194,13 +260,16 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
             sources=loaded.read,
             unreadable=loaded.unreadable,
         )
-    targets = build_targets(options, config)
+    resolved = resolve_targets(options, config, session)
+    targets = resolved.targets
     rules = options.rules
     if rules is None and config and config.rules_folders:
         from guard.rules.loader import load_rules
 
         rules = load_rules(list(config.rules_folders))
-    workers = options.max_workers or (config.max_workers if config else 4)
+    workers = options.max_workers or (
+        config.organization.workers if config and config.organization else config.max_workers if config else 4
+    )
     report = scan_accounts(
         targets,
         session,
@@ -210,7 +279,10 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
         progress=Progress(len(targets), bar=options.progress),
         rules=rules,
         attribution=options.attribution,
+        failed=resolved.unreadable,
     )
+    if resolved.notes:
+        report = replace(report, notes=tuple(resolved.notes) + report.notes)
     if config and config.ignores:
         filtered = apply_ignores(report.findings, config.ignores)
         report = replace(report, findings=filtered.findings, notes=report.notes + filtered.notes)

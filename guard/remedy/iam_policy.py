@@ -69,6 +69,16 @@ CONDITIONAL = (
         "--attribute: who made each change (CloudTrail LookupEvents, or an organisation trail's log files)",
         (("cloudtrail", "LookupEvents"), ("s3", "ListObjectsV2"), ("s3", "GetObject")),
     ),
+    Conditional(
+        "GuardOrganization",
+        "[organization] in guard.toml: the accounts, their OUs and tags (management or delegated admin)",
+        (
+            ("organizations", "ListRoots"),
+            ("organizations", "ListOrganizationalUnitsForParent"),
+            ("organizations", "ListAccountsForParent"),
+            ("organizations", "ListTagsForResource"),
+        ),
+    ),
     Conditional("GuardRemoteState", "--state s3://BUCKET/KEY and Pulumi S3 backends", (("s3", "GetObject"),)),
     Conditional(
         "GuardBucketRegion",
