@@ -1,5 +1,5 @@
 """Sample CloudTrail records for the messaging and observability types (CloudWatch Logs,
-CloudWatch alarms, GuardDuty)."""
+CloudWatch alarms)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from tests.event_samples import Sample
 
 _GROUP = "/orders/api"
 _GROUP_ARN = f"arn:aws:logs:us-east-1:123456789012:log-group:{_GROUP}"
-
-_DETECTOR = "12abc34d567e8fa901bc2d34e56789f0"
 
 SAMPLES: list[Sample] = [
     (
@@ -74,32 +72,5 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_cloudwatch_metric_alarm", "orders-5xx")],
-    ),
-    (
-        "guardduty",
-        "DeleteDetector UpdateDetector",
-        {"detectorId": _DETECTOR, "enable": False},
-        None,
-        None,
-        [("aws_guardduty_detector", _DETECTOR)],
-    ),
-    (
-        "guardduty",
-        "CreateDetector",
-        {"enable": True, "findingPublishingFrequency": "FIFTEEN_MINUTES"},
-        {"detectorId": _DETECTOR},
-        None,
-        [("aws_guardduty_detector", _DETECTOR)],
-    ),
-    (
-        "guardduty",
-        "TagResource UntagResource",
-        {
-            "resourceArn": f"arn:aws:guardduty:us-east-1:123456789012:detector/{_DETECTOR}",
-            "tagKeys": ["Team"],
-        },
-        None,
-        None,
-        [("aws_guardduty_detector", _DETECTOR)],
     ),
 ]

@@ -18,7 +18,6 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     elasticache,
     elb,
     elbv2,
-    guardduty,
     iam,
     kms,
     lambda_,
