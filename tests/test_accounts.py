@@ -32,6 +32,19 @@ def documented_read_only_policy() -> dict:
 
 
 READ_ONLY = documented_read_only_policy()
+# moto checks a CloudWatch call as monitoring:<Action> (the API's signing name); real IAM, and
+# the documented policy, say cloudwatch:<Action>. The same actions under moto's name:
+READ_ONLY["Statement"].append(
+    {
+        "Effect": "Allow",
+        "Action": [
+            a.replace("cloudwatch:", "monitoring:")
+            for a in READ_ONLY["Statement"][0]["Action"]
+            if a.startswith("cloudwatch:")
+        ],
+        "Resource": "*",
+    }
+)
 
 
 def _session(credentials: dict) -> boto3.Session:
