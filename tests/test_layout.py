@@ -29,7 +29,7 @@ STAGES = (
     ("guard.plan",),
     ("guard.render",),
     ("guard.alerting",),
-    ("guard.cli", "guard.demo", "guard.__main__"),
+    ("guard.cli", "guard.demo", "guard.deploy", "guard.__main__"),
 )
 
 
