@@ -27,3 +27,22 @@ SAMPLES: list[Sample] = [
         [("aws_rds_cluster", "orders")],
     ),
 ]
+SAMPLES += [
+    # RDS cluster members: the answer names the cluster (a standalone instance's does not)
+    (
+        "rds",
+        "CreateDBInstance ModifyDBInstance DeleteDBInstance",
+        {"dBInstanceIdentifier": "orders-1"},
+        {"dBInstanceIdentifier": "orders-1", "dBClusterIdentifier": "orders", "dbiResourceId": "db-ABCDEFGH"},
+        None,
+        [("aws_db_instance", "db-ABCDEFGH"), ("aws_rds_cluster_instance", "orders-1")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:db:orders-1"},
+        None,
+        None,
+        [("aws_rds_cluster_instance", "orders-1")],
+    ),
+]

@@ -92,3 +92,48 @@ def rds_cluster_attributes(cluster: Mapping[str, Any]) -> dict[str, Any]:
             g["VpcSecurityGroupId"] for g in cluster.get("VpcSecurityGroups") or []
         ),
     }
+
+
+def rds_cluster_instance_attributes(db: Mapping[str, Any]) -> dict[str, Any]:
+    """aws_rds_cluster_instance: `id` is the identifier (not the DbiResourceId)."""
+    endpoint = db.get("Endpoint") or {}
+    tags = _tags(db.get("TagList"))
+    groups = db.get("DBParameterGroups") or [{}]
+    return {
+        "apply_immediately": None,
+        "arn": db["DBInstanceArn"],
+        "auto_minor_version_upgrade": db.get("AutoMinorVersionUpgrade", True),
+        "availability_zone": db.get("AvailabilityZone", ""),
+        "ca_cert_identifier": db.get("CACertificateIdentifier", ""),
+        "cluster_identifier": db["DBClusterIdentifier"],
+        "copy_tags_to_snapshot": db.get("CopyTagsToSnapshot", False),
+        "custom_iam_instance_profile": "",
+        "db_parameter_group_name": groups[0].get("DBParameterGroupName", ""),
+        "db_subnet_group_name": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName", ""),
+        "dbi_resource_id": db.get("DbiResourceId", ""),
+        "endpoint": endpoint.get("Address", ""),
+        "engine": db["Engine"],
+        "engine_version": db.get("EngineVersion", ""),
+        "engine_version_actual": db.get("EngineVersion", ""),
+        "id": db["DBInstanceIdentifier"],
+        "identifier": db["DBInstanceIdentifier"],
+        "identifier_prefix": "",
+        "instance_class": db["DBInstanceClass"],
+        "kms_key_id": db.get("KmsKeyId", ""),
+        "monitoring_interval": db.get("MonitoringInterval", 0),
+        "monitoring_role_arn": "",
+        "network_type": "IPV4",
+        "performance_insights_enabled": bool(db.get("PerformanceInsightsEnabled")),
+        "performance_insights_kms_key_id": "",
+        "performance_insights_retention_period": 0,
+        "port": endpoint.get("Port", 0),
+        "preferred_backup_window": db.get("PreferredBackupWindow", ""),
+        "preferred_maintenance_window": db.get("PreferredMaintenanceWindow", ""),
+        "promotion_tier": db.get("PromotionTier", 0),
+        "publicly_accessible": bool(db.get("PubliclyAccessible")),
+        "storage_encrypted": bool(db.get("StorageEncrypted")),
+        "tags": tags,
+        "tags_all": tags,
+        "timeouts": None,
+        "writer": True,
+    }

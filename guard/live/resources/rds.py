@@ -156,7 +156,10 @@ REGISTRY.register(
             "latest_restorable_time": "computed",
             "max_allocated_storage": "with it, allocated_storage is owned by storage autoscaling",
         },
-        keep_item=lambda item: item.get("DBInstanceStatus") != "deleting",
+        # An Aurora cluster's members are aws_rds_cluster_instance, read as that type.
+        keep_item=lambda item: (
+            item.get("DBInstanceStatus") != "deleting" and not item.get("DBClusterIdentifier")
+        ),
         # The name is unique per account and region and is in every state version (moto
         # also hands every instance the same DbiResourceId).
         match_key=lambda resource: str(resource.attrs.get("identifier") or resource.id),
@@ -462,6 +465,144 @@ REGISTRY.register(
         protected=_DATA_LOST,
         pulumi_tokens=("aws:rds/cluster:Cluster",),
         graph=GraphHooks(name=lambda attrs: str(attrs.get("cluster_identifier") or "DB cluster")),
+    )
+)
+
+
+def _member_shape(values: Attrs) -> Attrs:
+    return {
+        "identifier": values.get("identifier"),
+        "cluster_identifier": values.get("cluster_identifier"),
+        "instance_class": values.get("instance_class"),
+        "engine": values.get("engine"),
+        "publicly_accessible": bool(values.get("publicly_accessible")),
+        "auto_minor_version_upgrade": values.get("auto_minor_version_upgrade") is not False,
+        "promotion_tier": int(values.get("promotion_tier") or 0),
+        "db_parameter_group_name": _text(values.get("db_parameter_group_name")),
+        "monitoring_interval": int(values.get("monitoring_interval") or 0),
+        "performance_insights_enabled": bool(values.get("performance_insights_enabled")),
+        "copy_tags_to_snapshot": bool(values.get("copy_tags_to_snapshot")),
+        "preferred_maintenance_window": _text(str(values.get("preferred_maintenance_window") or "").lower()),
+    }
+
+
+def _member_attrs(item: Attrs) -> Attrs:
+    groups = item.get("DBParameterGroups") or [{}]
+    shaped = _member_shape(
+        {
+            "identifier": item.get("DBInstanceIdentifier"),
+            "cluster_identifier": item.get("DBClusterIdentifier"),
+            "instance_class": item.get("DBInstanceClass"),
+            "engine": item.get("Engine"),
+            "publicly_accessible": item.get("PubliclyAccessible"),
+            "auto_minor_version_upgrade": item.get("AutoMinorVersionUpgrade"),
+            "promotion_tier": item.get("PromotionTier"),
+            "db_parameter_group_name": groups[0].get("DBParameterGroupName"),
+            "monitoring_interval": item.get("MonitoringInterval"),
+            "performance_insights_enabled": item.get("PerformanceInsightsEnabled"),
+            "copy_tags_to_snapshot": item.get("CopyTagsToSnapshot"),
+            "preferred_maintenance_window": item.get("PreferredMaintenanceWindow"),
+        }
+    )
+    return {**shaped, "tags": tags(item, "TagList")}
+
+
+_MEMBER_MODIFIABLE = {
+    "instance_class": "DBInstanceClass",
+    "publicly_accessible": "PubliclyAccessible",
+    "auto_minor_version_upgrade": "AutoMinorVersionUpgrade",
+    "promotion_tier": "PromotionTier",
+    "db_parameter_group_name": "DBParameterGroupName",
+    "monitoring_interval": "MonitoringInterval",
+    "performance_insights_enabled": "EnablePerformanceInsights",
+    "copy_tags_to_snapshot": "CopyTagsToSnapshot",
+    "preferred_maintenance_window": "PreferredMaintenanceWindow",
+}
+
+
+@writes("modify_db_instance", _rds_tag_calls)
+def _member_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    declared = _member_shape(resource.attrs)
+    paths = {change.path.split(".", 1)[0] for change in changes}
+    params = {
+        _MEMBER_MODIFIABLE[path]: declared[path]
+        for path in sorted(paths & set(_MEMBER_MODIFIABLE))
+        if declared[path] is not None
+    }
+    calls = []
+    if params:
+        request = {"DBInstanceIdentifier": declared["identifier"], **params, "ApplyImmediately": True}
+        calls.append(AwsCall("rds", "modify_db_instance", request, resource.region))
+    return calls + _rds_tag_calls(resource, changes)
+
+
+_MEMBER_BY_PATH = {
+    **dict.fromkeys(_MEMBER_MODIFIABLE, ("ModifyDBInstance",)),
+    "tags": ("AddTagsToResource", "RemoveTagsFromResource"),
+}
+# The answer of each call describes the instance; a cluster member's names its cluster
+# (a standalone instance's does not: it is aws_db_instance's).
+_MEMBER_ID = "responseElements.dBClusterIdentifier && responseElements.dBInstanceIdentifier"
+_MEMBER_EVENTS = TypeEvents(
+    missing=("DeleteDBInstance",),
+    unmanaged=("CreateDBInstance",),
+    changed=edits(_MEMBER_BY_PATH),
+    by_path=_MEMBER_BY_PATH,
+    touched_by={
+        **dict.fromkeys(("CreateDBInstance", "ModifyDBInstance", "DeleteDBInstance"), _MEMBER_ID),
+        **dict.fromkeys(_MEMBER_BY_PATH["tags"], "requestParameters.resourceName"),
+    },
+    ids=named("rds", "db:", r"[\w-]+", "a DB instance identifier, or its db: ARN"),
+)
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_rds_cluster_instance",
+        events=_MEMBER_EVENTS,
+        service="rds",
+        list_call="describe_db_instances",
+        items_path="DBInstances",
+        # Unlike aws_db_instance, the provider keeps the identifier as the id.
+        id_key="DBInstanceIdentifier",
+        to_attrs=_member_attrs,
+        normalise_desired=lambda attrs: {**_member_shape(attrs), "tags": declared_tags(attrs)},
+        compared=(*_MEMBER_MODIFIABLE, "identifier", "cluster_identifier", "engine", "tags"),
+        ignored={
+            "apply_immediately": "Terraform-only setting",
+            "arn": "computed",
+            "availability_zone": "applied at creation only",
+            "ca_cert_identifier": "rotated by AWS",
+            "custom_iam_instance_profile": "RDS Custom only; not compared yet",
+            "db_subnet_group_name": "the cluster's, compared on aws_rds_cluster",
+            "dbi_resource_id": "computed",
+            "endpoint": "computed",
+            "engine_version": "the cluster's; AWS upgrades minor versions itself",
+            "engine_version_actual": "computed",
+            "id": "the identifier, compared as identifier",
+            "identifier_prefix": "Terraform-only, used to make identifier",
+            "kms_key_id": "the cluster's",
+            "monitoring_role_arn": "needed only with monitoring_interval, which is compared",
+            "network_type": "follows the subnet group",
+            "performance_insights_kms_key_id": "applied when Performance Insights is turned on",
+            "performance_insights_retention_period": "applied when Performance Insights is turned on",
+            "port": "the cluster's, compared on aws_rds_cluster",
+            "preferred_backup_window": "the cluster's, compared on aws_rds_cluster",
+            "storage_encrypted": "the cluster's, compared on aws_rds_cluster",
+            "tags_all": "tags with the provider's default_tags, compared as tags",
+            "timeouts": "Terraform-only setting",
+            "writer": "computed: which member is the writer is the cluster's choice (failover)",
+        },
+        # Only cluster members; standalone instances are aws_db_instance.
+        keep_item=lambda item: (
+            item.get("DBInstanceStatus") != "deleting" and bool(item.get("DBClusterIdentifier"))
+        ),
+        parent=("cluster_identifier", "aws_rds_cluster"),
+        restore_calls=_member_restore,
+        restorable=(*_MEMBER_MODIFIABLE, "tags"),
+        describe=lambda resource: f"DB cluster instance {resource.attrs.get('identifier') or resource.id}",
+        protected=_DATA_LOST,
+        pulumi_tokens=("aws:rds/clusterInstance:ClusterInstance",),
+        graph=GraphHooks(forward=("cluster_identifier",)),
     )
 )
 
