@@ -1,0 +1,48 @@
+"""Sample CloudTrail records for the data-store family (RDS clusters and parameter groups,
+S3 bucket settings, ElastiCache, EFS, Kinesis)."""
+
+from __future__ import annotations
+
+from tests.event_samples import Sample
+
+ARN = "us-east-1:123456789012"
+
+SAMPLES: list[Sample] = [
+    # RDS clusters: named by identifier; tag calls by the cluster: ARN -------------------
+    (
+        "rds",
+        "CreateDBCluster RestoreDBClusterFromSnapshot RestoreDBClusterToPointInTime RestoreDBClusterFromS3 "
+        "ModifyDBCluster DeleteDBCluster",
+        {"dBClusterIdentifier": "orders"},
+        {"dBClusterIdentifier": "orders", "dbClusterResourceId": "cluster-ABCDEFGHIJKL"},
+        None,
+        [("aws_rds_cluster", "orders")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:cluster:orders"},
+        None,
+        None,
+        [("aws_rds_cluster", "orders")],
+    ),
+]
+SAMPLES += [
+    # RDS cluster members: the answer names the cluster (a standalone instance's does not)
+    (
+        "rds",
+        "CreateDBInstance ModifyDBInstance DeleteDBInstance",
+        {"dBInstanceIdentifier": "orders-1"},
+        {"dBInstanceIdentifier": "orders-1", "dBClusterIdentifier": "orders", "dbiResourceId": "db-ABCDEFGH"},
+        None,
+        [("aws_db_instance", "db-ABCDEFGH"), ("aws_rds_cluster_instance", "orders-1")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:db:orders-1"},
+        None,
+        None,
+        [("aws_rds_cluster_instance", "orders-1")],
+    ),
+]

@@ -1,0 +1,139 @@
+"""Terraform state attributes, as the AWS provider 5.x writes them after `apply`, for the
+data-store types of tests/cases/data.py (RDS clusters, parameter groups, S3 bucket
+settings, ElastiCache, EFS, Kinesis).
+
+Each builder takes what the AWS API answered right after the resource was created and
+returns the instance's full `attributes` object, computed attributes included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def _tags(items: Any) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in items or [] if not str(t["Key"]).startswith("aws:")}
+
+
+def rds_cluster_attributes(cluster: Mapping[str, Any]) -> dict[str, Any]:
+    """aws_rds_cluster: `id` is the cluster identifier."""
+    tags = _tags(cluster.get("TagList"))
+    return {
+        "allocated_storage": cluster.get("AllocatedStorage", 0),
+        "allow_major_version_upgrade": None,
+        "apply_immediately": None,
+        "arn": cluster["DBClusterArn"],
+        "availability_zones": sorted(cluster.get("AvailabilityZones") or []),
+        "backtrack_window": cluster.get("BacktrackWindow", 0),
+        "backup_retention_period": cluster.get("BackupRetentionPeriod", 1),
+        "ca_certificate_identifier": "",
+        "ca_certificate_valid_till": "",
+        "cluster_identifier": cluster["DBClusterIdentifier"],
+        "cluster_identifier_prefix": "",
+        "cluster_members": [m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers") or []],
+        "cluster_resource_id": cluster.get("DbClusterResourceId", ""),
+        "copy_tags_to_snapshot": cluster.get("CopyTagsToSnapshot", False),
+        "database_name": cluster.get("DatabaseName", ""),
+        "db_cluster_instance_class": "",
+        "db_cluster_parameter_group_name": cluster.get("DBClusterParameterGroup", ""),
+        "db_instance_parameter_group_name": None,
+        "db_subnet_group_name": cluster.get("DBSubnetGroup", ""),
+        "db_system_id": "",
+        "delete_automated_backups": True,
+        "deletion_protection": cluster.get("DeletionProtection", False),
+        "domain": "",
+        "domain_iam_role_name": "",
+        "enable_global_write_forwarding": False,
+        "enable_http_endpoint": cluster.get("HttpEndpointEnabled", False),
+        "enable_local_write_forwarding": False,
+        "enabled_cloudwatch_logs_exports": list(cluster.get("EnabledCloudwatchLogsExports") or []),
+        "endpoint": cluster.get("Endpoint", ""),
+        "engine": cluster["Engine"],
+        "engine_lifecycle_support": "open-source-rds-extended-support",
+        "engine_mode": cluster.get("EngineMode", "provisioned"),
+        "engine_version": cluster.get("EngineVersion", ""),
+        "engine_version_actual": cluster.get("EngineVersion", ""),
+        "final_snapshot_identifier": None,
+        "global_cluster_identifier": "",
+        "hosted_zone_id": cluster.get("HostedZoneId", ""),
+        "iam_database_authentication_enabled": cluster.get("IAMDatabaseAuthenticationEnabled", False),
+        "iam_roles": [r["RoleArn"] for r in cluster.get("AssociatedRoles") or []],
+        "id": cluster["DBClusterIdentifier"],
+        "iops": 0,
+        "kms_key_id": cluster.get("KmsKeyId", ""),
+        "manage_master_user_password": None,
+        "master_password": "correct-horse-battery",
+        "master_user_secret": [],
+        "master_user_secret_kms_key_id": None,
+        "master_username": cluster.get("MasterUsername", ""),
+        "network_type": cluster.get("NetworkType", "IPV4"),
+        "performance_insights_enabled": False,
+        "performance_insights_kms_key_id": "",
+        "performance_insights_retention_period": 0,
+        "port": cluster.get("Port", 0),
+        "preferred_backup_window": cluster.get("PreferredBackupWindow", ""),
+        "preferred_maintenance_window": cluster.get("PreferredMaintenanceWindow", ""),
+        "reader_endpoint": cluster.get("ReaderEndpoint", ""),
+        "replication_source_identifier": "",
+        "restore_to_point_in_time": [],
+        "s3_import": [],
+        "scaling_configuration": [],
+        "serverlessv2_scaling_configuration": [],
+        "skip_final_snapshot": True,
+        "snapshot_identifier": None,
+        "source_region": None,
+        "storage_encrypted": cluster.get("StorageEncrypted", False),
+        "storage_type": "",
+        "tags": tags,
+        "tags_all": tags,
+        "timeouts": None,
+        "vpc_security_group_ids": sorted(
+            g["VpcSecurityGroupId"] for g in cluster.get("VpcSecurityGroups") or []
+        ),
+    }
+
+
+def rds_cluster_instance_attributes(db: Mapping[str, Any]) -> dict[str, Any]:
+    """aws_rds_cluster_instance: `id` is the identifier (not the DbiResourceId)."""
+    endpoint = db.get("Endpoint") or {}
+    tags = _tags(db.get("TagList"))
+    groups = db.get("DBParameterGroups") or [{}]
+    return {
+        "apply_immediately": None,
+        "arn": db["DBInstanceArn"],
+        "auto_minor_version_upgrade": db.get("AutoMinorVersionUpgrade", True),
+        "availability_zone": db.get("AvailabilityZone", ""),
+        "ca_cert_identifier": db.get("CACertificateIdentifier", ""),
+        "cluster_identifier": db["DBClusterIdentifier"],
+        "copy_tags_to_snapshot": db.get("CopyTagsToSnapshot", False),
+        "custom_iam_instance_profile": "",
+        "db_parameter_group_name": groups[0].get("DBParameterGroupName", ""),
+        "db_subnet_group_name": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName", ""),
+        "dbi_resource_id": db.get("DbiResourceId", ""),
+        "endpoint": endpoint.get("Address", ""),
+        "engine": db["Engine"],
+        "engine_version": db.get("EngineVersion", ""),
+        "engine_version_actual": db.get("EngineVersion", ""),
+        "id": db["DBInstanceIdentifier"],
+        "identifier": db["DBInstanceIdentifier"],
+        "identifier_prefix": "",
+        "instance_class": db["DBInstanceClass"],
+        "kms_key_id": db.get("KmsKeyId", ""),
+        "monitoring_interval": db.get("MonitoringInterval", 0),
+        "monitoring_role_arn": "",
+        "network_type": "IPV4",
+        "performance_insights_enabled": bool(db.get("PerformanceInsightsEnabled")),
+        "performance_insights_kms_key_id": "",
+        "performance_insights_retention_period": 0,
+        "port": endpoint.get("Port", 0),
+        "preferred_backup_window": db.get("PreferredBackupWindow", ""),
+        "preferred_maintenance_window": db.get("PreferredMaintenanceWindow", ""),
+        "promotion_tier": db.get("PromotionTier", 0),
+        "publicly_accessible": bool(db.get("PubliclyAccessible")),
+        "storage_encrypted": bool(db.get("StorageEncrypted")),
+        "tags": tags,
+        "tags_all": tags,
+        "timeouts": None,
+        "writer": True,
+    }
