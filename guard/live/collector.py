@@ -251,6 +251,8 @@ def _to_resources(
         items = [dict(item) for item in items]
         for detail in declaration.details:
             _add_details(clients, declaration.service, region, detail, declaration.id_key, items, workers)
+        # What only the details say (an ECS cluster listed by ARN, INACTIVE once described).
+        items = [item for item in items if declaration.keep_item(item)]
     return [
         Resource(
             type=declaration.name,

@@ -1,0 +1,37 @@
+"""Sample CloudTrail records for compute and containers (ECS, ECR, EKS, Auto Scaling, Lambda)."""
+
+from __future__ import annotations
+
+from tests.event_samples import Sample
+
+ACCOUNT = "123456789012"
+CLUSTER = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/apps"
+
+SAMPLES: list[Sample] = [
+    (
+        "ecs",
+        "CreateCluster",
+        {"clusterName": "apps"},
+        {"cluster": {"clusterArn": CLUSTER}},
+        None,
+        [("aws_ecs_cluster", CLUSTER)],
+    ),
+    # Named by name (the console) or by ARN (the CLI, Terraform).
+    (
+        "ecs",
+        "DeleteCluster UpdateCluster UpdateClusterSettings",
+        {"cluster": "apps"},
+        None,
+        None,
+        [("aws_ecs_cluster", CLUSTER)],
+    ),
+    ("ecs", "DeleteCluster UpdateCluster", {"cluster": CLUSTER}, None, None, [("aws_ecs_cluster", CLUSTER)]),
+    (
+        "ecs",
+        "TagResource UntagResource",
+        {"resourceArn": CLUSTER, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_ecs_cluster", CLUSTER)],
+    ),
+]
