@@ -6,6 +6,7 @@ from tests.event_samples import Sample
 
 ACCOUNT = "123456789012"
 CLUSTER = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/apps"
+SERVICE = f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/apps/api"
 
 SAMPLES: list[Sample] = [
     (
@@ -33,5 +34,46 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_ecs_cluster", CLUSTER)],
+    ),
+    (
+        "ecs",
+        "CreateService",
+        {"cluster": "apps", "serviceName": "api"},
+        {"service": {"serviceArn": SERVICE}},
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    # By name within its cluster (named by name or ARN), or by its own ARN.
+    (
+        "ecs",
+        "DeleteService UpdateService",
+        {"cluster": "apps", "service": "api"},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecs",
+        "DeleteService UpdateService",
+        {"cluster": CLUSTER, "service": "api"},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecs",
+        "UpdateService",
+        {"cluster": "apps", "service": SERVICE},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecs",
+        "TagResource UntagResource",
+        {"resourceArn": SERVICE, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
     ),
 ]
