@@ -73,12 +73,12 @@ def test_all_regions_and_region_together_is_a_usage_error(aws, guard, tmp_path):
 def test_unsupported_types_and_coverage_are_reported(aws, guard, tmp_path):
     state, ctx = TerraformState(), {}
     build_route_table(aws, state, ctx)
-    state.add("aws_ecs_service", "api", {"id": "arn:aws:ecs:us-east-1:123456789012:service/c/api"})
-    state.add("aws_ecs_service", "worker", {"id": "arn:aws:ecs:us-east-1:123456789012:service/c/worker"})
+    state.add("aws_sfn_activity", "api", {"id": "arn:aws:states:us-east-1:123456789012:activity:api"})
+    state.add("aws_sfn_activity", "worker", {"id": "arn:aws:states:us-east-1:123456789012:activity:worker"})
     declared = sum(len(block["instances"]) for block in state.document()["resources"])
     report = _scan(guard, state, tmp_path, "--region", REGION, "--format", "json").json()
-    assert report["summary"]["unsupported_types"] == {"aws_ecs_service": 2}
+    assert report["summary"]["unsupported_types"] == {"aws_sfn_activity": 2}
     assert report["summary"]["coverage"] == {"managed": declared, "checked": declared - 2}
     console = _scan(guard, state, tmp_path, "--region", REGION)
     assert f"{declared - 2} of {declared} declared resources checked" in console.out
-    assert "aws_ecs_service (2)" in console.out
+    assert "aws_sfn_activity (2)" in console.out

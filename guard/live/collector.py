@@ -251,6 +251,8 @@ def _to_resources(
         items = [dict(item) for item in items]
         for detail in declaration.details:
             _add_details(clients, declaration.service, region, detail, declaration.id_key, items, workers)
+        # What only the details say (an ECS cluster listed by ARN, INACTIVE once described).
+        items = [item for item in items if declaration.keep_item(item)]
     return [
         Resource(
             type=declaration.name,
@@ -276,14 +278,24 @@ def _add_details(
 ) -> None:
     """Fill each item from `detail`, `detail.batch` items per call, concurrently."""
     by_id = {str(item[id_key]): item for item in items}
-    ids = list(by_id)
-    batches = [ids[start : start + detail.batch] for start in range(0, len(ids), detail.batch)]
+    groups: dict[Any, list[str]] = {}
+    for item_id, item in by_id.items():
+        groups.setdefault(item.get(detail.by) if detail.by else None, []).append(item_id)
+    batches = [
+        (group, ids[start : start + detail.batch])
+        for group, ids in groups.items()
+        for start in range(0, len(ids), detail.batch)
+    ]
     expression = jmespath.compile(detail.items_path)
 
-    def ask(batch: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    def ask(job: tuple[Any, list[str]]) -> list[tuple[str, dict[str, Any]]]:
+        group, batch = job
         service_client = clients.client(service, region)
         value: Any = batch if detail.batch > 1 else batch[0]
-        response = getattr(service_client, detail.operation)(**detail.params, **{detail.param: value})
+        grouped = {detail.by: group} if detail.by else {}
+        response = getattr(service_client, detail.operation)(
+            **detail.params, **grouped, **{detail.param: value}
+        )
         answers = expression.search(response)
         if not isinstance(answers, list):
             answers = [answers] if answers else []

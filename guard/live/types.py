@@ -47,6 +47,9 @@ class DetailCall:
     merge: Callable[[Attrs, Attrs], None]  # (item, answer): fill the item in place
     batch: int = 1
     params: Mapping[str, Any] = field(default_factory=dict)  # sent with every call (Route53's ResourceType)
+    # An item key whose value is sent under the same name, a batch never mixing two: ECS
+    # describes services per cluster (the `cluster` a per-parent list wrote into each item).
+    by: str = ""
 
 
 class GraphRole(Enum):

@@ -1,0 +1,79 @@
+"""Sample CloudTrail records for compute and containers (ECS, ECR, EKS, Auto Scaling, Lambda)."""
+
+from __future__ import annotations
+
+from tests.event_samples import Sample
+
+ACCOUNT = "123456789012"
+CLUSTER = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/apps"
+SERVICE = f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/apps/api"
+
+SAMPLES: list[Sample] = [
+    (
+        "ecs",
+        "CreateCluster",
+        {"clusterName": "apps"},
+        {"cluster": {"clusterArn": CLUSTER}},
+        None,
+        [("aws_ecs_cluster", CLUSTER)],
+    ),
+    # Named by name (the console) or by ARN (the CLI, Terraform).
+    (
+        "ecs",
+        "DeleteCluster UpdateCluster UpdateClusterSettings",
+        {"cluster": "apps"},
+        None,
+        None,
+        [("aws_ecs_cluster", CLUSTER)],
+    ),
+    ("ecs", "DeleteCluster UpdateCluster", {"cluster": CLUSTER}, None, None, [("aws_ecs_cluster", CLUSTER)]),
+    (
+        "ecs",
+        "TagResource UntagResource",
+        {"resourceArn": CLUSTER, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_ecs_cluster", CLUSTER)],
+    ),
+    (
+        "ecs",
+        "CreateService",
+        {"cluster": "apps", "serviceName": "api"},
+        {"service": {"serviceArn": SERVICE}},
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    # By name within its cluster (named by name or ARN), or by its own ARN.
+    (
+        "ecs",
+        "DeleteService UpdateService",
+        {"cluster": "apps", "service": "api"},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecs",
+        "DeleteService UpdateService",
+        {"cluster": CLUSTER, "service": "api"},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecs",
+        "UpdateService",
+        {"cluster": "apps", "service": SERVICE},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecs",
+        "TagResource UntagResource",
+        {"resourceArn": SERVICE, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_ecs_service", SERVICE)],
+    ),
+]
