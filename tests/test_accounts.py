@@ -245,4 +245,4 @@ def test_the_documented_policy_covers_every_read_of_every_supported_type():
     (reads,) = [s for s in generated["Statement"] if s["Sid"] == "GuardReadOnly"]
     documented = [a for s in documented_read_only_policy()["Statement"] for a in s["Action"]]
     uncovered = [a for a in reads["Action"] if not any(fnmatch.fnmatchcase(a, p) for p in documented)]
-    assert uncovered == [], "add these to the policy in docs/accounts.md"
+    assert not uncovered, f"add these to the policy in docs/accounts.md: {uncovered}"
