@@ -203,6 +203,48 @@ def test_a_finding_still_open_after_remind_after_is_reminded_once(location, drif
     assert "open for 1d 1h" in str(slack.messages("webhook")[1])
 
 
+def _hours(store, drifted, notifier, start, hours) -> None:
+    for hour in hours:
+        run_cycle(lambda: drifted, store, notifier, "scope", clock=lambda h=hour: start + timedelta(hours=h))
+
+
+def test_a_snoozed_finding_is_not_reminded_before_its_time_and_is_after(location, drifted, httpserver):
+    slack = SlackApi(httpserver).start()
+    notifier = WebhookNotifier(SlackTarget(webhook_url=slack.webhook_url))
+    store = open_history(location)
+    start = utcnow()
+    _hours(store, drifted, notifier, start, [0])
+    [open_record] = store.findings()
+    # What the Snooze button writes (guard serve): until 30 h after the alert.
+    store.decide(open_record.fingerprint, {"snoozed_until": iso(start + timedelta(hours=30))})
+    _hours(store, drifted, notifier, start, [25, 29])
+    assert len(slack.messages("webhook")) == 1  # 24 h passed, but it is snoozed
+    _hours(store, drifted, notifier, start, [31, 32])
+    texts = [m["text"] for m in slack.messages("webhook")]
+    assert texts[1:] == ["Still open: 1 out-of-band edit"]  # back once the snooze is over, once
+    assert store.get(open_record.fingerprint).snoozed_until is None
+
+
+def test_an_accepted_finding_is_not_alerted_until_its_expiry_then_is(location, drifted, httpserver):
+    slack = SlackApi(httpserver).start()
+    notifier = WebhookNotifier(SlackTarget(webhook_url=slack.webhook_url))
+    store = open_history(location)
+    start = utcnow()
+    _hours(store, drifted, notifier, start, [0])
+    [open_record] = store.findings()
+    fp = open_record.fingerprint
+    accepted = {"accepted_by": "Bob (U0BOB)", "accept_reason": "moved behind CloudFront"}
+    store.decide(fp, {**accepted, "accepted_until": iso(start + timedelta(hours=48))})
+    assert store.get(fp).state(start + timedelta(hours=1)).startswith("accepted until")
+    _hours(store, drifted, notifier, start, [1, 25, 47])
+    assert len(slack.messages("webhook")) == 1  # no reminder while accepted
+    _hours(store, drifted, notifier, start, [49, 50])
+    texts = [m["text"] for m in slack.messages("webhook")]
+    title = "module.edge.aws_security_group.lb lost ingress tcp/443 from 0.0.0.0/0"
+    assert texts == [title, title]  # alerted again at the expiry, once
+    assert store.get(fp).accepted_until is None and store.get(fp).state() == "new"
+
+
 def test_an_incomplete_scan_resolves_nothing_it_did_not_read(location, drifted, httpserver):
     from dataclasses import replace
 
