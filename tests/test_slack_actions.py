@@ -436,3 +436,133 @@ def test_a_disruptive_rollback_needs_two_different_approvers(guard, serve, aws, 
     assert volume_type() == "gp3"
     rows = SqliteHistory(served.history).decisions(fp)
     assert [(d.action, d.user_id) for d in rows] == [("approve", ALICE), ("rollback", BOB)]
+
+
+class LambdaContext:
+    function_name = "guard-slack"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:guard-slack"
+
+
+def function_url_event(body: bytes, timestamp: int | None = None, **headers: str) -> dict[str, Any]:
+    """A Lambda function URL event (payload format 2.0) for a signed Slack request."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    basis = b"v0:" + str(stamp).encode() + b":" + body
+    signed = "v0=" + hmac.new(SIGNING_SECRET.encode(), basis, hashlib.sha256).hexdigest()
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/slack/events",
+        "rawQueryString": "",
+        "headers": {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": str(stamp),
+            "x-slack-signature": signed,
+            "host": "abc123.lambda-url.us-east-1.on.aws",
+            **headers,
+        },
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "abc123",
+            "domainName": "abc123.lambda-url.us-east-1.on.aws",
+            "http": {
+                "method": "POST",
+                "path": "/slack/events",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "3.1.2.9",
+            },
+            "requestId": "0f1e2d3c",
+            "routeKey": "$default",
+            "stage": "$default",
+            "timeEpoch": stamp * 1000,
+        },
+        "body": body.decode(),
+        "isBase64Encoded": False,
+    }
+
+
+def status_command(channel: str = "C0ALERTS") -> bytes:
+    return urllib.parse.urlencode(
+        {
+            "token": "legacyverificationtoken",
+            "team_id": "T0000",
+            "team_domain": "example",
+            "channel_id": channel,
+            "channel_name": "alerts",
+            "user_id": MALLORY,
+            "user_name": "mallory",
+            "command": "/guard",
+            "text": "status",
+            "api_app_id": "A0GUARD",
+            "response_url": "https://hooks.slack.com/commands/T0000/1/unused",
+            "trigger_id": "7777.8888.abcdef",
+        }
+    ).encode()
+
+
+def test_the_lambda_entry_serves_the_same_app(guard, slack, aws, tmp_path, monkeypatch):
+    from guard.alerting import slack_lambda
+
+    _built, _state, fp, _ts = https_alert(guard, aws, tmp_path)
+    monkeypatch.setattr(slack_lambda, "_HANDLER", None)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("GUARD_HISTORY", str(tmp_path / "h.sqlite3"))
+    monkeypatch.setenv("GUARD_ROLLBACK_ROLE", ROLE)
+    body = status_command()
+    event = function_url_event(body)
+    answer = slack_lambda.handler(json.loads(json.dumps(event)), LambdaContext())
+    assert answer["statusCode"] == 200, answer
+    text = json.loads(answer["body"])["text"]
+    assert fp in text and "*new*" in text
+    # The same signed request again: a replay, even when it claims to be Bolt's lazy re-invocation.
+    replay = function_url_event(body, timestamp=int(event["headers"]["x-slack-request-timestamp"]))
+    replay["headers"]["x-slack-bolt-lazy-only"] = "1"
+    replay["headers"]["x-slack-bolt-lazy-function-name"] = "press"
+    assert slack_lambda.handler(replay, LambdaContext())["statusCode"] == 401
+    bad = function_url_event(body, **{"x-slack-signature": "v0=" + "0" * 64})
+    assert slack_lambda.handler(bad, LambdaContext())["statusCode"] == 401
+    stale = function_url_event(status_command("C0OTHER"), timestamp=int(time.time()) - 6 * 60)
+    assert slack_lambda.handler(stale, LambdaContext())["statusCode"] == 401
+    other = slack_lambda.handler(function_url_event(status_command("C0OTHER")), LambdaContext())
+    assert json.loads(other["body"])["text"] == "No open findings for this channel's accounts."
+    assert SqliteHistory(tmp_path / "h.sqlite3").decisions() == []
+
+
+class AsyncInvoke:
+    """Lambda's asynchronous Invoke, as Bolt's Lambda adapter calls it for a lazy listener:
+    the payload is kept and delivered by the test, as AWS would deliver it to the function."""
+
+    def __init__(self) -> None:
+        self.payloads: list[dict[str, Any]] = []
+
+    def invoke(self, FunctionName: str, InvocationType: str, Payload: str) -> dict[str, Any]:
+        assert FunctionName == LambdaContext.invoked_function_arn and InvocationType == "Event"
+        self.payloads.append(json.loads(Payload))
+        return {"StatusCode": 202}
+
+
+def test_on_lambda_a_button_is_acknowledged_then_run_by_the_self_invocation(
+    guard, slack, aws, tmp_path, monkeypatch
+):
+    from guard.alerting import slack_lambda
+
+    _built, _state, fp, ts = https_alert(guard, aws, tmp_path)
+    monkeypatch.setattr(slack_lambda, "_HANDLER", None)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("GUARD_HISTORY", str(tmp_path / "h.sqlite3"))
+    slack_lambda.handler(function_url_event(status_command()), LambdaContext())  # builds the app
+    invoke = AsyncInvoke()
+    slack_lambda._HANDLER.app.listener_runner.lazy_listener_runner.lambda_client = invoke
+    answer = slack_lambda.handler(
+        function_url_event(block_actions("guard_acknowledge", fp, MALLORY, ts)), LambdaContext()
+    )
+    assert answer["statusCode"] == 200
+    store = SqliteHistory(tmp_path / "h.sqlite3")
+    assert store.decisions(fp) == []  # acknowledged to Slack; the work is the lazy invocation's
+    [lazy] = invoke.payloads
+    assert lazy["method"] == "NONE" and lazy["headers"]["x-slack-bolt-lazy-only"] == "1"
+    assert slack_lambda.handler(lazy, LambdaContext())["statusCode"] == 200
+    [decision] = store.decisions(fp)
+    assert (decision.action, decision.user_id, decision.user_name) == ("acknowledge", MALLORY, "Mallory Moe")
+    assert store.get(fp).acknowledged_at
