@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -73,10 +74,11 @@ def alert_args(state: Path, history: Path) -> list[Any]:
 
 
 class Served:
-    def __init__(self, url: str, history: Path, slack: SlackApi) -> None:
+    def __init__(self, url: str, history: Path, slack: SlackApi, log: list[str]) -> None:
         self.url = url
         self.history = history
         self.slack = slack
+        self.log = log  # guard serve's standard error, read to the end by a thread
 
     def post(
         self, body: bytes, timestamp: int | None = None, signature: str | None = None, **headers: str
@@ -120,8 +122,9 @@ def serve(slack, aws, tmp_path) -> Iterator[Callable[[Path], Served]]:
     config = tmp_path / "guard.toml"
     config.write_text(CONFIG)
 
-    def start(state: Path) -> Served:
+    def start(state: Path, settings: str = CONFIG) -> Served:
         history = tmp_path / "h.sqlite3"
+        config.write_text(settings)
         env = {
             **os.environ,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -135,16 +138,24 @@ def serve(slack, aws, tmp_path) -> Iterator[Callable[[Path], Served]]:
         )
         processes.append(process)
         assert process.stderr is not None
+        log: list[str] = []
+        logs.append(log)
         for line in process.stderr:
+            log.append(line)
             found = re.search(r"listening on (http://\S+)", line)
             if found:
-                return Served(found.group(1), history, slack)
-        raise AssertionError(f"guard serve did not start (exit {process.wait()})")
+                threading.Thread(target=log.extend, args=(process.stderr,), daemon=True).start()
+                return Served(found.group(1), history, slack, log)
+        raise AssertionError(f"guard serve did not start (exit {process.wait()}): {''.join(log)}")
 
+    logs: list[list[str]] = []
     yield start
     for process in processes:
         process.terminate()
         process.wait(timeout=10)
+    for log in logs:  # neither secret in anything guard serve wrote
+        text = "".join(log)
+        assert TOKEN not in text and SIGNING_SECRET not in text, text
 
 
 def block_actions(action_id: str, fingerprint: str, user: str, ts: str, label: str = "button") -> bytes:
@@ -287,8 +298,10 @@ def test_roll_back_from_the_button_on_moto(guard, serve, aws, tmp_path):
     built, state, fp, ts = https_alert(guard, aws, tmp_path)
     assert 443 not in https_rules(aws, built.lb_group_id)
     served = serve(state)
+    started = time.monotonic()
     status, _ = served.post(block_actions("guard_rollback", fp, ALICE, ts))
     assert status == 200
+    assert time.monotonic() - started < 3  # acknowledged within Slack's 3 s; the rollback runs after
     reply = served.wait_for(ts, "Rollback of")
     assert "*done*" in reply and "re-scan: clean" in reply, reply
     assert 443 in https_rules(aws, built.lb_group_id)
@@ -341,6 +354,8 @@ def test_refusals_change_nothing_and_are_answered(guard, serve, aws, tmp_path):
     time.sleep(1)
     _nothing_changed(served, aws, built.lb_group_id, fp, decisions=1)
     assert SqliteHistory(served.history).get(fp).acknowledged_at
+    [update] = served.slack.messages("chat.update")  # the alert now says who acknowledged it
+    assert update["ts"] == ts and "acknowledged by <@U0MALLORY>" in json.dumps(update["blocks"])
 
     # Fixed by someone else: the button now says so and does nothing.
     from tests.test_slack import restore_https_rule
@@ -566,3 +581,77 @@ def test_on_lambda_a_button_is_acknowledged_then_run_by_the_self_invocation(
     [decision] = store.decisions(fp)
     assert (decision.action, decision.user_id, decision.user_name) == ("acknowledge", MALLORY, "Mallory Moe")
     assert store.get(fp).acknowledged_at
+
+
+def test_a_rollback_never_runs_with_the_reader_role_or_without_a_rollback_role(
+    guard, serve, aws, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    reader = tmp_path / "reader.toml"
+    reader.write_text(f'[defaults]\nrole = "{ROLE}"\n' + CONFIG)
+    refused = guard("serve", "--config", reader, "--port", "0")
+    assert refused.code == 1 and "is the reader role" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1 and "Traceback" not in refused.err
+
+    built, state, fp, ts = https_alert(guard, aws, tmp_path)
+    served = serve(state, CONFIG.replace(f'rollback_role = "{ROLE}"', ""))
+    assert served.post(block_actions("guard_rollback", fp, ALICE, ts))[0] == 200
+    assert "nothing done" in served.wait_for(ts, "no rollback role is set")
+    _nothing_changed(served, aws, built.lb_group_id, fp)
+
+
+def test_the_permanent_change_is_the_hcl_diff_or_the_import_block():
+    from guard.alerting.actions import permanent_change, rollback_kind
+    from guard.model import AwsCall, Change, Drift, DriftKind, Resource, RollbackStep, Severity
+
+    changed = Drift(
+        kind=DriftKind.CHANGED,
+        account="123456789012",
+        region=REGION,
+        type="aws_db_instance",
+        id="db-1",
+        address="module.data.aws_db_instance.main",
+        title="changed",
+        expected=Resource("aws_db_instance", "db-1", {}),
+        changes=(
+            Change("instance_class", "db.t3.micro", "db.t3.large"),
+            Change("password", "(sensitive)", "(sensitive)"),
+        ),
+        severity=Severity.MEDIUM,
+        rollback=(
+            RollbackStep(
+                "aws",
+                "Set the class back",
+                call=AwsCall(
+                    "rds",
+                    "modify_db_instance",
+                    {"DBInstanceIdentifier": "db-1", "DBInstanceClass": "db.t3.micro"},
+                ),
+            ),
+        ),
+    )
+    assert permanent_change(changed).splitlines() == [
+        '  resource "aws_db_instance" "main" {',
+        '-   instance_class = "db.t3.micro"',
+        '+   instance_class = "db.t3.large"',
+        '-   password = "(sensitive)"',
+        '+   password = "(sensitive)"',
+        "  }",
+    ]
+    assert rollback_kind(changed) == "disruptive"  # a class change restarts the instance
+    block = 'import {\n  to = aws_instance.web\n  id = "i-1"\n}'
+    unmanaged = Drift(
+        kind=DriftKind.UNMANAGED,
+        account="123456789012",
+        region=REGION,
+        type="aws_instance",
+        id="i-1",
+        address="",
+        title="unmanaged",
+        actual=Resource("aws_instance", "i-1", {}),
+        severity=Severity.HIGH,
+        rollback=(RollbackStep("import", "Adopt it", iac=block), RollbackStep("delete", "Delete it")),
+    )
+    assert permanent_change(unmanaged) == block
+    assert rollback_kind(unmanaged) == ""

@@ -85,7 +85,7 @@ def permanent_change(drift: Drift) -> str:
     type_name, label = (parts[-2], parts[-1]) if len(parts) >= 2 else (drift.type, drift.id)
     lines = [f'  resource "{type_name}" "{label}" {{']
     for change in drift.changes:
-        key = change.path.replace(".", " . ")
+        key = change.path  # a nested path (tags.Name) names the argument inside its block
         lines.append(f"-   {key} = {_hcl(change.expected)}")
         lines.append(f"+   {key} = {_hcl(change.actual)}")
     lines.append("  }")
