@@ -104,6 +104,31 @@ def test_a_reminder_is_claimed_by_one_runner(location):
     assert second.claim_reminder("f" * 16, "2024-05-02T10:00:00+00:00", "2024-05-03T10:00:00+00:00") is True
 
 
+def test_slack_decisions_and_seen_requests_are_kept_alike(location):
+    from guard.alerting.actions import decision
+
+    store = open_history(location)
+    assert store.claim(finding())
+    start = utcnow()
+    store.record_decision(decision("f" * 16, "approve", "U0ALICE", "Alice", start))
+    store.record_decision(decision("e" * 16, "acknowledge", "U0BOB", "Bob", start))
+    later = start + timedelta(minutes=1)
+    store.record_decision(
+        decision("f" * 16, "rollback", "U0BOB", "Bob", later, detail="done; re-scan: clean")
+    )
+    again = open_history(location)
+    assert [(d.action, d.user_id) for d in again.decisions("f" * 16)] == [
+        ("approve", "U0ALICE"),
+        ("rollback", "U0BOB"),
+    ]
+    assert len(again.decisions()) == 3 and again.decisions("f" * 16)[1].detail == "done; re-scan: clean"
+    store.decide("f" * 16, {"acknowledged_by": "Bob (U0BOB)", "acknowledged_at": iso(later)})
+    assert again.get("f" * 16).state(later) == "acknowledged"
+    assert again.claim_request("1700000000:v0=abc", 1700000000.0) is True
+    assert store.claim_request("1700000000:v0=abc", 1700000001.0) is False  # a replay, seen by any runner
+    assert store.claim_request("1700000000:v0=abd", 1700000001.0) is True
+
+
 def test_outbox_keeps_order_and_forgets_what_was_delivered(location):
     store = open_history(location)
     messages = []

@@ -655,3 +655,19 @@ def test_the_permanent_change_is_the_hcl_diff_or_the_import_block():
     )
     assert permanent_change(unmanaged) == block
     assert rollback_kind(unmanaged) == ""
+
+
+def test_a_rollback_of_a_finding_fixed_since_the_alert_is_stale_and_touches_nothing(
+    guard, serve, aws, tmp_path
+):
+    """Fixed in AWS but not yet re-scanned: history still says open, the fresh read does not."""
+    from tests.test_slack import restore_https_rule
+
+    built, state, fp, ts = https_alert(guard, aws, tmp_path)
+    restore_https_rule(aws, built.lb_group_id)
+    served = serve(state)
+    assert served.post(block_actions("guard_rollback", fp, ALICE, ts))[0] == 200
+    assert "nothing done" in served.wait_for(ts, "no longer found as alerted")
+    assert https_rules(aws, built.lb_group_id).count(443) == 1  # not authorised twice
+    [row] = SqliteHistory(served.history).decisions(fp)
+    assert (row.action, row.user_id, row.detail) == ("rollback", ALICE, "stale: nothing done")
