@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -411,6 +412,9 @@ def test_accept_as_intended_from_the_modal(guard, serve, aws, tmp_path):
         time.sleep(0.1)
     [opened] = served.slack.views
     assert opened["view"]["callback_id"] == "guard_accept_view"
+    status, text = served.post(view_submission(opened["view"], BOB, "  ", "365"))
+    assert status == 200 and json.loads(text)["response_action"] == "errors"  # the form stays open
+    assert set(json.loads(text)["errors"]) == {"reason", "expiry"}
     status, text = served.post(view_submission(opened["view"], BOB, "the LB moved behind CloudFront", "30"))
     assert (status == 200 and text in ("", "{}")) or json.loads(text).get("response_action") is None
     reply = served.wait_for(ts, "Accepted as intended")
@@ -418,6 +422,8 @@ def test_accept_as_intended_from_the_modal(guard, serve, aws, tmp_path):
     store = SqliteHistory(served.history)
     record = store.get(fp)
     assert record.accepted_until and record.accept_reason == "the LB moved behind CloudFront"
+    left = datetime.fromisoformat(record.accepted_until) - datetime.now(timezone.utc)
+    assert timedelta(days=29) < left <= timedelta(days=30)
     [decision] = store.decisions(fp)
     assert (decision.action, decision.user_id, decision.user_name) == ("accept", BOB, "Bob Builder")
     shown = guard("history", "--history", served.history)

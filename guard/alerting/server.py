@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -206,9 +206,10 @@ class Actions:
         view = body["view"]
         meta = json.loads(view.get("private_metadata") or "{}")
         fingerprint, channel, ts = meta.get("fingerprint", ""), meta.get("channel", ""), meta.get("ts")
-        values = view["state"]["values"]
-        reason = str(values["reason"]["reason"].get("value") or "").strip()
-        days = int(values["expiry"]["expiry"]["selected_option"]["value"])
+        form = accept_form(view)
+        if isinstance(form, dict):
+            return  # the form was answered with its errors and stays open: nothing to record
+        reason, days = form
         user = body.get("user") or {}
         user_id = str(user.get("id", ""))
         found = still_open(self.store, fingerprint)
@@ -218,8 +219,6 @@ class Actions:
         if not self.approver(found, user_id):  # checked again: the form may outlive a change of approvers
             self.say(channel, ts, _not_approver(user_id, "accept", found.account))
             return
-        from datetime import timedelta
-
         now = self.settings.clock()
         name = self.name_of(user)
         until = iso(now + timedelta(days=days))
@@ -352,6 +351,20 @@ def _not_approver(user_id: str, verb: str, account: str) -> str:
         f":no_entry: <@{user_id}> is not an approver for account {account or '?'}: only the users and "
         f"user groups in guard.toml [slack.approvers] may {verb}. Nothing done."
     )
+
+
+def accept_form(view: Mapping[str, Any]) -> tuple[str, int] | dict[str, str]:
+    """The accept form's reason and days, or its errors by block id (Slack shows them inline)."""
+    values = (view.get("state") or {}).get("values") or {}
+    reason = str(((values.get("reason") or {}).get("reason") or {}).get("value") or "").strip()
+    chosen = ((values.get("expiry") or {}).get("expiry") or {}).get("selected_option") or {}
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "Say why this edit is intended: it is kept in history"
+    days = int(chosen["value"]) if str(chosen.get("value", "")).isdigit() else 0
+    if days not in actions.ACCEPT_DAYS:
+        errors["expiry"] = "Pick " + ", ".join(f"{d}" for d in actions.ACCEPT_DAYS) + " days"
+    return errors or (reason[:500], days)
 
 
 def accept_view(record: FindingRecord, metadata: str) -> dict[str, Any]:
@@ -500,7 +513,15 @@ def build_app(settings: ServeSettings, lambda_mode: bool = False) -> App:
     for action_id in (actions.ACK, actions.SNOOZE_4H, actions.SNOOZE_1D):
         app.action(action_id)(ack=just_ack, lazy=[press])
     app.action(actions.ACCEPT)(ack=just_ack, lazy=[open_accept])
-    app.view(actions.ACCEPT_VIEW)(ack=just_ack, lazy=[accept])
+
+    def check_form(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        form = accept_form(body.get("view") or {})
+        if isinstance(form, dict):
+            ack(response_action="errors", errors=form)
+        else:
+            ack()
+
+    app.view(actions.ACCEPT_VIEW)(ack=check_form, lazy=[accept])
     app.action(actions.ROLLBACK)(ack=just_ack, lazy=[roll_back])
 
     @app.command("/guard")
