@@ -569,10 +569,15 @@ def test_on_lambda_a_button_is_acknowledged_then_run_by_the_self_invocation(
 
     _built, _state, fp, ts = https_alert(guard, aws, tmp_path)
     monkeypatch.setattr(slack_lambda, "_HANDLER", None)
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    secret = json.dumps({"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": TOKEN})
+    arn = aws.client("secretsmanager").create_secret(Name="change-guard/slack-app", SecretString=secret)[
+        "ARN"
+    ]
+    monkeypatch.setenv("GUARD_SLACK_SECRET_ARN", arn)  # the two secrets off the function's configuration
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
     monkeypatch.setenv("GUARD_HISTORY", str(tmp_path / "h.sqlite3"))
-    slack_lambda.handler(function_url_event(status_command()), LambdaContext())  # builds the app
+    built = slack_lambda.handler(function_url_event(status_command()), LambdaContext())  # builds the app
+    assert built["statusCode"] == 200, built
     invoke = AsyncInvoke()
     slack_lambda._HANDLER.app.listener_runner.lazy_listener_runner.lambda_client = invoke
     answer = slack_lambda.handler(

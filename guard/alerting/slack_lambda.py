@@ -1,7 +1,8 @@
 """The Slack app of `guard serve` as an AWS Lambda function (a function URL or API Gateway).
 
 Handler: `guard.alerting.slack_lambda.handler`. Environment: SLACK_SIGNING_SECRET,
-SLACK_BOT_TOKEN, GUARD_HISTORY (dynamodb://TABLE: a Lambda has no lasting disk), GUARD_CONFIG
+SLACK_BOT_TOKEN (or GUARD_SLACK_SECRET_ARN: a Secrets Manager secret holding them as JSON),
+GUARD_HISTORY (dynamodb://TABLE: a Lambda has no lasting disk), GUARD_CONFIG
 (guard.toml packaged with the function), GUARD_STATES (comma-separated, what a rollback
 re-scans), GUARD_ROLLBACK_ROLE. Bolt acknowledges within 3 s and runs the long work (a
 rollback) as a lazy listener: the function invokes itself asynchronously, so its role needs
@@ -20,14 +21,19 @@ def _build() -> Any:
     from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
     from guard.alerting.history import open_history
+    from guard.alerting.lambda_handler import with_slack_secret
     from guard.alerting.server import RollbackSetup, ServeSettings, build_app
     from guard.config import Config, load_config
 
-    config_path = os.environ.get("GUARD_CONFIG", "")
+    environ = with_slack_secret(
+        os.environ
+    )  # GUARD_SLACK_SECRET_ARN: the two secrets off the function's config
+    config_path = environ.get("GUARD_CONFIG", "")
     loaded = load_config(config_path) if config_path else Config()
     states = tuple(s for s in os.environ.get("GUARD_STATES", "").split(",") if s)
     settings = ServeSettings.from_environment(
-        open_history(os.environ.get("GUARD_HISTORY") or loaded.history_store or None),
+        open_history(environ.get("GUARD_HISTORY") or loaded.history_store or None),
+        environ=environ,
         approvers=loaded.approvers,
         channels={a.id: a.slack_channel for a in loaded.accounts if a.slack_channel},
         rollback=RollbackSetup(
