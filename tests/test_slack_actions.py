@@ -604,6 +604,12 @@ def test_a_rollback_never_runs_with_the_reader_role_or_without_a_rollback_role(
     refused = guard("serve", "--config", reader, "--port", "0")
     assert refused.code == 1 and "is the reader role" in refused.err
     assert len(refused.err.strip().splitlines()) == 1 and "Traceback" not in refused.err
+    by_name = tmp_path / "by-name.toml"  # the reader role named by role name in an account
+    by_name.write_text(
+        CONFIG + '\n[[accounts]]\nid = "123456789012"\nrole = "guard-rollback"\nstates = ["t.tfstate"]\n'
+    )
+    refused = guard("serve", "--config", by_name, "--port", "0")
+    assert refused.code == 1 and "is the reader role" in refused.err, refused.err
 
     built, state, fp, ts = https_alert(guard, aws, tmp_path)
     served = serve(state, CONFIG.replace(f'rollback_role = "{ROLE}"', ""))

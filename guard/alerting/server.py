@@ -49,6 +49,19 @@ class RollbackSetup:
     max_attempts: int = 5
 
 
+def check_rollback_role(role: str, config: Any) -> None:
+    """A rollback from Slack never runs with a reader role (guard.toml's defaults or an account's),
+    named by ARN or by role name."""
+    readers = {config.role, *(account.role for account in config.accounts)} - {""}
+    name = role.rsplit("/", 1)[-1]
+    if role and any(role == reader or name == reader.rsplit("/", 1)[-1] for reader in readers):
+        raise InputError(
+            "--rollback-role",
+            f"{role} is the reader role",
+            "name the rollback role (docs/iam-policy-rollback.json), not the one scans read with",
+        )
+
+
 @dataclass(frozen=True)
 class ServeSettings:
     signing_secret: str = field(repr=False)

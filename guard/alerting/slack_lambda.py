@@ -22,7 +22,7 @@ def _build() -> Any:
 
     from guard.alerting.history import open_history
     from guard.alerting.lambda_handler import with_slack_secret
-    from guard.alerting.server import RollbackSetup, ServeSettings, build_app
+    from guard.alerting.server import RollbackSetup, ServeSettings, build_app, check_rollback_role
     from guard.config import Config, load_config
 
     environ = with_slack_secret(
@@ -30,7 +30,9 @@ def _build() -> Any:
     )  # GUARD_SLACK_SECRET_ARN: the two secrets off the function's config
     config_path = environ.get("GUARD_CONFIG", "")
     loaded = load_config(config_path) if config_path else Config()
-    states = tuple(s for s in os.environ.get("GUARD_STATES", "").split(",") if s)
+    states = tuple(s for s in environ.get("GUARD_STATES", "").split(",") if s)
+    role = environ.get("GUARD_ROLLBACK_ROLE") or loaded.rollback_role
+    check_rollback_role(role, loaded)
     settings = ServeSettings.from_environment(
         open_history(environ.get("GUARD_HISTORY") or loaded.history_store or None),
         environ=environ,
@@ -39,7 +41,7 @@ def _build() -> Any:
         rollback=RollbackSetup(
             states=states or tuple(s for a in loaded.accounts for s in a.states),
             regions=loaded.regions,
-            role_arn=os.environ.get("GUARD_ROLLBACK_ROLE") or loaded.rollback_role,
+            role_arn=role,
             external_id=loaded.external_id,
         ),
     )

@@ -55,21 +55,22 @@ def serve(
     Ctrl-C.
     """
     from guard.alerting.history import open_history
-    from guard.alerting.server import RollbackSetup, ServeSettings, build_app, make_http_server
+    from guard.alerting.server import (
+        RollbackSetup,
+        ServeSettings,
+        build_app,
+        check_rollback_role,
+        make_http_server,
+    )
     from guard.config import Config, load_config
 
     loaded = load_config(config) if config else Config()
     role = rollback_role or loaded.rollback_role
-    if role and loaded.role and role == loaded.role:
-        raise InputError(
-            "--rollback-role",
-            "is the reader role",
-            "name the rollback role (docs/iam-policy-rollback.json), not the one scans read with",
-        )
     if role and not role.startswith("arn:"):
         raise InputError(
             "--rollback-role", f"{role!r} is not a role ARN", "pass arn:aws:iam::ACCOUNT:role/NAME"
         )
+    check_rollback_role(role, loaded)
     store = open_history(history or loaded.history_store or None)
     channels = {a.id: a.slack_channel for a in loaded.accounts if a.slack_channel}
     settings = ServeSettings.from_environment(
