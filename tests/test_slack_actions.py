@@ -688,3 +688,56 @@ def test_a_rollback_of_a_finding_fixed_since_the_alert_is_stale_and_touches_noth
     assert https_rules(aws, built.lb_group_id).count(443) == 1  # not authorised twice
     [row] = SqliteHistory(served.history).decisions(fp)
     assert (row.action, row.user_id, row.detail) == ("rollback", ALICE, "stale: nothing done")
+
+
+def test_an_approval_older_than_the_window_does_not_count_toward_two(guard, slack, aws, tmp_path):
+    """The listeners' library (guard.alerting.server.Actions) with a clock, the local Slack and moto."""
+    from slack_sdk import WebClient
+
+    from guard.alerting.actions import APPROVAL_WINDOW, Approvers
+    from guard.alerting.server import Actions, RollbackSetup, ServeSettings
+
+    state, ctx = TerraformState(), {}
+    vpc.build_volume(aws, state, ctx)
+    path = state.write(tmp_path / "terraform.tfstate")
+    ec2 = aws.client("ec2", region_name=REGION)
+    ec2.modify_volume(VolumeId=ctx["volume_id"], VolumeType="io2", Iops=4000)
+    assert guard(*alert_args(path, tmp_path / "h.sqlite3")).code == 2
+    store = SqliteHistory(tmp_path / "h.sqlite3")
+    [record] = store.findings()
+    start = datetime.now(timezone.utc)
+    moment = [start]
+    settings = ServeSettings(
+        signing_secret=SIGNING_SECRET,
+        token=TOKEN,
+        store=store,
+        approvers=Approvers(users=(ALICE,), usergroups=("S0SRE",)),
+        rollback=RollbackSetup(states=(str(path),), regions=(REGION,), role_arn=ROLE),
+        api_url=slack.api_url,
+        clock=lambda: moment[0],
+    )
+    work = Actions(settings, WebClient(token=TOKEN, base_url=slack.api_url))
+
+    def press(user: str) -> None:
+        body = urllib.parse.parse_qs(
+            block_actions("guard_rollback", record.fingerprint, user, record.slack_ts).decode()
+        )
+        work.rollback(json.loads(body["payload"][0]))
+
+    def volume_type() -> str:
+        return str(ec2.describe_volumes(VolumeIds=[ctx["volume_id"]])["Volumes"][0]["VolumeType"])
+
+    press(ALICE)
+    moment[0] = start + APPROVAL_WINDOW + timedelta(minutes=1)
+    press(BOB)  # too late to pair with Alice's: Bob's is a new first approval
+    assert volume_type() == "io2"
+    assert [(d.action, d.user_id) for d in store.decisions(record.fingerprint)] == [
+        ("approve", ALICE),
+        ("approve", BOB),
+    ]
+    moment[0] += timedelta(minutes=5)
+    press(ALICE)  # within the window of Bob's
+    assert volume_type() == "gp3"
+    assert [d.action for d in store.decisions(record.fingerprint)][-1] == "rollback"
+    texts = [m["text"] for m in slack.messages() if m.get("thread_ts") == record.slack_ts]
+    assert sum("within an hour" in t for t in texts) == 2 and "Rollback of" in texts[-1]

@@ -26,6 +26,9 @@ ACK, SNOOZE_4H, SNOOZE_1D, ACCEPT, ROLLBACK = (
 SNOOZES = {SNOOZE_4H: timedelta(hours=4), SNOOZE_1D: timedelta(days=1)}
 ACCEPT_VIEW = "guard_accept_view"
 ACCEPT_DAYS = (7, 30, 90)
+# A disruptive rollback's two approvals must be this close: an old approval does not count.
+APPROVAL_WINDOW = timedelta(hours=1)
+APPROVAL_WINDOW_TEXT = "an hour"
 
 # Calls that stop, resize or replace something: a rollback making one needs a second approver.
 # (modify_volume resizes or retypes an EBS volume, and AWS allows no other change to it for 6 h.)

@@ -282,7 +282,7 @@ class Actions:
             now = self.settings.clock()
             name = self.name_of(user)
             if found.rollback == "disruptive":
-                waiting = actions.approvals(self.store, fingerprint, None)
+                waiting = actions.approvals(self.store, fingerprint, iso(now - actions.APPROVAL_WINDOW))
                 others = [d for d in waiting if d.user_id != user_id]
                 if not others:
                     if any(d.user_id == user_id for d in waiting):
@@ -298,8 +298,8 @@ class Actions:
                         channel,
                         ts,
                         f":raised_hand: <@{user_id}> approved the rollback of `{fingerprint}`. "
-                        "It is disruptive: "
-                        "it runs when a second approver presses Roll back.",
+                        "It is disruptive: it runs when a second approver presses Roll back "
+                        f"within {actions.APPROVAL_WINDOW_TEXT}.",
                     )
                     return
             self.say(channel, ts, f":rewind: rolling back `{fingerprint}` for <@{user_id}>…")
