@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from guard.alerting.actions import Approvers
 from guard.errors import InputError
 from guard.model import Drift
 
@@ -41,6 +42,7 @@ ENVIRONMENT = {
     "slack_channel": "GUARD_SLACK_CHANNEL",
     "rules_folders": "GUARD_RULES",
     "history_store": "GUARD_HISTORY",
+    "rollback_role": "GUARD_ROLLBACK_ROLE",
 }
 _SECTIONS = {"defaults", "accounts", "organization", "rules", "ignores", "history", "slack"}
 _DEFAULT_KEYS = {"regions", "role", "external_id", "session_name", "max_workers", "slack_channel"}
@@ -165,6 +167,8 @@ class Config:
     history_store: str = ""
     ignores: tuple[Ignore, ...] = ()
     organization: OrganizationConfig | None = None
+    rollback_role: str = ""  # [slack] rollback_role: what `guard serve` rolls back with
+    approvers: Approvers = field(default_factory=Approvers)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -251,7 +255,10 @@ def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, s
     history = _table(document, "history", name, check)
     check.unknown(history, {"store"}, f"{name}: history")
     slack = _table(document, "slack", name, check)
-    check.unknown(slack, {"channel"}, f"{name}: slack")
+    check.unknown(slack, {"channel", "rollback_role", "approvers"}, f"{name}: slack")
+    rollback_role = check.string(slack, "rollback_role", f"{name}: slack")
+    check.role(rollback_role, f"{name}: slack.rollback_role")
+    approvers = _approvers(slack.get("approvers", {}), f"{name}: slack.approvers", check)
 
     accounts = _accounts(document.get("accounts", []), name, check)
     organization = (
@@ -273,6 +280,8 @@ def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, s
         history_store=check.string(history, "store", f"{name}: history"),
         ignores=ignores,
         organization=organization,
+        rollback_role=rollback_role,
+        approvers=approvers,
     )
     config = _from_environment(config, environ, check)
     if organization is not None and not (organization.role or config.role):
@@ -281,6 +290,38 @@ def parse_config(document: Mapping[str, Any], name: str, environ: Mapping[str, s
             "is required: the role guard assumes in each account (a name, or an ARN with {account_id})",
         )
     return Config(**{**config.__dict__, "problems": tuple(check.problems)})
+
+
+def _approvers(value: Any, where: str, check: _ConfigChecker, per_account: bool = True) -> Approvers:
+    """[slack.approvers]: users (U...) and usergroups (S...), and [slack.approvers.accounts."ID"]."""
+    if not isinstance(value, dict):
+        check.add(where, "must be a table (users = [...], usergroups = [...])")
+        return Approvers()
+    allowed = {"users", "usergroups", "accounts"} if per_account else {"users", "usergroups"}
+    check.unknown(value, allowed, where)
+    users = check.strings(value, "users", where)
+    groups = check.strings(value, "usergroups", where)
+    for user in users:
+        if not re.match(r"^[UW][A-Z0-9]{2,}$", user):
+            check.add(
+                f"{where}.users", f"{user!r} is not a Slack user id (U0123ABCD: profile, Copy member ID)"
+            )
+    for group in groups:
+        if not re.match(r"^S[A-Z0-9]{2,}$", group):
+            check.add(f"{where}.usergroups", f"{group!r} is not a Slack user group id (S0123ABCD)")
+    accounts: dict[str, Approvers] = {}
+    if per_account:
+        table = value.get("accounts", {})
+        if not isinstance(table, dict):
+            check.add(f"{where}.accounts", 'must be a table of account ids ([slack.approvers.accounts."ID"])')
+            table = {}
+        for account, entry in table.items():
+            if not _ACCOUNT_ID.match(str(account)):
+                check.add(f"{where}.accounts", f"{account!r} is not a 12-digit account id")
+            accounts[str(account)] = _approvers(
+                entry, f"{where}.accounts.{account}", check, per_account=False
+            )
+    return Approvers(users, groups, accounts)
 
 
 def _table(document: Mapping[str, Any], key: str, name: str, check: _ConfigChecker) -> Mapping[str, Any]:

@@ -38,6 +38,9 @@ class SlackApi:
     people: dict[str, str] = field(default_factory=dict)  # e-mail -> member id, for users.lookupByEmail
     scopes: set[str] = field(default_factory=lambda: {"chat:write", "users:read", "users:read.email"})
     lookups: list[str] = field(default_factory=list)  # every address asked for, answered or not
+    groups: dict[str, list[str]] = field(default_factory=dict)  # user group id -> member ids
+    names: dict[str, str] = field(default_factory=dict)  # member id -> real name, for users.info
+    views: list[dict[str, Any]] = field(default_factory=list)  # views.open bodies
 
     @property
     def api_url(self) -> str:
@@ -52,7 +55,68 @@ class SlackApi:
             self.server.expect_request(f"/api/{method}", method="POST").respond_with_handler(self._api)
         self.server.expect_request(WEBHOOK_PATH, method="POST").respond_with_handler(self._webhook)
         self.server.expect_request("/api/users.lookupByEmail").respond_with_handler(self._lookup_by_email)
+        for method in ("auth.test", "users.info", "usergroups.users.list", "views.open"):
+            self.server.expect_request(f"/api/{method}").respond_with_handler(self._app_api)
         return self
+
+    def _app_api(self, request: Request) -> Response:
+        """auth.test (Bolt asks once), users.info, usergroups.users.list and views.open, as Slack answers."""
+        scripted = self._scripted()
+        if scripted is not None:
+            return scripted
+        method = request.path.rsplit("/", 1)[-1]
+        values: dict[str, Any] = dict(request.values)
+        if request.is_json:
+            values.update(request.get_json())
+        answer: dict[str, Any]
+        if not (request.headers.get("Authorization") or "").startswith("Bearer xoxb-"):
+            answer = {"ok": False, "error": "not_authed"}
+        elif method == "auth.test":
+            answer = {
+                "ok": True,
+                "url": "https://example.slack.com/",
+                "team": "Example",
+                "user": "guard",
+                "team_id": "T0000",
+                "user_id": "U0GUARDBOT",
+                "bot_id": "B0GUARD",
+                "is_enterprise_install": False,
+            }
+        elif method == "users.info":
+            user = str(values.get("user", ""))
+            if user not in self.names:
+                answer = {"ok": False, "error": "user_not_found"}
+            else:
+                name = self.names[user]
+                answer = {
+                    "ok": True,
+                    "user": {
+                        "id": user,
+                        "team_id": "T0000",
+                        "name": name.split()[0].lower(),
+                        "deleted": False,
+                        "real_name": name,
+                        "is_bot": False,
+                        "profile": {"real_name": name, "display_name": name.split()[0]},
+                    },
+                }
+        elif method == "usergroups.users.list":
+            group = str(values.get("usergroup", ""))
+            answer = (
+                {"ok": True, "users": self.groups[group]}
+                if group in self.groups
+                else {"ok": False, "error": "no_such_subteam"}
+            )
+        else:  # views.open
+            view = values.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            if not values.get("trigger_id") or not isinstance(view, dict):
+                answer = {"ok": False, "error": "invalid_arguments"}
+            else:
+                self.views.append({"trigger_id": values["trigger_id"], "view": view})
+                answer = {"ok": True, "view": {"id": f"V{len(self.views):04d}", **view}}
+        self.posts.append(Posted(method, values, request.headers.get("Authorization")))
+        return Response(json.dumps(answer), 200, content_type="application/json")
 
     def _scripted(self) -> Response | None:
         self.requests += 1

@@ -288,3 +288,47 @@ colour = "blue"
     assert len(problems) == 7
     scan = guard("scan", "--config", path)
     assert scan.code == 1 and len(scan.err.strip().splitlines()) == 1 and "Traceback" not in scan.err
+
+
+SLACK_APPROVERS = """
+[slack]
+channel = "#drift"
+rollback_role = "arn:aws:iam::111111111111:role/guard-rollback"
+
+[slack.approvers]
+users = ["U0123ABCD", "W0ENTERPRISE"]
+usergroups = ["S0456EFGH"]
+
+[slack.approvers.accounts."222222222222"]
+users = ["U0789IJKL"]
+
+[[accounts]]
+id = "222222222222"
+states = ["states/prod.tfstate"]
+"""
+
+
+def test_slack_approvers_read_per_account_and_bad_ids_are_problems(guard, tmp_path):
+    from guard.alerting.actions import may_approve
+
+    path = tmp_path / "guard.toml"
+    path.write_text(SLACK_APPROVERS)
+    config = load_config(path, environ={})
+    assert config.rollback_role == "arn:aws:iam::111111111111:role/guard-rollback"
+    assert config.approvers.users == ("U0123ABCD", "W0ENTERPRISE")
+    assert may_approve(config.approvers, "111111111111", "U0123ABCD", {}) is True
+    assert may_approve(config.approvers, "111111111111", "U0BOB", {"S0456EFGH": ["U0BOB"]}) is True
+    assert may_approve(config.approvers, "222222222222", "U0123ABCD", {}) is False  # its own list
+    assert may_approve(config.approvers, "222222222222", "U0789IJKL", {}) is True
+    role = load_config(path, environ={"GUARD_ROLLBACK_ROLE": "arn:aws:iam::111111111111:role/other"})
+    assert role.rollback_role == "arn:aws:iam::111111111111:role/other"
+
+    bad = SLACK_APPROVERS.replace('"U0123ABCD", ', '"alice@example.com", ').replace('"S0456EFGH"', '"@sre"')
+    path.write_text(bad.replace('users = ["U0789IJKL"]', 'users = ["U0789IJKL"]\nchannel = "#x"'))
+    result = guard("config", "check", "--config", path)
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if line.startswith("guard: error:")]
+    assert len(problems) == 3, result.err
+    assert any("slack.approvers.users: 'alice@example.com' is not a Slack user id" in p for p in problems)
+    assert any("slack.approvers.usergroups: '@sre' is not a Slack user group id" in p for p in problems)
+    assert any("slack.approvers.accounts.222222222222.channel" in p for p in problems)

@@ -104,6 +104,31 @@ def test_a_reminder_is_claimed_by_one_runner(location):
     assert second.claim_reminder("f" * 16, "2024-05-02T10:00:00+00:00", "2024-05-03T10:00:00+00:00") is True
 
 
+def test_slack_decisions_and_seen_requests_are_kept_alike(location):
+    from guard.alerting.actions import decision
+
+    store = open_history(location)
+    assert store.claim(finding())
+    start = utcnow()
+    store.record_decision(decision("f" * 16, "approve", "U0ALICE", "Alice", start))
+    store.record_decision(decision("e" * 16, "acknowledge", "U0BOB", "Bob", start))
+    later = start + timedelta(minutes=1)
+    store.record_decision(
+        decision("f" * 16, "rollback", "U0BOB", "Bob", later, detail="done; re-scan: clean")
+    )
+    again = open_history(location)
+    assert [(d.action, d.user_id) for d in again.decisions("f" * 16)] == [
+        ("approve", "U0ALICE"),
+        ("rollback", "U0BOB"),
+    ]
+    assert len(again.decisions()) == 3 and again.decisions("f" * 16)[1].detail == "done; re-scan: clean"
+    store.decide("f" * 16, {"acknowledged_by": "Bob (U0BOB)", "acknowledged_at": iso(later)})
+    assert again.get("f" * 16).state(later) == "acknowledged"
+    assert again.claim_request("1700000000:v0=abc", 1700000000.0) is True
+    assert store.claim_request("1700000000:v0=abc", 1700000001.0) is False  # a replay, seen by any runner
+    assert store.claim_request("1700000000:v0=abd", 1700000001.0) is True
+
+
 def test_outbox_keeps_order_and_forgets_what_was_delivered(location):
     store = open_history(location)
     messages = []
@@ -201,6 +226,48 @@ def test_a_finding_still_open_after_remind_after_is_reminded_once(location, drif
         "Still open: 1 out-of-band edit",
     ]
     assert "open for 1d 1h" in str(slack.messages("webhook")[1])
+
+
+def _hours(store, drifted, notifier, start, hours) -> None:
+    for hour in hours:
+        run_cycle(lambda: drifted, store, notifier, "scope", clock=lambda h=hour: start + timedelta(hours=h))
+
+
+def test_a_snoozed_finding_is_not_reminded_before_its_time_and_is_after(location, drifted, httpserver):
+    slack = SlackApi(httpserver).start()
+    notifier = WebhookNotifier(SlackTarget(webhook_url=slack.webhook_url))
+    store = open_history(location)
+    start = utcnow()
+    _hours(store, drifted, notifier, start, [0])
+    [open_record] = store.findings()
+    # What the Snooze button writes (guard serve): until 30 h after the alert.
+    store.decide(open_record.fingerprint, {"snoozed_until": iso(start + timedelta(hours=30))})
+    _hours(store, drifted, notifier, start, [25, 29])
+    assert len(slack.messages("webhook")) == 1  # 24 h passed, but it is snoozed
+    _hours(store, drifted, notifier, start, [31, 32])
+    texts = [m["text"] for m in slack.messages("webhook")]
+    assert texts[1:] == ["Still open: 1 out-of-band edit"]  # back once the snooze is over, once
+    assert store.get(open_record.fingerprint).snoozed_until is None
+
+
+def test_an_accepted_finding_is_not_alerted_until_its_expiry_then_is(location, drifted, httpserver):
+    slack = SlackApi(httpserver).start()
+    notifier = WebhookNotifier(SlackTarget(webhook_url=slack.webhook_url))
+    store = open_history(location)
+    start = utcnow()
+    _hours(store, drifted, notifier, start, [0])
+    [open_record] = store.findings()
+    fp = open_record.fingerprint
+    accepted = {"accepted_by": "Bob (U0BOB)", "accept_reason": "moved behind CloudFront"}
+    store.decide(fp, {**accepted, "accepted_until": iso(start + timedelta(hours=48))})
+    assert store.get(fp).state(start + timedelta(hours=1)).startswith("accepted until")
+    _hours(store, drifted, notifier, start, [1, 25, 47])
+    assert len(slack.messages("webhook")) == 1  # no reminder while accepted
+    _hours(store, drifted, notifier, start, [49, 50])
+    texts = [m["text"] for m in slack.messages("webhook")]
+    title = "module.edge.aws_security_group.lb lost ingress tcp/443 from 0.0.0.0/0"
+    assert texts == [title, title]  # alerted again at the expiry, once
+    assert store.get(fp).accepted_until is None and store.get(fp).state() == "new"
 
 
 def test_an_incomplete_scan_resolves_nothing_it_did_not_read(location, drifted, httpserver):

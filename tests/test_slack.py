@@ -306,7 +306,7 @@ def test_a_200_finding_run_stays_within_every_slack_limit(slack, tmp_path):
 
     drifts = tuple(big_drift(n) for n in range(200))
     report = Report(account="123456789012", regions=(REGION,), sources=("s",), findings=drifts)
-    messages = alert_messages([Alert(d, fingerprint(d)) for d in drifts])
+    messages = alert_messages([Alert(d, fingerprint(d)) for d in drifts], buttons=True)
     assert len(messages) > 1
     for message in messages:
         assert limit_violations(message) == []

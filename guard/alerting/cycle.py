@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from guard.alerting.actions import permanent_change, rollback_kind
 from guard.alerting.fingerprint import fingerprint
 from guard.alerting.history import (
     DEFAULT_LOCK_WAIT,
@@ -29,6 +30,7 @@ from guard.alerting.history import (
     SentMessage,
     iso,
     new_seq,
+    parse_time,
     utcnow,
 )
 from guard.alerting.slack import DeliveryError, SlackNotifier
@@ -232,6 +234,17 @@ def record(
                 new.append(Alert(drift, fp))
             continue  # another runner claimed it between get and claim: theirs to post
         store.seen(fp, at)
+        accepted = parse_time(existing.accepted_until)
+        if accepted is not None:
+            if now < accepted:
+                continue  # accepted as intended from Slack: no alert, no reminder until it expires
+            if store.claim_reminder(fp, existing.reminded_at, at):  # expired: alert again, once
+                store.decide(fp, {"accepted_until": None, "accepted_by": None, "accept_reason": None})
+                new.append(Alert(drift, fp))
+            continue
+        snoozed = parse_time(existing.snoozed_until)
+        if snoozed is not None and now < snoozed:
+            continue
         if notifier is not None and existing.notified_at is None and fp not in queued:
             # Recorded by a run that posted nothing: this run tells (once: the claim is conditional).
             if store.claim_reminder(fp, existing.reminded_at, at):
@@ -239,7 +252,11 @@ def record(
             continue
         last_ping = existing.reminded_at or existing.notified_at
         due = bool(remind_after and last_ping and now - datetime.fromisoformat(last_ping) >= remind_after)
+        if snoozed is not None:  # the snooze is over: the reminder comes back now
+            due = True
         if due and store.claim_reminder(fp, existing.reminded_at, at):
+            if snoozed is not None:
+                store.decide(fp, {"snoozed_until": None})
             reminders.append((existing, drift))
 
     resolved: list[FindingRecord] = []
@@ -288,6 +305,8 @@ def _new_record(fp: str, drift: Drift, scope: str, at: str) -> FindingRecord:
         first_seen=at,
         last_seen=at,
         changed_at=drift.actor.when if drift.actor else None,
+        permanent=permanent_change(drift),
+        rollback=rollback_kind(drift),
     )
 
 
@@ -333,7 +352,12 @@ def _messages(
     for alert in new:
         by_channel.setdefault(routing.channel_for(alert.drift.account), []).append(alert)
     for channel, alerts in by_channel.items():
-        pages = alert_messages(alerts, notifier.mentions(actor_emails(alerts)))
+        pages = alert_messages(
+            alerts,
+            notifier.mentions(actor_emails(alerts)),
+            buttons=notifier.can_update,
+            actions_note=not notifier.can_update,
+        )
         if not pages:
             continue
         fingerprints = tuple(a.fingerprint for a in alerts)

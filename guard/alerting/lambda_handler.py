@@ -38,7 +38,13 @@ log = logging.getLogger("guard.lambda")
 _LAMBDA_HISTORY = "/tmp/change-guard-history.sqlite3"
 
 # The keys a Slack secret may set: the same names as the environment variables they stand for.
-SLACK_SECRET_KEYS = ("SLACK_BOT_TOKEN", "GUARD_SLACK_WEBHOOK_URL", "GUARD_SLACK_CHANNEL")
+# SLACK_SIGNING_SECRET is for the Slack app's function (guard.alerting.slack_lambda).
+SLACK_SECRET_KEYS = (
+    "SLACK_BOT_TOKEN",
+    "GUARD_SLACK_WEBHOOK_URL",
+    "GUARD_SLACK_CHANNEL",
+    "SLACK_SIGNING_SECRET",
+)
 _secrets: dict[str, dict[str, str]] = {}  # secret ARN -> its Slack values, for the container's life
 
 

@@ -23,6 +23,7 @@ from guard.cli.plan import check_plan
 from guard.cli.rollback import rollback
 from guard.cli.rules import rules
 from guard.cli.scan import on_event, scan
+from guard.cli.serve import serve
 from guard.errors import GuardError
 
 __all__ = ["EXIT_CLEAN", "EXIT_DRIFT", "EXIT_ERROR", "EXIT_INCOMPLETE", "cli", "exit_code", "main", "run"]
@@ -57,6 +58,7 @@ for command in (
     history,
     events_rule,
     package_lambda,
+    serve,
 ):
     cli.add_command(command)
 

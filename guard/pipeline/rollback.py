@@ -111,6 +111,13 @@ def select(findings: Sequence[Drift], only: Sequence[str]) -> tuple[Drift, ...]:
     return tuple(chosen)
 
 
+def _picked(
+    findings: Sequence[Drift], only: Sequence[str], pick: Callable[[Drift], bool]
+) -> tuple[Drift, ...]:
+    named = [d for d in findings if any(_names(d, name) for name in only)] if only else list(findings)
+    return tuple(d for d in named if pick(d))
+
+
 def _names(drift: Drift, name: str) -> bool:
     ids = {r.id for r in (drift.expected, drift.actual) if r is not None}
     return name in {drift.address, drift.id} | ids
@@ -235,8 +242,13 @@ def rollback(
     confirm: Callable[[tuple[FindingRun, ...]], bool] = lambda runs: True,
     tf_dir: str | None = None,
     registry: Registry = REGISTRY,
+    pick: Callable[[Drift], bool] | None = None,
 ) -> RollbackRun:
-    """Scan, select, and (with apply) run the direct reversals, then re-scan to prove them."""
+    """Scan, select, and (with apply) run the direct reversals, then re-scan to prove them.
+
+    `pick` narrows what `only` selected to one finding (guard serve: the finding whose button
+    was pressed, by fingerprint); nothing picked is no finding, not an error.
+    """
     if delete_unmanaged and not only:
         raise InputError(
             "--delete-unmanaged",
@@ -258,7 +270,7 @@ def rollback(
     before = scan_now(regions)
     if tf_dir:
         before = replace(before, findings=with_declarations(before.findings, tf_dir))
-    selected = select(before.findings, only)
+    selected = select(before.findings, only) if pick is None else _picked(before.findings, only, pick)
     runs = plan_runs(selected, delete_unmanaged)
     if not apply:
         return RollbackRun(before, selected, runs, applied=False)

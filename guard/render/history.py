@@ -19,6 +19,8 @@ def render_history(data: dict[str, Any], console: Console) -> None:
         console.print(f"[bold]Open ({len(data['open'])})[/]")
         for row in data["open"]:
             posted = "" if row["posted"] else " · [yellow]not posted yet[/]"
+            if row.get("state", "new") != "new":
+                posted += f" · [cyan]{escape(row['state'])}[/]"
             console.print(
                 f"  {row['severity']:<8} {escape(row['headline'])}  [dim]{escape(row['account'])} "
                 f"{escape(row['region'])} · open for {row['open_for']} since {row['first_seen']} · "
@@ -37,6 +39,24 @@ def render_history(data: dict[str, Any], console: Console) -> None:
             )
     else:
         console.print(f"Nothing resolved since {data['resolved_since']}.")
+    decisions = data.get("decisions") or []
+    if decisions:
+        console.print(f"[bold]Decisions from Slack since {data['resolved_since']} ({len(decisions)})[/]")
+        for row in decisions:
+            extra = " · ".join(
+                part
+                for part in (
+                    f"until {row['until']}" if row["until"] else "",
+                    escape(row["reason"] or ""),
+                    escape(row["detail"] or ""),
+                )
+                if part
+            )
+            console.print(
+                f"  {row['at']} {row['action']:<11} {row['fingerprint']} by {escape(row['user_name'])} "
+                f"({escape(row['user_id'])}){' · ' + extra if extra else ''}",
+                soft_wrap=True,
+            )
     pending = [m for m in data["outbox"] if m["status"] == "pending"]
     refused = [m for m in data["outbox"] if m["status"] != "pending"]
     if pending:

@@ -213,7 +213,43 @@ def _what_changed(drift: Drift, mentions: Mentions | None = None) -> str:
     return "\n".join(lines)
 
 
-def finding_blocks(alert: Alert, mentions: Mentions | None = None) -> list[Block]:
+ACTIONS_NOTE = (
+    "Buttons (acknowledge, snooze, accept, roll back) need a bot token and `guard serve`: "
+    "see docs/slack-app.md"
+)
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def action_buttons(alert: Alert) -> Block:
+    """Acknowledge, Snooze 4 h / 1 day, Accept as intended, and Roll back when guard may run it."""
+    from guard.alerting import actions
+
+    fp = alert.fingerprint
+    elements = [
+        button("Acknowledge", actions.ACK, fp),
+        button("Snooze 4 h", actions.SNOOZE_4H, fp),
+        button("Snooze 1 day", actions.SNOOZE_1D, fp),
+        button("Accept as intended", actions.ACCEPT, fp),
+    ]
+    kind = actions.rollback_kind(alert.drift)
+    if kind:
+        label = "Roll back (2 approvers)" if kind == "disruptive" else "Roll back"
+        elements.append(button(label, actions.ROLLBACK, fp, style="danger"))
+    return {"type": "actions", "block_id": f"guard:{fp}", "elements": elements}
+
+
+def finding_blocks(alert: Alert, mentions: Mentions | None = None, buttons: bool = False) -> list[Block]:
     drift = alert.drift
     blocks = [
         section(
@@ -227,6 +263,8 @@ def finding_blocks(alert: Alert, mentions: Mentions | None = None) -> list[Block
         blocks.append(code_block("*Rollback plan*", steps))
     source = f"state {code(drift.source)}" if drift.source and drift.source != "aws" else "live only"
     blocks.append(context(f"fingerprint {code(alert.fingerprint)} · {source} · `guard history`"))
+    if buttons:
+        blocks.append(action_buttons(alert))
     return blocks
 
 
@@ -249,8 +287,16 @@ def _scope(alerts: Sequence[Alert]) -> str:
     return f"{', '.join(accounts)} · {', '.join(regions)}"
 
 
-def alert_messages(alerts: Sequence[Alert], mentions: Mentions | None = None) -> list[SlackMessage]:
+def alert_messages(
+    alerts: Sequence[Alert],
+    mentions: Mentions | None = None,
+    buttons: bool = False,
+    actions_note: bool = False,
+) -> list[SlackMessage]:
     """New findings as one message; a large run as a summary and its threaded continuations.
+
+    `buttons` (bot token) puts the action buttons under each finding; `actions_note` (a
+    webhook, which cannot take a button's answer) says how to get them instead.
 
     `mentions` (lower-cased e-mail -> Slack user id, from `SlackNotifier.mentions`) puts `<@U…>`
     beside each person the notifier found in Slack; without it, names stay plain text.
@@ -265,7 +311,9 @@ def alert_messages(alerts: Sequence[Alert], mentions: Mentions | None = None) ->
     else:
         title = f"{count} out-of-band edits in {_scope(ordered)}"
         first_head = [header(title), section(_summary(ordered))]
-    groups = [finding_blocks(alert, mentions) for alert in ordered]
+    if actions_note:
+        first_head.append(context(ACTIONS_NOTE))
+    groups = [finding_blocks(alert, mentions, buttons) for alert in ordered]
     pages: list[list[list[Block]]] = [[]]
     room = MAX_BLOCKS - len(first_head)
     for group in groups:

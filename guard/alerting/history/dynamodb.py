@@ -14,16 +14,19 @@ from decimal import Decimal
 from typing import Any
 
 from guard.alerting.history.store import (
+    DECISION_FIELDS,
     FAILED,
     OPEN,
     PENDING,
     RESOLVED,
+    Decision,
     FindingRecord,
     HistoryError,
     HistoryStore,
     OutboxMessage,
     RunRecord,
     SentMessage,
+    decision_from_row,
     finding_from_row,
     outbox_from_row,
     run_from_row,
@@ -247,6 +250,41 @@ class DynamoHistory(HistoryStore):
             (run_from_row(item) for item in self._scan("run#")), key=lambda r: r.started_at, reverse=True
         )
         return records[:limit]
+
+    def decide(self, fingerprint: str, values: dict[str, str | None]) -> None:
+        unknown = set(values) - DECISION_FIELDS
+        assert not unknown, unknown
+        setting = {k: v for k, v in values.items() if v is not None}
+        removing = [k for k, v in values.items() if v is None]
+        parts = []
+        if setting:
+            parts.append("SET " + ", ".join(f"{k} = :{k}" for k in setting))
+        if removing:
+            parts.append("REMOVE " + ", ".join(removing))
+        if not parts:
+            return
+        arguments: dict[str, Any] = {"Key": self._key(fingerprint), "UpdateExpression": " ".join(parts)}
+        if setting:
+            arguments["ExpressionAttributeValues"] = {f":{k}": v for k, v in setting.items()}
+        self._call("update_item", **arguments)
+
+    def record_decision(self, decision: Decision) -> None:
+        item = _compact(asdict(decision))
+        self._call(
+            "put_item",
+            Item={"pk": f"decision#{decision.fingerprint}", "sk": f"{decision.at}#{decision.id}", **item},
+        )
+
+    def decisions(self, fingerprint: str | None = None) -> list[Decision]:
+        items = self._query(f"decision#{fingerprint}") if fingerprint else self._scan("decision#")
+        return sorted((decision_from_row(item) for item in items), key=lambda d: (d.at, d.id))
+
+    def claim_request(self, key: str, at: float) -> bool:
+        # Items carry `expires` for the table's TTL (enable it on that attribute to purge them).
+        return self._conditional(
+            Item={"pk": f"request#{key}", "sk": "request", "at": Decimal(str(at)), "expires": int(at) + 600},
+            ConditionExpression="attribute_not_exists(pk)",
+        )
 
 
 def _dynamo_error(location: str, exc: Exception) -> GuardError:

@@ -13,15 +13,18 @@ from dataclasses import asdict
 from pathlib import Path
 
 from guard.alerting.history.store import (
+    DECISION_FIELDS,
     FAILED,
     OPEN,
     PENDING,
     RESOLVED,
+    Decision,
     FindingRecord,
     HistoryStore,
     OutboxMessage,
     RunRecord,
     SentMessage,
+    decision_from_row,
     finding_from_row,
     outbox_from_row,
     run_from_row,
@@ -35,7 +38,8 @@ CREATE TABLE IF NOT EXISTS findings (
     id TEXT, address TEXT, kind TEXT, severity TEXT, title TEXT, headline TEXT,
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, status TEXT NOT NULL,
     resolved_at TEXT, notified_at TEXT, reminded_at TEXT, slack_channel TEXT, slack_ts TEXT,
-    changed_at TEXT
+    changed_at TEXT, acknowledged_by TEXT, acknowledged_at TEXT, snoozed_until TEXT, accepted_by TEXT,
+    accepted_until TEXT, accept_reason TEXT, permanent TEXT, rollback TEXT
 );
 CREATE INDEX IF NOT EXISTS findings_status ON findings (status, scope);
 CREATE TABLE IF NOT EXISTS outbox (
@@ -55,10 +59,29 @@ CREATE TABLE IF NOT EXISTS runs (
     findings INTEGER, new INTEGER, reminded INTEGER, resolved INTEGER, complete INTEGER,
     outbox_pending INTEGER, error TEXT
 );
+CREATE TABLE IF NOT EXISTS decisions (
+    id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, action TEXT NOT NULL, user_id TEXT, user_name TEXT,
+    at TEXT NOT NULL, until TEXT, reason TEXT, detail TEXT
+);
+CREATE INDEX IF NOT EXISTS decisions_finding ON decisions (fingerprint, at);
+CREATE TABLE IF NOT EXISTS requests (key TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS locks (
     scope TEXT PRIMARY KEY, owner TEXT NOT NULL, host TEXT, pid INTEGER, expires_at REAL NOT NULL
 );
 """
+
+
+NEW_FINDING_COLUMNS = (
+    "acknowledged_by",
+    "acknowledged_at",
+    "snoozed_until",
+    "accepted_by",
+    "accepted_until",
+    "accept_reason",
+    "permanent",
+    "rollback",
+)
+REQUEST_MEMORY_SECONDS = 600.0  # Slack refuses timestamps older than 5 minutes: twice that is plenty
 
 
 def _pid_alive(pid: int) -> bool:
@@ -93,7 +116,7 @@ class SqliteHistory(HistoryStore):
     def _add_missing_columns(self) -> None:
         """A history written by an older guard gains the columns added since (all nullable)."""
         have = {row["name"] for row in self.db.execute("PRAGMA table_info(findings)")}
-        for name in ("changed_at",):
+        for name in ("changed_at", *NEW_FINDING_COLUMNS):
             if name not in have:
                 self.db.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
 
@@ -234,3 +257,34 @@ class SqliteHistory(HistoryStore):
     def runs(self, limit: int = 20) -> list[RunRecord]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", (limit,)).fetchall()
         return [run_from_row(dict(row)) for row in rows]
+
+    def decide(self, fingerprint: str, values: dict[str, str | None]) -> None:
+        unknown = set(values) - DECISION_FIELDS
+        assert not unknown, unknown
+        if values:
+            assignments = ", ".join(f"{name} = ?" for name in values)
+            self.db.execute(
+                f"UPDATE findings SET {assignments} WHERE fingerprint = ?", [*values.values(), fingerprint]
+            )
+
+    def record_decision(self, decision: Decision) -> None:
+        row = asdict(decision)
+        self.db.execute(
+            f"INSERT INTO decisions ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+            list(row.values()),
+        )
+
+    def decisions(self, fingerprint: str | None = None) -> list[Decision]:
+        if fingerprint:
+            rows = self.db.execute(
+                "SELECT * FROM decisions WHERE fingerprint = ? ORDER BY at, rowid", (fingerprint,)
+            ).fetchall()
+        else:
+            rows = self.db.execute("SELECT * FROM decisions ORDER BY at, rowid").fetchall()
+        return [decision_from_row(dict(row)) for row in rows]
+
+    def claim_request(self, key: str, at: float) -> bool:
+        with self._transaction() as db:
+            db.execute("DELETE FROM requests WHERE at < ?", (at - REQUEST_MEMORY_SECONDS,))
+            cursor = db.execute("INSERT OR IGNORE INTO requests (key, at) VALUES (?, ?)", (key, at))
+            return cursor.rowcount == 1

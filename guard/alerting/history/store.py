@@ -75,6 +75,27 @@ class FindingRecord:
     slack_channel: str | None = None
     slack_ts: str | None = None
     changed_at: str | None = None  # when the change was made (CloudTrail's event time), when known
+    # Decisions taken from Slack (guard serve); the whole trail is in `decisions`.
+    acknowledged_by: str | None = None
+    acknowledged_at: str | None = None
+    snoozed_until: str | None = None
+    accepted_by: str | None = None
+    accepted_until: str | None = None
+    accept_reason: str | None = None
+    # Kept at alert time for the buttons: the Terraform change that makes the edit permanent,
+    # and how guard may roll it back from Slack ("" none, "direct", "disruptive").
+    permanent: str | None = None
+    rollback: str | None = None
+
+    def state(self, now: datetime | None = None) -> str:
+        """new, acknowledged, snoozed until ..., accepted until ... (what `/guard status` shows)."""
+        moment = now or utcnow()
+        accepted, snoozed = parse_time(self.accepted_until), parse_time(self.snoozed_until)
+        if accepted and accepted > moment:
+            return f"accepted until {self.accepted_until}"
+        if snoozed and snoozed > moment:
+            return f"snoozed until {self.snoozed_until}"
+        return "acknowledged" if self.acknowledged_at else "new"
 
     def open_for(self, until: datetime | None = None) -> timedelta:
         end = parse_time(self.resolved_at) or until or utcnow()
@@ -131,6 +152,27 @@ class RunRecord:
     complete: bool
     outbox_pending: int
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One button pressed in Slack (or refused): who, when, on which finding, and what came of it."""
+
+    id: str
+    fingerprint: str
+    action: str  # acknowledge, snooze, accept, approve, rollback, refused
+    user_id: str
+    user_name: str
+    at: str
+    until: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
+# The fields a Slack decision may set on a finding.
+DECISION_FIELDS = frozenset(
+    {"acknowledged_by", "acknowledged_at", "snoozed_until", "accepted_by", "accepted_until", "accept_reason"}
+)
 
 
 _counter = 0
@@ -230,6 +272,21 @@ class HistoryStore(ABC):
     def record_run(self, run: RunRecord) -> None: ...
 
     @abstractmethod
+    def decide(self, fingerprint: str, values: dict[str, str | None]) -> None:
+        """Set a Slack decision's fields (DECISION_FIELDS) on a finding."""
+
+    @abstractmethod
+    def record_decision(self, decision: Decision) -> None: ...
+
+    @abstractmethod
+    def decisions(self, fingerprint: str | None = None) -> list[Decision]:
+        """Decisions, oldest first; those about one finding when `fingerprint` is given."""
+
+    @abstractmethod
+    def claim_request(self, key: str, at: float) -> bool:
+        """Remember a signed Slack request; False when it was seen before (a replay)."""
+
+    @abstractmethod
     def runs(self, limit: int = 20) -> list[RunRecord]: ...
 
     def close(self) -> None:
@@ -265,6 +322,13 @@ def sent_from_row(row: dict[str, Any]) -> SentMessage:
     values["payload"] = json.loads(values.get("payload") or "{}")
     values["fingerprints"] = tuple(json.loads(values.get("fingerprints") or "[]"))
     return SentMessage(**values)
+
+
+def decision_from_row(row: dict[str, Any]) -> Decision:
+    values = _pick(Decision, row)
+    for optional in ("until", "reason", "detail"):
+        values.setdefault(optional, None)
+    return Decision(**values)
 
 
 def run_from_row(row: dict[str, Any]) -> RunRecord:

@@ -70,6 +70,10 @@ def history_to_dict(store: HistoryStore, window: timedelta, now: datetime | None
                 "time_to_detect": _text(detect_seconds(record)),
                 "time_to_detect_seconds": _whole(detect_seconds(record)),
                 "posted": bool(record.notified_at),
+                "state": record.state(now),
+                "acknowledged_by": record.acknowledged_by,
+                "accepted_by": record.accepted_by,
+                "accept_reason": record.accept_reason,
             }
         )
     resolved_rows: list[dict[str, Any]] = []
@@ -112,6 +116,20 @@ def history_to_dict(store: HistoryStore, window: timedelta, now: datetime | None
                 "error": m.last_error,
             }
             for m in outbox
+        ],
+        "decisions": [
+            {
+                "at": d.at,
+                "fingerprint": d.fingerprint,
+                "action": d.action,
+                "user_id": d.user_id,
+                "user_name": d.user_name,
+                "until": d.until,
+                "reason": d.reason,
+                "detail": d.detail,
+            }
+            for d in store.decisions()
+            if (moment := parse_time(d.at)) is not None and moment >= since
         ],
         "last_runs": [
             {
