@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from guard.alerting.actions import Approvers
 from guard.errors import InputError
 from guard.model import Drift
 
@@ -76,6 +75,22 @@ _ORGANIZATION_KEYS = {
 PLACEHOLDERS = ("account_id", "account_name", "region", "ou", "ou_id")
 _OU_ID = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
 _IGNORE_KEYS = {"type", "id", "address", "account", "region", "reason", "expires"}
+
+
+@dataclass(frozen=True)
+class Approvers:
+    """guard.toml `[slack.approvers]`: users and user groups, everywhere or per account."""
+
+    users: tuple[str, ...] = ()
+    usergroups: tuple[str, ...] = ()
+    accounts: Mapping[str, Approvers] = field(default_factory=dict)
+
+    def for_account(self, account: str) -> Approvers:
+        return self.accounts.get(account) or self
+
+    @property
+    def empty(self) -> bool:
+        return not (self.users or self.usergroups or self.accounts)
 
 
 @dataclass(frozen=True)

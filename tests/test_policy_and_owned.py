@@ -51,3 +51,42 @@ def test_no_policy_is_none(empty):
 def test_desired_capacity_is_ignored_with_its_reason():
     assert "desired_capacity" not in REGISTRY.get("aws_autoscaling_group").compared
     assert "scaling policies" in REGISTRY.get("aws_autoscaling_group").ignored["desired_capacity"]
+
+
+def test_roles_aws_made_on_its_own_are_never_unmanaged(aws, guard, tmp_path):
+    """Identity Center's permission-set roles and the role Organizations puts in every new
+    account sit in every account of an organisation and in no state: only a role somebody
+    made by hand is reported."""
+    iam = aws.client("iam")
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+    admin = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
+    read = iam.create_policy(PolicyName="read-all", PolicyDocument=admin)["Policy"]["Arn"]
+    for name, path in (
+        ("AWSReservedSSO_Admin_0123456789abcdef", "/aws-reserved/sso.amazonaws.com/"),
+        ("OrganizationAccountAccessRole", "/"),
+        ("made-by-hand", "/"),
+    ):
+        iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName=name, PolicyName="AdministratorAccess", PolicyDocument=admin)
+        iam.attach_role_policy(RoleName=name, PolicyArn=read)
+    state = tmp_path / "terraform.tfstate"
+    state.write_text(
+        json.dumps({"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "l", "resources": []})
+    )
+    result = guard("scan", "--state", state, "--region", "us-east-1", "--format", "json")
+    findings = [f for f in result.json()["findings"] if f["type"].startswith("aws_iam_role")]
+    assert [(f["kind"], f["type"], f["id"]) for f in findings] == [
+        ("unmanaged", "aws_iam_role", "made-by-hand")
+    ]
+    # Without the rule for AWS's roles the other two would be reported the same way.
+    listed = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    assert {"AWSReservedSSO_Admin_0123456789abcdef", "OrganizationAccountAccessRole"} <= listed

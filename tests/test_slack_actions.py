@@ -258,8 +258,8 @@ def test_alert_buttons_and_a_webhook_says_how_to_get_them(guard, slack, aws, tmp
         "guard_rollback",
     ]
     assert {e["value"] for e in actions_block["elements"]} == {fp}
-    from guard.alerting.actions import rollback_kind
     from guard.model import Drift, DriftKind, Resource, RollbackStep, Severity
+    from guard.remedy.offer import rollback_kind
 
     unmanaged = Drift(
         kind=DriftKind.UNMANAGED,
@@ -619,8 +619,9 @@ def test_a_rollback_never_runs_with_the_reader_role_or_without_a_rollback_role(
 
 
 def test_the_permanent_change_is_the_hcl_diff_or_the_import_block():
-    from guard.alerting.actions import permanent_change, rollback_kind
+    from guard.alerting.actions import permanent_change
     from guard.model import AwsCall, Change, Drift, DriftKind, Resource, RollbackStep, Severity
+    from guard.remedy.offer import rollback_kind
 
     changed = Drift(
         kind=DriftKind.CHANGED,
@@ -694,8 +695,9 @@ def test_an_approval_older_than_the_window_does_not_count_toward_two(guard, slac
     """The listeners' library (guard.alerting.server.Actions) with a clock, the local Slack and moto."""
     from slack_sdk import WebClient
 
-    from guard.alerting.actions import APPROVAL_WINDOW, Approvers
+    from guard.alerting.actions import APPROVAL_WINDOW
     from guard.alerting.server import Actions, RollbackSetup, ServeSettings
+    from guard.config import Approvers
 
     state, ctx = TerraformState(), {}
     vpc.build_volume(aws, state, ctx)

@@ -10,55 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from guard.alerting.history.store import OPEN, Decision, FindingRecord, HistoryStore, iso, new_seq
+from guard.config import Approvers
 from guard.model import Drift, DriftKind
+from guard.render.slack import SNOOZE_1D, SNOOZE_4H
 
-ACK, SNOOZE_4H, SNOOZE_1D, ACCEPT, ROLLBACK = (
-    "guard_acknowledge",
-    "guard_snooze_4h",
-    "guard_snooze_1d",
-    "guard_accept",
-    "guard_rollback",
-)
 SNOOZES = {SNOOZE_4H: timedelta(hours=4), SNOOZE_1D: timedelta(days=1)}
 ACCEPT_VIEW = "guard_accept_view"
 ACCEPT_DAYS = (7, 30, 90)
 # A disruptive rollback's two approvals must be this close: an old approval does not count.
 APPROVAL_WINDOW = timedelta(hours=1)
 APPROVAL_WINDOW_TEXT = "an hour"
-
-# Calls that stop, resize or replace something: a rollback making one needs a second approver.
-# (modify_volume resizes or retypes an EBS volume, and AWS allows no other change to it for 6 h.)
-DISRUPTIVE_OPERATIONS = frozenset(
-    {
-        "modify_volume",
-        "stop_instances",
-        "reboot_instances",
-        "modify_db_instance",
-        "modify_cache_cluster",
-        "update_auto_scaling_group",
-        "replace_route",
-        "replace_network_acl_association",
-    }
-)
-DISRUPTIVE_PARAMS = frozenset({"InstanceType", "DBInstanceClass", "CacheNodeType"})
-
-
-def rollback_kind(drift: Drift) -> str:
-    """ "" when guard may not roll it back from Slack, else "direct" or "disruptive".
-
-    Only direct AWS calls (`aws` steps) are offered: a delete (an unmanaged resource) never is.
-    """
-    calls = [step.call for step in drift.rollback if step.kind == "aws" and step.call is not None]
-    if not calls:
-        return ""
-    for call in calls:
-        if call.operation in DISRUPTIVE_OPERATIONS or DISRUPTIVE_PARAMS & set(call.params):
-            return "disruptive"
-    return "direct"
 
 
 def _hcl(value: object) -> str:
@@ -93,22 +58,6 @@ def permanent_change(drift: Drift) -> str:
         lines.append(f"+   {key} = {_hcl(change.actual)}")
     lines.append("  }")
     return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Approvers:
-    """guard.toml `[slack.approvers]`: users and user groups, everywhere or per account."""
-
-    users: tuple[str, ...] = ()
-    usergroups: tuple[str, ...] = ()
-    accounts: Mapping[str, Approvers] = field(default_factory=dict)
-
-    def for_account(self, account: str) -> Approvers:
-        return self.accounts.get(account) or self
-
-    @property
-    def empty(self) -> bool:
-        return not (self.users or self.usergroups or self.accounts)
 
 
 def may_approve(

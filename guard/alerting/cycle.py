@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from guard.alerting.actions import permanent_change, rollback_kind
+from guard.alerting.actions import permanent_change
 from guard.alerting.fingerprint import fingerprint
 from guard.alerting.history import (
     DEFAULT_LOCK_WAIT,
@@ -36,6 +36,7 @@ from guard.alerting.history import (
 from guard.alerting.slack import DeliveryError, SlackNotifier
 from guard.errors import InputError
 from guard.model import Drift, Report
+from guard.remedy.offer import rollback_kind
 from guard.render.slack import (
     Alert,
     Notice,

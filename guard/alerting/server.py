@@ -27,10 +27,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from guard.alerting import actions
-from guard.alerting.actions import Approvers, Refusal, may_approve, still_open
+from guard.alerting.actions import Refusal, may_approve, still_open
 from guard.alerting.history.store import OPEN, FindingRecord, HistoryStore, iso, utcnow
 from guard.alerting.slack import API_URL_ENV, DEFAULT_API_URL, _filtered_logger, redact, retry_handlers
+from guard.config import Approvers
 from guard.errors import InputError
+from guard.render import slack as slack_ids
 
 EVENTS_PATH = "/slack/events"
 GROUP_TTL_SECONDS = 300.0
@@ -181,7 +183,7 @@ class Actions:
         now = self.settings.clock()
         name = self.name_of(user)
         user_id = str(user.get("id", ""))
-        if action["action_id"] == actions.ACK:
+        if action["action_id"] == slack_ids.ACK:
             self.store.decide(
                 fingerprint, {"acknowledged_by": f"{name} ({user_id})", "acknowledged_at": iso(now)}
             )
@@ -523,9 +525,9 @@ def build_app(settings: ServeSettings, lambda_mode: bool = False) -> App:
     def roll_back(body: dict[str, Any]) -> None:
         work.rollback(body)
 
-    for action_id in (actions.ACK, actions.SNOOZE_4H, actions.SNOOZE_1D):
+    for action_id in (slack_ids.ACK, slack_ids.SNOOZE_4H, slack_ids.SNOOZE_1D):
         app.action(action_id)(ack=just_ack, lazy=[press])
-    app.action(actions.ACCEPT)(ack=just_ack, lazy=[open_accept])
+    app.action(slack_ids.ACCEPT)(ack=just_ack, lazy=[open_accept])
 
     def check_form(ack: Callable[..., None], body: dict[str, Any]) -> None:
         form = accept_form(body.get("view") or {})
@@ -535,7 +537,7 @@ def build_app(settings: ServeSettings, lambda_mode: bool = False) -> App:
             ack()
 
     app.view(actions.ACCEPT_VIEW)(ack=check_form, lazy=[accept])
-    app.action(actions.ROLLBACK)(ack=just_ack, lazy=[roll_back])
+    app.action(slack_ids.ROLLBACK)(ack=just_ack, lazy=[roll_back])
 
     @app.command("/guard")
     def guard_command(ack: Callable[..., None], command: dict[str, Any]) -> None:

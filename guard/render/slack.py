@@ -219,6 +219,16 @@ ACTIONS_NOTE = (
 )
 
 
+# The buttons' action ids (guard/alerting/actions.py answers them).
+ACK, SNOOZE_4H, SNOOZE_1D, ACCEPT, ROLLBACK = (
+    "guard_acknowledge",
+    "guard_snooze_4h",
+    "guard_snooze_1d",
+    "guard_accept",
+    "guard_rollback",
+)
+
+
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
     element: Block = {
         "type": "button",
@@ -233,19 +243,19 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
 
 def action_buttons(alert: Alert) -> Block:
     """Acknowledge, Snooze 4 h / 1 day, Accept as intended, and Roll back when guard may run it."""
-    from guard.alerting import actions
+    from guard.remedy.offer import rollback_kind
 
     fp = alert.fingerprint
     elements = [
-        button("Acknowledge", actions.ACK, fp),
-        button("Snooze 4 h", actions.SNOOZE_4H, fp),
-        button("Snooze 1 day", actions.SNOOZE_1D, fp),
-        button("Accept as intended", actions.ACCEPT, fp),
+        button("Acknowledge", ACK, fp),
+        button("Snooze 4 h", SNOOZE_4H, fp),
+        button("Snooze 1 day", SNOOZE_1D, fp),
+        button("Accept as intended", ACCEPT, fp),
     ]
-    kind = actions.rollback_kind(alert.drift)
+    kind = rollback_kind(alert.drift)
     if kind:
         label = "Roll back (2 approvers)" if kind == "disruptive" else "Roll back"
-        elements.append(button(label, actions.ROLLBACK, fp, style="danger"))
+        elements.append(button(label, ROLLBACK, fp, style="danger"))
     return {"type": "actions", "block_id": f"guard:{fp}", "elements": elements}
 
 

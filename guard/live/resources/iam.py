@@ -4,7 +4,9 @@ Global: read once per account with one paginated GetAccountAuthorizationDetails 
 users, groups, inline and managed policies with their default versions), plus one
 paginated ListRoles for what that call leaves out (a role's description and maximum
 session). The number of calls grows with pages, never with the number of roles.
-Service-linked roles (path /aws-service-role/) and AWS-managed policies belong to AWS.
+Service-linked roles (path /aws-service-role/), the roles IAM Identity Center makes for its
+permission sets (path /aws-reserved/), the role Organizations puts in every account it
+creates, and AWS-managed policies belong to AWS.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from guard.model import AwsCall, Change, Resource
 
 _DETAILS = "get_account_authorization_details"
 _AWS_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
+# Made by AWS on its own: service-linked roles, and Identity Center's AWSReservedSSO_* roles.
+_AWS_ROLE_PATHS = ("/aws-service-role/", "/aws-reserved/")
+# Organizations' CreateAccount makes this role (its default RoleName) with an inline
+# AdministratorAccess policy in every new account: in every member account, in no state.
+ORGANIZATIONS_ROLE = "OrganizationAccountAccessRole"
+
+
+def made_by_aws(path: object, role_name: object = "") -> bool:
+    """A role (or what hangs on it) that AWS made: never unmanaged; compared when declared."""
+    return str(path or "").startswith(_AWS_ROLE_PATHS) or role_name == ORGANIZATIONS_ROLE
 
 
 def _iam(operation: str, **params: Any) -> AwsCall:
@@ -159,7 +171,7 @@ REGISTRY.register(
             "create_date": "computed",
             "unique_id": "computed",
         },
-        aws_default=lambda item: str(item.get("Path", "")).startswith("/aws-service-role/"),
+        aws_default=lambda item: made_by_aws(item.get("Path"), item.get("RoleName")),
         restore_calls=_role_restore,
         restorable=("assume_role_policy", "description", "max_session_duration", "tags"),
         describe=lambda resource: f"role {resource.attrs.get('name') or resource.id}",
@@ -237,7 +249,7 @@ def _inline_declaration(
         },
         compared=(owner_attr, "name", "policy"),
         ignored={"name_prefix": "only shapes the name at creation"},
-        aws_default=lambda item: str(item.get("OwnerPath", "")).startswith("/aws-service-role/"),
+        aws_default=lambda item: made_by_aws(item.get("OwnerPath"), item["Owner"] if kind == "role" else ""),
         parent=(owner_attr, f"aws_iam_{kind}"),
         match_key=lambda resource: f"{resource.attrs.get(owner_attr)}:{resource.attrs.get('name')}",
         restore_calls=writes(f"put_{kind}_policy")(lambda resource, _, __: [put(resource)]),
@@ -312,7 +324,7 @@ REGISTRY.register(
         to_attrs=lambda item: {"role": item["RoleName"], "policy_arn": item["PolicyArn"]},
         normalise_desired=lambda attrs: {"role": attrs.get("role"), "policy_arn": attrs.get("policy_arn")},
         compared=("role", "policy_arn"),
-        aws_default=lambda item: str(item.get("RolePath", "")).startswith("/aws-service-role/"),
+        aws_default=lambda item: made_by_aws(item.get("RolePath"), item.get("RoleName")),
         parent=("role", "aws_iam_role"),
         # Terraform's id is "<role>-<unique suffix>": match on what the attachment joins.
         match_key=_attachment_key,
