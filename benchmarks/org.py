@@ -132,12 +132,14 @@ def run_guard(config: Path, env: dict[str, str]) -> dict[str, Any]:
         text=True,
     )
     seconds = time.perf_counter() - started
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
     if done.returncode not in (0, 2, 3):
         raise SystemExit(f"guard scan exited {done.returncode}: {done.stderr.strip()[-2000:]}")
     report = json.loads(done.stdout)
     summary = report["summary"]
     return {
         "seconds": seconds,
+        "load_average": load,
         "exit": done.returncode,
         "accounts": len(report["accounts"]),
         "calls": report["api_calls"],
@@ -212,7 +214,8 @@ def main() -> None:
                     f"workers {workers:>2} | calls/s per account {rate or 'no limit'!s:>8} | "
                     f"{outcome['seconds']:7.1f}s | {outcome['accounts']} accounts | {outcome['calls']} calls "
                     f"({outcome['calls'] / max(1, outcome['accounts']):.0f} per account) | "
-                    f"findings {outcome['findings']} | exit {outcome['exit']}"
+                    f"findings {outcome['findings']} | exit {outcome['exit']} "
+                    f"| load {outcome['load_average']:.1f}"
                     + ("" if outcome["complete"] else f" | INCOMPLETE: {'; '.join(outcome['not_read'][:5])}"),
                     flush=True,
                 )

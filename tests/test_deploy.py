@@ -132,6 +132,25 @@ def test_the_roles_carry_the_generated_policies_and_only_the_rollback_role_write
     ]
 
 
+def test_the_central_functions_may_find_the_organisations_accounts_as_the_read_policy_says():
+    """[organization] in the central guard.toml: the functions list the organisation (the same
+    Organizations reads the generated policy names for it) and assume each account's read role."""
+    statements = {
+        s["Sid"]: s
+        for p in _policies_of(template("central")["Resources"], "FunctionRole")
+        for s in p["Statement"]
+    }
+    (organization,) = [s for s in read_policy()["Statement"] if s["Sid"] == "GuardOrganization"]
+    assert statements["DiscoverAccounts"]["Action"] == sorted(organization["Action"])
+    assert statements["AssumeReadRoles"]["Action"] == "sts:AssumeRole"
+    everything = [a for s in statements.values() for a in _listed(s["Action"])]
+    assert all(a.startswith("organizations:List") for a in everything if a.startswith("organizations:"))
+
+
+def _listed(value: Any) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
 def test_a_policy_over_iams_size_limit_is_cut_into_managed_policies_that_merge_back():
     policy = rollback_policy()
     parts = policy_parts(policy, limit=1500)

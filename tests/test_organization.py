@@ -20,7 +20,9 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.route53.responses import Route53
 
 from guard.config import OrganizationConfig
+from guard.demo import build_web_estate, delete_https_rule
 from guard.pipeline.organization import OrgAccount, OrgUnit, in_ou, state_urls
+from tests.cloudtrail_shapes import eventbridge, revoke_ingress_by_permission
 from tests.test_accounts import READ_ONLY
 
 REGION = "us-east-1"
@@ -192,3 +194,54 @@ def test_ou_match_by_id_and_path_with_children_and_state_patterns():
         "s3://tf-123456789012/eu-west-1/terraform.tfstate",
         "s3://central/Web/web.tfstate",
     ]
+
+
+def _event_from(account: str, detail: dict[str, object]) -> dict[str, object]:
+    """An EventBridge event as the central bus receives it from a member account."""
+    detail = {**detail, "recipientAccountId": account}
+    return {**eventbridge(detail), "account": account}
+
+
+def test_an_event_from_a_member_account_is_checked_in_that_account_and_one_outside_is_not(
+    guard, organisation
+):
+    """on-event resolves accounts the way scan does: the event's account is found through
+    Organizations and checked with its own role and states; an account the selection leaves
+    out is answered without any read."""
+    ids, tmp_path = organisation
+    moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")  # building the estate as its admin
+    credentials = (
+        boto3.Session(region_name=REGION)
+        .client("sts")
+        .assume_role(
+            RoleArn=f"arn:aws:iam::{ids['web']}:role/OrganizationAccountAccessRole", RoleSessionName="setup"
+        )["Credentials"]
+    )
+    admin = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=REGION,
+    )
+    built = build_web_estate(admin, REGION)
+    built.state.write(tmp_path / f"{ids['web']}-{REGION}.tfstate")
+    delete_https_rule(admin, built.lb_group_id, REGION)
+    moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    config = _config(tmp_path, 'include_ous = ["Prod"]\ninclude_tags = { env = "prod" }')
+    revoked = revoke_ingress_by_permission(built.lb_group_id, 443, "0.0.0.0/0", event_id="ev-web-1")
+    event = tmp_path / "event.json"
+
+    event.write_text(json.dumps(_event_from(ids["web"], revoked)))
+    result = guard("on-event", "--config", config, "--event", event, "--format", "json")
+    assert result.code == 2, result.err
+    [outcome] = result.json()["events"]
+    [finding] = outcome["report"]["findings"]
+    assert (finding["kind"], finding["account"]) == ("missing", ids["web"])
+    assert "ingress tcp/443 from 0.0.0.0/0 was deleted" in finding["title"]
+
+    event.write_text(json.dumps(_event_from(ids["play"], {**revoked, "eventID": "ev-play-1"})))
+    result = guard("on-event", "--config", config, "--event", event, "--format", "json")
+    assert result.code == 0, result.err
+    [outcome] = result.json()["events"]
+    assert outcome["status"] == "ignored"
+    assert f"account {ids['play']} is not one this run checks" in outcome["reason"]

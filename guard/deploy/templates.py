@@ -21,7 +21,7 @@ import yaml
 from guard import __version__
 from guard.live import REGISTRY
 from guard.live.events import followed, split_patterns
-from guard.remedy.iam_policy import read_policy, rollback_policy
+from guard.remedy.iam_policy import CONDITIONAL, action, read_policy, rollback_policy
 
 SCAN_HANDLER = "guard.alerting.lambda_handler.handler"
 EVENT_HANDLER = "guard.alerting.lambda_handler.event_handler"
@@ -37,6 +37,12 @@ class Intrinsic:
 
     tag: str
     value: Any
+
+
+def _organization_actions() -> list[str]:
+    """The Organizations reads of [organization], as the generated read policy grants them."""
+    (org,) = [c for c in CONDITIONAL if c.sid == "GuardOrganization"]
+    return sorted(action(service, operation) for service, operation in org.operations)
 
 
 def ref(name: str) -> Intrinsic:
@@ -396,6 +402,14 @@ def central_template() -> dict[str, Any]:
                 "Effect": "Allow",
                 "Action": "sts:AssumeRole",
                 "Resource": sub("arn:${AWS::Partition}:iam::*:role/${ReadRoleName}"),
+            },
+            {
+                # [organization] in guard.toml: the accounts are found at each run (the stack
+                # sits in the management account or an Organizations delegated administrator).
+                "Sid": "DiscoverAccounts",
+                "Effect": "Allow",
+                "Action": _organization_actions(),
+                "Resource": "*",
             },
             {
                 "Sid": "SlackSecret",
