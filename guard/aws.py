@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
@@ -148,6 +151,26 @@ class Clients:
             ) from None
         except (ClientError, BotoCoreError) as exc:
             raise AwsAccessError(f"cannot tell which AWS account this is: {short_error(exc)}") from None
+
+
+# botocore (and urllib3 under it) log every request and response body at DEBUG.
+_WIRE_LOGGERS = ("botocore", "urllib3")
+
+
+@contextlib.contextmanager
+def wire_logs_off() -> Iterator[None]:
+    """For a call whose answer is a secret (Secrets Manager's GetSecretValue): botocore's DEBUG
+    lines would print the response body to whatever handler a Lambda or a user set up."""
+    loggers = [logging.getLogger(name) for name in _WIRE_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def short_error(exc: BaseException) -> str:

@@ -305,6 +305,12 @@ def test_both_stacks_deploy_and_a_scheduled_invocation_scans_and_records_history
     assert table["KeySchema"] == tested["KeySchema"]
     assert sorted(table["AttributeDefinitions"], key=str) == sorted(tested["AttributeDefinitions"], key=str)
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    # moto's CloudFormation ignores TimeToLiveSpecification: applied from the template's own
+    # property through DynamoDB's API, which refuses a malformed one.
+    spec = central_template()["Resources"]["HistoryTable"]["Properties"]["TimeToLiveSpecification"]
+    dynamodb.update_time_to_live(TableName=table["TableName"], TimeToLiveSpecification=spec)
+    ttl = dynamodb.describe_time_to_live(TableName=table["TableName"])["TimeToLiveDescription"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires")  # seen Slack requests
 
     # The two functions, from the package in CodeBucket/CodeKey, with guard's handlers.
     scan_function = lambdas.get_function_configuration(

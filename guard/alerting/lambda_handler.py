@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.alerting.history import HistoryBusy
 from guard.alerting.watch import AlertSettings, alert_once, describe_cycle
-from guard.aws import Clients, new_session, short_error
+from guard.aws import Clients, new_session, short_error, wire_logs_off
 from guard.errors import GuardError, InputError
 from guard.pipeline.run import ScanOptions, run_scan, scope_sources
 
@@ -70,7 +70,9 @@ def _read_slack_secret(arn: str, session: Any) -> dict[str, str]:
     import json
 
     try:
-        answer = session.client("secretsmanager").get_secret_value(SecretId=arn)
+        client = session.client("secretsmanager")
+        with wire_logs_off():
+            answer = client.get_secret_value(SecretId=arn)
     except (ClientError, BotoCoreError) as exc:
         problem = f"{arn} cannot be read ({short_error(exc)})"
         raise InputError(

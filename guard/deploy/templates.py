@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from guard import __version__
+from guard.alerting.history.dynamodb import EXPIRES
 from guard.live import REGISTRY
 from guard.live.events import followed, split_patterns
 from guard.remedy.iam_policy import CONDITIONAL, action, read_policy, rollback_policy
@@ -444,6 +445,8 @@ def central_template() -> dict[str, Any]:
                 ],
                 "KeySchema": [{"AttributeName": key, "KeyType": kind} for key, kind in HISTORY_KEYS],
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                # Seen Slack requests (the replay check) expire on their own.
+                "TimeToLiveSpecification": {"AttributeName": EXPIRES, "Enabled": True},
             },
         },
         "SlackSecret": {

@@ -34,6 +34,9 @@ from guard.alerting.history.store import (
 )
 from guard.errors import GuardError
 
+# The attribute DynamoDB's time to live reads: items past it are purged (seen Slack requests).
+EXPIRES = "expires"
+
 
 class DynamoHistory(HistoryStore):
     """One table, string keys `pk` (partition) and `sk` (sort); see docs/slack.md.
@@ -280,9 +283,10 @@ class DynamoHistory(HistoryStore):
         return sorted((decision_from_row(item) for item in items), key=lambda d: (d.at, d.id))
 
     def claim_request(self, key: str, at: float) -> bool:
-        # Items carry `expires` for the table's TTL (enable it on that attribute to purge them).
+        # Seen requests carry EXPIRES for the table's TTL (deploy/central.yaml turns it on), so
+        # DynamoDB purges them once Slack's 5-minute window is long past.
         return self._conditional(
-            Item={"pk": f"request#{key}", "sk": "request", "at": Decimal(str(at)), "expires": int(at) + 600},
+            Item={"pk": f"request#{key}", "sk": "request", "at": Decimal(str(at)), EXPIRES: int(at) + 600},
             ConditionExpression="attribute_not_exists(pk)",
         )
 
