@@ -15,7 +15,7 @@ from typing import Any
 from guard.live.events import IdForms, TypeEvents, arn_id, edits, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tag_changes, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType, writes
+from guard.live.types import REGISTRY, Attrs, Expansion, GraphHooks, GraphRole, Join, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
 _DETAILS = "get_account_authorization_details"
@@ -205,7 +205,7 @@ def _inline_events(kind: str) -> TypeEvents:
 
 
 def _inline_declaration(
-    name: str, kind: str, owner_attr: str, items_path: str, list_key: str
+    name: str, kind: str, owner_attr: str, items_path: str, list_key: str, token: str = ""
 ) -> ResourceType:
     owner_name = f"{kind.capitalize()}Name"
 
@@ -254,6 +254,9 @@ def _inline_declaration(
         describe=lambda resource: (
             f"inline policy {resource.attrs.get('name')} of {kind} {resource.attrs.get(owner_attr)}"
         ),
+        pulumi_tokens=(token,) if token else (),
+        # It belongs to its role, group or user: an edit of it reaches what uses them.
+        graph=GraphHooks(forward=(owner_attr,)),
     )
 
 
@@ -263,72 +266,121 @@ REGISTRY.register(
 REGISTRY.register(
     _inline_declaration("aws_iam_user_policy", "user", "user", "UserDetailList", "UserPolicyList")
 )
-
-
-# aws_iam_role_policy_attachment ------------------------------------------------------
-
-
-def _attachment_children(item: Attrs) -> list[Attrs]:
-    return [
-        {
-            "Id": f"{item['RoleName']}/{attached['PolicyArn']}",
-            "RoleName": item["RoleName"],
-            "RolePath": item.get("Path", "/"),
-            "PolicyArn": attached["PolicyArn"],
-        }
-        for attached in item.get("AttachedManagedPolicies") or []
-    ]
-
-
-def _attachment_key(resource: Resource) -> str:
-    return f"{resource.attrs.get('role')}|{resource.attrs.get('policy_arn')}"
-
-
-def _attach(resource: Resource) -> AwsCall:
-    return _iam(
-        "attach_role_policy", RoleName=resource.attrs.get("role"), PolicyArn=resource.attrs.get("policy_arn")
+REGISTRY.register(
+    _inline_declaration(
+        "aws_iam_group_policy",
+        "group",
+        "group",
+        "GroupDetailList",
+        "GroupPolicyList",
+        "aws:iam/groupPolicy:GroupPolicy",
     )
-
-
-_ATTACHMENT_EVENTS = TypeEvents(
-    missing=("DetachRolePolicy",),
-    unmanaged=("AttachRolePolicy",),
-    changed=("AttachRolePolicy", "DetachRolePolicy"),
-    lookup_attr="role",  # CloudTrail names an attachment by its role
-    # Terraform's id has a random suffix: the event names the role, read with its attachments.
-    touched_by=dict.fromkeys(("AttachRolePolicy", "DetachRolePolicy"), "requestParameters.roleName"),
-    ids=_ROLE_NAME,
-    names_parent=True,
 )
 
 
-REGISTRY.register(
-    _common(
-        "aws_iam_role_policy_attachment",
-        events=_ATTACHMENT_EVENTS,
-        items_path="RoleDetailList",
+# managed policy attachments: aws_iam_role_policy_attachment, aws_iam_group_policy_attachment,
+# aws_iam_user_policy_attachment ------------------------------------------------------
+
+
+def _attachment_children(kind: str) -> Any:
+    owner_key = f"{kind.capitalize()}Name"
+
+    def children(item: Attrs) -> list[Attrs]:
+        return [
+            {
+                "Id": f"{item[owner_key]}/{attached['PolicyArn']}",
+                "Owner": item[owner_key],
+                "OwnerPath": item.get("Path", "/"),
+                "PolicyArn": attached["PolicyArn"],
+            }
+            for attached in item.get("AttachedManagedPolicies") or []
+        ]
+
+    return children
+
+
+def _attachment_events(kind: str, ids: IdForms) -> TypeEvents:
+    title = kind.capitalize()
+    attach, detach = f"Attach{title}Policy", f"Detach{title}Policy"
+    return TypeEvents(
+        missing=(detach,),
+        unmanaged=(attach,),
+        changed=(attach, detach),
+        lookup_attr=kind,  # CloudTrail names an attachment by its role, group or user
+        # Terraform's id has a random suffix: the event names the owner, read with its attachments.
+        touched_by=dict.fromkeys((attach, detach), f"requestParameters.{kind}Name"),
+        ids=ids,
+        names_parent=True,
+    )
+
+
+def _attachment_declaration(name: str, kind: str, items_path: str, ids: IdForms, token: str) -> ResourceType:
+    owner_name = f"{kind.capitalize()}Name"
+
+    def call(operation: str, resource: Resource) -> AwsCall:
+        return _iam(
+            operation, **{owner_name: resource.attrs.get(kind), "PolicyArn": resource.attrs.get("policy_arn")}
+        )
+
+    return _common(
+        name,
+        events=_attachment_events(kind, ids),
+        items_path=items_path,
         id_key="Id",
-        split_item=_attachment_children,
-        to_attrs=lambda item: {"role": item["RoleName"], "policy_arn": item["PolicyArn"]},
-        normalise_desired=lambda attrs: {"role": attrs.get("role"), "policy_arn": attrs.get("policy_arn")},
-        compared=("role", "policy_arn"),
-        aws_default=lambda item: str(item.get("RolePath", "")).startswith("/aws-service-role/"),
-        parent=("role", "aws_iam_role"),
-        # Terraform's id is "<role>-<unique suffix>": match on what the attachment joins.
-        match_key=_attachment_key,
-        recreate_calls=writes("attach_role_policy")(lambda resource: [_attach(resource)]),
-        delete_calls=writes("detach_role_policy")(
-            lambda resource: [
-                _iam(
-                    "detach_role_policy",
-                    RoleName=resource.attrs.get("role"),
-                    PolicyArn=resource.attrs.get("policy_arn"),
-                )
-            ]
+        split_item=_attachment_children(kind),
+        to_attrs=lambda item: {kind: item["Owner"], "policy_arn": item["PolicyArn"]},
+        normalise_desired=lambda attrs: {kind: attrs.get(kind), "policy_arn": attrs.get("policy_arn")},
+        compared=(kind, "policy_arn"),
+        # What AWS attaches to its service-linked roles is never anyone's drift.
+        aws_default=lambda item: str(item.get("OwnerPath", "")).startswith("/aws-service-role/"),
+        parent=(kind, f"aws_iam_{kind}"),
+        # Terraform's id is "<owner>-<unique suffix>": match on what the attachment joins.
+        match_key=lambda resource: f"{resource.attrs.get(kind)}|{resource.attrs.get('policy_arn')}",
+        recreate_calls=writes(f"attach_{kind}_policy")(
+            lambda resource: [call(f"attach_{kind}_policy", resource)]
+        ),
+        delete_calls=writes(f"detach_{kind}_policy")(
+            lambda resource: [call(f"detach_{kind}_policy", resource)]
         ),
         describe=lambda resource: (
-            f"attachment of {resource.attrs.get('policy_arn')} to role {resource.attrs.get('role')}"
+            f"attachment of {resource.attrs.get('policy_arn')} to {kind} {resource.attrs.get(kind)}"
         ),
+        pulumi_tokens=(token,),
+        # The role, group or user uses the policy: an edit of the policy reaches them through it.
+        graph=GraphHooks(
+            role=GraphRole.ATTACHMENT, joins=Join(user=kind, used="policy_arn", relation="policy_attachment")
+        ),
+    )
+
+
+_GROUP_NAME = named("iam", "group/(?:.*/)?", what="a group name, or its group/ ARN")
+_USER_NAME = named("iam", "user/(?:.*/)?", what="a user name, or its user/ ARN")
+
+REGISTRY.register(
+    _attachment_declaration(
+        "aws_iam_role_policy_attachment",
+        "role",
+        "RoleDetailList",
+        _ROLE_NAME,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    )
+)
+REGISTRY.register(
+    _attachment_declaration(
+        "aws_iam_group_policy_attachment",
+        "group",
+        "GroupDetailList",
+        _GROUP_NAME,
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    )
+)
+REGISTRY.register(
+    _attachment_declaration(
+        "aws_iam_user_policy_attachment",
+        "user",
+        "UserDetailList",
+        _USER_NAME,
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     )
 )
 
@@ -453,7 +505,7 @@ _USER_EVENTS = TypeEvents(
     touched_by=dict.fromkeys(
         ("CreateUser", "DeleteUser", *edits(_USER_BY_PATH)), "requestParameters.userName"
     ),
-    ids=named("iam", "user/(?:.*/)?", what="a user name, or its user/ ARN"),
+    ids=_USER_NAME,
 )
 
 
@@ -491,7 +543,7 @@ _GROUP_EVENTS = TypeEvents(
     changed=("UpdateGroup",),
     by_path={"name": ("UpdateGroup",), "path": ("UpdateGroup",)},
     touched_by=dict.fromkeys(("CreateGroup", "DeleteGroup", "UpdateGroup"), "requestParameters.groupName"),
-    ids=named("iam", "group/(?:.*/)?", what="a group name, or its group/ ARN"),
+    ids=_GROUP_NAME,
 )
 
 
