@@ -10,14 +10,25 @@ import boto3
 
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
-from tests.cases.iam import READ_LOGS, READ_LOGS_DECLARED, WIDE_OPEN
-from tests.support.identity import iam_group_policy_attributes, iam_owner_policy_attachment_attributes
-from tests.support.services import iam_group_attributes, iam_policy_attributes, iam_user_attributes
+from tests.cases.iam import ASSUME_EC2, ASSUME_EC2_DECLARED, READ_LOGS, READ_LOGS_DECLARED, WIDE_OPEN
+from tests.support.identity import (
+    iam_group_policy_attributes,
+    iam_instance_profile_attributes,
+    iam_owner_policy_attachment_attributes,
+)
+from tests.support.services import (
+    iam_group_attributes,
+    iam_policy_attributes,
+    iam_role_attributes,
+    iam_user_attributes,
+)
 
 REGION = "us-east-1"
 GP_GROUP = "sweep-gp-auditors"
 GPA_GROUP = "sweep-gpa-operators"
 UPA_USER = "sweep-upa-release"
+IP_PROFILE = "sweep-ip-web"
+IP_ROLE, IP_OTHER_ROLE = "sweep-ip-web", "sweep-ip-batch"
 
 
 def _iam(session: boto3.Session):  # type: ignore[no-untyped-def]
@@ -100,6 +111,47 @@ def _attach_spare_to_user(session: boto3.Session, ctx: Context) -> str:
     return f"{UPA_USER}/{ctx['spare_arn']}"
 
 
+# aws_iam_instance_profile ---------------------------------------------------------------
+
+
+def _role(session: boto3.Session, state: TerraformState, name: str) -> None:
+    role = _iam(session).create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ASSUME_EC2))["Role"]
+    state.add("aws_iam_role", name.replace("-", "_"), iam_role_attributes(role, ASSUME_EC2_DECLARED))
+
+
+def build_instance_profile(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """A profile for the web servers' role, and a second declared role it could hold."""
+    _role(session, state, IP_ROLE)
+    _role(session, state, IP_OTHER_ROLE)
+    iam = _iam(session)
+    profile = iam.create_instance_profile(
+        InstanceProfileName=IP_PROFILE, Tags=[{"Key": "Team", "Value": "web"}]
+    )["InstanceProfile"]
+    iam.add_role_to_instance_profile(InstanceProfileName=IP_PROFILE, RoleName=IP_ROLE)
+    ctx["profile"] = IP_PROFILE
+    state.add("aws_iam_instance_profile", "web", iam_instance_profile_attributes(profile, IP_ROLE))
+
+
+def _swap_profile_role(session: boto3.Session, ctx: Context) -> None:
+    iam = _iam(session)
+    iam.remove_role_from_instance_profile(InstanceProfileName=IP_PROFILE, RoleName=IP_ROLE)
+    iam.add_role_to_instance_profile(InstanceProfileName=IP_PROFILE, RoleName=IP_OTHER_ROLE)
+
+
+def _delete_profile(session: boto3.Session, ctx: Context) -> None:
+    iam = _iam(session)
+    iam.remove_role_from_instance_profile(InstanceProfileName=IP_PROFILE, RoleName=IP_ROLE)
+    iam.delete_instance_profile(InstanceProfileName=IP_PROFILE)
+
+
+def _adhoc_profile(session: boto3.Session, ctx: Context) -> str:
+    """Made in the console for the batch role, as the EC2 role wizard does."""
+    iam = _iam(session)
+    iam.create_instance_profile(InstanceProfileName="sweep-ip-adhoc")
+    iam.add_role_to_instance_profile(InstanceProfileName="sweep-ip-adhoc", RoleName=IP_OTHER_ROLE)
+    return "sweep-ip-adhoc"
+
+
 CASES = [
     TypeCase(
         "aws_iam_group_policy",
@@ -156,5 +208,39 @@ CASES = [
         ),
         unmanaged=_attach_spare_to_user,
         unmanaged_type="aws_iam_user_policy_attachment",
+    ),
+    TypeCase(
+        "aws_iam_instance_profile",
+        build=build_instance_profile,
+        drift=_swap_profile_role,
+        expected=Expected(
+            "changed", "aws_iam_instance_profile", "profile", "aws_iam_instance_profile.web", paths=("role",)
+        ),
+        unmanaged=_adhoc_profile,
+        unmanaged_type="aws_iam_instance_profile",
+    ),
+    TypeCase(
+        "aws_iam_instance_profile",
+        build=build_instance_profile,
+        drift=_delete_profile,
+        expected=Expected(
+            "missing",
+            "aws_iam_instance_profile",
+            "profile",
+            "aws_iam_instance_profile.web",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_iam_instance_profile",
+        build=build_instance_profile,
+        drift=lambda s, c: _iam(s).untag_instance_profile(InstanceProfileName=IP_PROFILE, TagKeys=["Team"]),
+        expected=Expected(
+            "changed",
+            "aws_iam_instance_profile",
+            "profile",
+            "aws_iam_instance_profile.web",
+            paths=("tags.Team",),
+        ),
     ),
 ]

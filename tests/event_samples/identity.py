@@ -34,4 +34,13 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_iam_user", "bob")],
     ),
+    (
+        "iam",
+        "CreateInstanceProfile DeleteInstanceProfile AddRoleToInstanceProfile "
+        "RemoveRoleFromInstanceProfile TagInstanceProfile UntagInstanceProfile",
+        {"instanceProfileName": "web", "roleName": "web"},
+        None,
+        None,
+        [("aws_iam_instance_profile", "web")],
+    ),
 ]

@@ -23,3 +23,20 @@ def iam_owner_policy_attachment_attributes(kind: str, owner: str, policy_arn: st
     """aws_iam_group_policy_attachment (kind "group") or aws_iam_user_policy_attachment
     ("user"): the id is the owner's name, a dash and a unique suffix."""
     return {"id": f"{owner}-{unique_suffix()}", "policy_arn": policy_arn, kind: owner}
+
+
+def iam_instance_profile_attributes(profile: Any, role: str) -> dict[str, Any]:
+    """aws_iam_instance_profile: the id is its name; `role` the role's name."""
+    tags = {t["Key"]: t["Value"] for t in profile.get("Tags") or []}
+    return {
+        "arn": profile["Arn"],
+        "create_date": str(profile.get("CreateDate", "")),
+        "id": profile["InstanceProfileName"],
+        "name": profile["InstanceProfileName"],
+        "name_prefix": "",
+        "path": profile.get("Path", "/"),
+        "role": role,
+        "tags": tags or None,
+        "tags_all": tags,
+        "unique_id": profile.get("InstanceProfileId", ""),
+    }

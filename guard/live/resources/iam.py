@@ -9,13 +9,24 @@ Service-linked roles (path /aws-service-role/) and AWS-managed policies belong t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from guard.live.events import IdForms, TypeEvents, arn_id, edits, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tag_changes, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, GraphHooks, GraphRole, Join, ResourceType, writes
+from guard.live.types import (
+    REGISTRY,
+    Attrs,
+    DetailCall,
+    Expansion,
+    GraphHooks,
+    GraphRole,
+    Join,
+    ResourceType,
+    writes,
+)
 from guard.model import AwsCall, Change, Resource
 
 _DETAILS = "get_account_authorization_details"
@@ -561,5 +572,153 @@ REGISTRY.register(
         # on the emulator (moto applies a new path only with a new name); Terraform moves it.
         restorable=(),
         describe=lambda resource: f"group {resource.attrs.get('name') or resource.id}",
+    )
+)
+
+
+# aws_iam_instance_profile ------------------------------------------------------------
+# GetAccountAuthorizationDetails lists a profile only under its role, so one without a role
+# would never be seen: ListInstanceProfiles lists them all. IAM's list calls leave tags out
+# (ListInstanceProfileTags is one call per profile, as is GetInstanceProfile, which has them).
+
+_PROFILE_NAME = named("iam", "instance-profile/(?:.*/)?", what="an instance profile name, or its ARN")
+# EKS managed node groups make a profile per group for their nodes ("eks-" and a UUID).
+_EKS_PROFILE = re.compile(r"eks-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+
+
+def _profile_role(item: Attrs) -> str | None:
+    roles = item.get("Roles") or []
+    return str(roles[0]["RoleName"]) if roles else None  # AWS allows one role per profile
+
+
+def _merge_profile(item: Attrs, answer: Attrs) -> None:
+    item["Tags"] = answer.get("Tags") or []
+
+
+def _profile_owned_elsewhere(item: Attrs) -> bool:
+    roles = item.get("Roles") or []
+    service_role = any(str(role.get("Path", "")).startswith("/aws-service-role/") for role in roles)
+    return service_role or bool(_EKS_PROFILE.fullmatch(str(item.get("InstanceProfileName", ""))))
+
+
+def _profile_tag_list(values: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in values.items()]
+
+
+@writes(
+    "remove_role_from_instance_profile",
+    "add_role_to_instance_profile",
+    "tag_instance_profile",
+    "untag_instance_profile",
+)
+def _profile_restore(resource: Resource, live: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    name = resource.id
+    calls = []
+    if any(change.path == "role" for change in changes):
+        had = live.attrs.get("role") if live is not None else None
+        want = resource.attrs.get("role")
+        if had:
+            calls.append(_iam("remove_role_from_instance_profile", InstanceProfileName=name, RoleName=had))
+        if want:
+            calls.append(_iam("add_role_to_instance_profile", InstanceProfileName=name, RoleName=want))
+    restore, remove = tag_changes(changes)
+    if restore:
+        calls.append(_iam("tag_instance_profile", InstanceProfileName=name, Tags=_profile_tag_list(restore)))
+    if remove:
+        calls.append(_iam("untag_instance_profile", InstanceProfileName=name, TagKeys=remove))
+    return calls
+
+
+@writes("create_instance_profile", "add_role_to_instance_profile")
+def _profile_recreate(resource: Resource) -> list[AwsCall]:
+    name = resource.id
+    request: dict[str, Any] = {"InstanceProfileName": name, "Path": resource.attrs.get("path") or "/"}
+    declared = declared_tags(resource.attrs)
+    if declared:
+        request["Tags"] = _profile_tag_list(declared)
+    calls = [_iam("create_instance_profile", **request)]
+    if resource.attrs.get("role"):
+        calls.append(
+            _iam("add_role_to_instance_profile", InstanceProfileName=name, RoleName=resource.attrs["role"])
+        )
+    return calls
+
+
+@writes("remove_role_from_instance_profile", "delete_instance_profile")
+def _profile_delete(live: Resource) -> list[AwsCall]:
+    calls = []
+    if live.attrs.get("role"):
+        calls.append(
+            _iam(
+                "remove_role_from_instance_profile", InstanceProfileName=live.id, RoleName=live.attrs["role"]
+            )
+        )
+    return [*calls, _iam("delete_instance_profile", InstanceProfileName=live.id)]
+
+
+_PROFILE_BY_PATH = {
+    "role": ("AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile"),
+    "tags": ("TagInstanceProfile", "UntagInstanceProfile"),
+}
+_PROFILE_EVENTS = TypeEvents(
+    missing=("DeleteInstanceProfile",),
+    unmanaged=("CreateInstanceProfile",),
+    changed=edits(_PROFILE_BY_PATH),
+    by_path=_PROFILE_BY_PATH,
+    touched_by=dict.fromkeys(
+        ("CreateInstanceProfile", "DeleteInstanceProfile", *edits(_PROFILE_BY_PATH)),
+        "requestParameters.instanceProfileName",
+    ),
+    ids=_PROFILE_NAME,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_iam_instance_profile",
+        service="iam",
+        list_call="list_instance_profiles",
+        items_path="InstanceProfiles",
+        id_key="InstanceProfileName",
+        global_service=True,
+        details=(
+            DetailCall(
+                operation="get_instance_profile",
+                param="InstanceProfileName",
+                items_path="InstanceProfile",
+                answer_key="",
+                merge=_merge_profile,
+            ),
+        ),
+        to_attrs=lambda item: {
+            "name": item["InstanceProfileName"],
+            "path": item.get("Path") or "/",
+            "role": _profile_role(item),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: {
+            "name": attrs.get("name"),
+            "path": attrs.get("path") or "/",
+            "role": attrs.get("role") or None,
+            "tags": declared_tags(attrs),
+        },
+        compared=("name", "path", "role", "tags"),
+        ignored={
+            "name_prefix": "only shapes the name at creation",
+            "tags_all": "tags with the provider's default_tags, compared as tags",
+            "arn": "computed",
+            "create_date": "computed",
+            "unique_id": "computed",
+        },
+        aws_default=_profile_owned_elsewhere,
+        restore_calls=_profile_restore,
+        restorable=("role", "tags"),
+        recreate_calls=_profile_recreate,
+        delete_calls=_profile_delete,
+        describe=lambda resource: f"instance profile {resource.attrs.get('name') or resource.id}",
+        events=_PROFILE_EVENTS,
+        pulumi_tokens=("aws:iam/instanceProfile:InstanceProfile",),
+        # Instances name it; it names its role (plain references join them).
+        graph=GraphHooks(name=lambda attrs: str(attrs.get("name") or "instance profile")),
     )
 )
