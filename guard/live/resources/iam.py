@@ -11,13 +11,24 @@ creates, and AWS-managed policies belong to AWS.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from guard.live.events import IdForms, TypeEvents, arn_id, edits, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tag_changes, tags
-from guard.live.types import REGISTRY, Attrs, Expansion, ResourceType, writes
+from guard.live.types import (
+    REGISTRY,
+    Attrs,
+    DetailCall,
+    Expansion,
+    GraphHooks,
+    GraphRole,
+    Join,
+    ResourceType,
+    writes,
+)
 from guard.model import AwsCall, Change, Resource
 
 _DETAILS = "get_account_authorization_details"
@@ -217,7 +228,7 @@ def _inline_events(kind: str) -> TypeEvents:
 
 
 def _inline_declaration(
-    name: str, kind: str, owner_attr: str, items_path: str, list_key: str
+    name: str, kind: str, owner_attr: str, items_path: str, list_key: str, token: str = ""
 ) -> ResourceType:
     owner_name = f"{kind.capitalize()}Name"
 
@@ -266,6 +277,9 @@ def _inline_declaration(
         describe=lambda resource: (
             f"inline policy {resource.attrs.get('name')} of {kind} {resource.attrs.get(owner_attr)}"
         ),
+        pulumi_tokens=(token,) if token else (),
+        # It belongs to its role, group or user: an edit of it reaches what uses them.
+        graph=GraphHooks(forward=(owner_attr,)),
     )
 
 
@@ -275,72 +289,121 @@ REGISTRY.register(
 REGISTRY.register(
     _inline_declaration("aws_iam_user_policy", "user", "user", "UserDetailList", "UserPolicyList")
 )
-
-
-# aws_iam_role_policy_attachment ------------------------------------------------------
-
-
-def _attachment_children(item: Attrs) -> list[Attrs]:
-    return [
-        {
-            "Id": f"{item['RoleName']}/{attached['PolicyArn']}",
-            "RoleName": item["RoleName"],
-            "RolePath": item.get("Path", "/"),
-            "PolicyArn": attached["PolicyArn"],
-        }
-        for attached in item.get("AttachedManagedPolicies") or []
-    ]
-
-
-def _attachment_key(resource: Resource) -> str:
-    return f"{resource.attrs.get('role')}|{resource.attrs.get('policy_arn')}"
-
-
-def _attach(resource: Resource) -> AwsCall:
-    return _iam(
-        "attach_role_policy", RoleName=resource.attrs.get("role"), PolicyArn=resource.attrs.get("policy_arn")
+REGISTRY.register(
+    _inline_declaration(
+        "aws_iam_group_policy",
+        "group",
+        "group",
+        "GroupDetailList",
+        "GroupPolicyList",
+        "aws:iam/groupPolicy:GroupPolicy",
     )
-
-
-_ATTACHMENT_EVENTS = TypeEvents(
-    missing=("DetachRolePolicy",),
-    unmanaged=("AttachRolePolicy",),
-    changed=("AttachRolePolicy", "DetachRolePolicy"),
-    lookup_attr="role",  # CloudTrail names an attachment by its role
-    # Terraform's id has a random suffix: the event names the role, read with its attachments.
-    touched_by=dict.fromkeys(("AttachRolePolicy", "DetachRolePolicy"), "requestParameters.roleName"),
-    ids=_ROLE_NAME,
-    names_parent=True,
 )
 
 
-REGISTRY.register(
-    _common(
-        "aws_iam_role_policy_attachment",
-        events=_ATTACHMENT_EVENTS,
-        items_path="RoleDetailList",
+# managed policy attachments: aws_iam_role_policy_attachment, aws_iam_group_policy_attachment,
+# aws_iam_user_policy_attachment ------------------------------------------------------
+
+
+def _attachment_children(kind: str) -> Any:
+    owner_key = f"{kind.capitalize()}Name"
+
+    def children(item: Attrs) -> list[Attrs]:
+        return [
+            {
+                "Id": f"{item[owner_key]}/{attached['PolicyArn']}",
+                "Owner": item[owner_key],
+                "OwnerPath": item.get("Path", "/"),
+                "PolicyArn": attached["PolicyArn"],
+            }
+            for attached in item.get("AttachedManagedPolicies") or []
+        ]
+
+    return children
+
+
+def _attachment_events(kind: str, ids: IdForms) -> TypeEvents:
+    title = kind.capitalize()
+    attach, detach = f"Attach{title}Policy", f"Detach{title}Policy"
+    return TypeEvents(
+        missing=(detach,),
+        unmanaged=(attach,),
+        changed=(attach, detach),
+        lookup_attr=kind,  # CloudTrail names an attachment by its role, group or user
+        # Terraform's id has a random suffix: the event names the owner, read with its attachments.
+        touched_by=dict.fromkeys((attach, detach), f"requestParameters.{kind}Name"),
+        ids=ids,
+        names_parent=True,
+    )
+
+
+def _attachment_declaration(name: str, kind: str, items_path: str, ids: IdForms, token: str) -> ResourceType:
+    owner_name = f"{kind.capitalize()}Name"
+
+    def call(operation: str, resource: Resource) -> AwsCall:
+        return _iam(
+            operation, **{owner_name: resource.attrs.get(kind), "PolicyArn": resource.attrs.get("policy_arn")}
+        )
+
+    return _common(
+        name,
+        events=_attachment_events(kind, ids),
+        items_path=items_path,
         id_key="Id",
-        split_item=_attachment_children,
-        to_attrs=lambda item: {"role": item["RoleName"], "policy_arn": item["PolicyArn"]},
-        normalise_desired=lambda attrs: {"role": attrs.get("role"), "policy_arn": attrs.get("policy_arn")},
-        compared=("role", "policy_arn"),
-        aws_default=lambda item: made_by_aws(item.get("RolePath"), item.get("RoleName")),
-        parent=("role", "aws_iam_role"),
-        # Terraform's id is "<role>-<unique suffix>": match on what the attachment joins.
-        match_key=_attachment_key,
-        recreate_calls=writes("attach_role_policy")(lambda resource: [_attach(resource)]),
-        delete_calls=writes("detach_role_policy")(
-            lambda resource: [
-                _iam(
-                    "detach_role_policy",
-                    RoleName=resource.attrs.get("role"),
-                    PolicyArn=resource.attrs.get("policy_arn"),
-                )
-            ]
+        split_item=_attachment_children(kind),
+        to_attrs=lambda item: {kind: item["Owner"], "policy_arn": item["PolicyArn"]},
+        normalise_desired=lambda attrs: {kind: attrs.get(kind), "policy_arn": attrs.get("policy_arn")},
+        compared=(kind, "policy_arn"),
+        # What AWS attaches to the roles it made is never anyone's drift.
+        aws_default=lambda item: made_by_aws(item.get("OwnerPath"), item["Owner"] if kind == "role" else ""),
+        parent=(kind, f"aws_iam_{kind}"),
+        # Terraform's id is "<owner>-<unique suffix>": match on what the attachment joins.
+        match_key=lambda resource: f"{resource.attrs.get(kind)}|{resource.attrs.get('policy_arn')}",
+        recreate_calls=writes(f"attach_{kind}_policy")(
+            lambda resource: [call(f"attach_{kind}_policy", resource)]
+        ),
+        delete_calls=writes(f"detach_{kind}_policy")(
+            lambda resource: [call(f"detach_{kind}_policy", resource)]
         ),
         describe=lambda resource: (
-            f"attachment of {resource.attrs.get('policy_arn')} to role {resource.attrs.get('role')}"
+            f"attachment of {resource.attrs.get('policy_arn')} to {kind} {resource.attrs.get(kind)}"
         ),
+        pulumi_tokens=(token,),
+        # The role, group or user uses the policy: an edit of the policy reaches them through it.
+        graph=GraphHooks(
+            role=GraphRole.ATTACHMENT, joins=Join(user=kind, used="policy_arn", relation="policy_attachment")
+        ),
+    )
+
+
+_GROUP_NAME = named("iam", "group/(?:.*/)?", what="a group name, or its group/ ARN")
+_USER_NAME = named("iam", "user/(?:.*/)?", what="a user name, or its user/ ARN")
+
+REGISTRY.register(
+    _attachment_declaration(
+        "aws_iam_role_policy_attachment",
+        "role",
+        "RoleDetailList",
+        _ROLE_NAME,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    )
+)
+REGISTRY.register(
+    _attachment_declaration(
+        "aws_iam_group_policy_attachment",
+        "group",
+        "GroupDetailList",
+        _GROUP_NAME,
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    )
+)
+REGISTRY.register(
+    _attachment_declaration(
+        "aws_iam_user_policy_attachment",
+        "user",
+        "UserDetailList",
+        _USER_NAME,
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     )
 )
 
@@ -465,7 +528,7 @@ _USER_EVENTS = TypeEvents(
     touched_by=dict.fromkeys(
         ("CreateUser", "DeleteUser", *edits(_USER_BY_PATH)), "requestParameters.userName"
     ),
-    ids=named("iam", "user/(?:.*/)?", what="a user name, or its user/ ARN"),
+    ids=_USER_NAME,
 )
 
 
@@ -503,7 +566,7 @@ _GROUP_EVENTS = TypeEvents(
     changed=("UpdateGroup",),
     by_path={"name": ("UpdateGroup",), "path": ("UpdateGroup",)},
     touched_by=dict.fromkeys(("CreateGroup", "DeleteGroup", "UpdateGroup"), "requestParameters.groupName"),
-    ids=named("iam", "group/(?:.*/)?", what="a group name, or its group/ ARN"),
+    ids=_GROUP_NAME,
 )
 
 
@@ -521,5 +584,153 @@ REGISTRY.register(
         # on the emulator (moto applies a new path only with a new name); Terraform moves it.
         restorable=(),
         describe=lambda resource: f"group {resource.attrs.get('name') or resource.id}",
+    )
+)
+
+
+# aws_iam_instance_profile ------------------------------------------------------------
+# GetAccountAuthorizationDetails lists a profile only under its role, so one without a role
+# would never be seen: ListInstanceProfiles lists them all. IAM's list calls leave tags out
+# (ListInstanceProfileTags is one call per profile, as is GetInstanceProfile, which has them).
+
+_PROFILE_NAME = named("iam", "instance-profile/(?:.*/)?", what="an instance profile name, or its ARN")
+# EKS managed node groups make a profile per group for their nodes ("eks-" and a UUID).
+_EKS_PROFILE = re.compile(r"eks-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+
+
+def _profile_role(item: Attrs) -> str | None:
+    roles = item.get("Roles") or []
+    return str(roles[0]["RoleName"]) if roles else None  # AWS allows one role per profile
+
+
+def _merge_profile(item: Attrs, answer: Attrs) -> None:
+    item["Tags"] = answer.get("Tags") or []
+
+
+def _profile_owned_elsewhere(item: Attrs) -> bool:
+    roles = item.get("Roles") or []
+    service_role = any(str(role.get("Path", "")).startswith("/aws-service-role/") for role in roles)
+    return service_role or bool(_EKS_PROFILE.fullmatch(str(item.get("InstanceProfileName", ""))))
+
+
+def _profile_tag_list(values: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in values.items()]
+
+
+@writes(
+    "remove_role_from_instance_profile",
+    "add_role_to_instance_profile",
+    "tag_instance_profile",
+    "untag_instance_profile",
+)
+def _profile_restore(resource: Resource, live: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    name = resource.id
+    calls = []
+    if any(change.path == "role" for change in changes):
+        had = live.attrs.get("role") if live is not None else None
+        want = resource.attrs.get("role")
+        if had:
+            calls.append(_iam("remove_role_from_instance_profile", InstanceProfileName=name, RoleName=had))
+        if want:
+            calls.append(_iam("add_role_to_instance_profile", InstanceProfileName=name, RoleName=want))
+    restore, remove = tag_changes(changes)
+    if restore:
+        calls.append(_iam("tag_instance_profile", InstanceProfileName=name, Tags=_profile_tag_list(restore)))
+    if remove:
+        calls.append(_iam("untag_instance_profile", InstanceProfileName=name, TagKeys=remove))
+    return calls
+
+
+@writes("create_instance_profile", "add_role_to_instance_profile")
+def _profile_recreate(resource: Resource) -> list[AwsCall]:
+    name = resource.id
+    request: dict[str, Any] = {"InstanceProfileName": name, "Path": resource.attrs.get("path") or "/"}
+    declared = declared_tags(resource.attrs)
+    if declared:
+        request["Tags"] = _profile_tag_list(declared)
+    calls = [_iam("create_instance_profile", **request)]
+    if resource.attrs.get("role"):
+        calls.append(
+            _iam("add_role_to_instance_profile", InstanceProfileName=name, RoleName=resource.attrs["role"])
+        )
+    return calls
+
+
+@writes("remove_role_from_instance_profile", "delete_instance_profile")
+def _profile_delete(live: Resource) -> list[AwsCall]:
+    calls = []
+    if live.attrs.get("role"):
+        calls.append(
+            _iam(
+                "remove_role_from_instance_profile", InstanceProfileName=live.id, RoleName=live.attrs["role"]
+            )
+        )
+    return [*calls, _iam("delete_instance_profile", InstanceProfileName=live.id)]
+
+
+_PROFILE_BY_PATH = {
+    "role": ("AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile"),
+    "tags": ("TagInstanceProfile", "UntagInstanceProfile"),
+}
+_PROFILE_EVENTS = TypeEvents(
+    missing=("DeleteInstanceProfile",),
+    unmanaged=("CreateInstanceProfile",),
+    changed=edits(_PROFILE_BY_PATH),
+    by_path=_PROFILE_BY_PATH,
+    touched_by=dict.fromkeys(
+        ("CreateInstanceProfile", "DeleteInstanceProfile", *edits(_PROFILE_BY_PATH)),
+        "requestParameters.instanceProfileName",
+    ),
+    ids=_PROFILE_NAME,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_iam_instance_profile",
+        service="iam",
+        list_call="list_instance_profiles",
+        items_path="InstanceProfiles",
+        id_key="InstanceProfileName",
+        global_service=True,
+        details=(
+            DetailCall(
+                operation="get_instance_profile",
+                param="InstanceProfileName",
+                items_path="InstanceProfile",
+                answer_key="",
+                merge=_merge_profile,
+            ),
+        ),
+        to_attrs=lambda item: {
+            "name": item["InstanceProfileName"],
+            "path": item.get("Path") or "/",
+            "role": _profile_role(item),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: {
+            "name": attrs.get("name"),
+            "path": attrs.get("path") or "/",
+            "role": attrs.get("role") or None,
+            "tags": declared_tags(attrs),
+        },
+        compared=("name", "path", "role", "tags"),
+        ignored={
+            "name_prefix": "only shapes the name at creation",
+            "tags_all": "tags with the provider's default_tags, compared as tags",
+            "arn": "computed",
+            "create_date": "computed",
+            "unique_id": "computed",
+        },
+        aws_default=_profile_owned_elsewhere,
+        restore_calls=_profile_restore,
+        restorable=("role", "tags"),
+        recreate_calls=_profile_recreate,
+        delete_calls=_profile_delete,
+        describe=lambda resource: f"instance profile {resource.attrs.get('name') or resource.id}",
+        events=_PROFILE_EVENTS,
+        pulumi_tokens=("aws:iam/instanceProfile:InstanceProfile",),
+        # Instances name it; it names its role (plain references join them).
+        graph=GraphHooks(name=lambda attrs: str(attrs.get("name") or "instance profile")),
     )
 )

@@ -1,0 +1,46 @@
+"""Sample CloudTrail records for the identity types (IAM: group policies, policy attachments)."""
+
+from __future__ import annotations
+
+from tests.event_samples import Sample
+
+ACCOUNT = "123456789012"
+POLICY = f"arn:aws:iam::{ACCOUNT}:policy/deploy"
+
+SAMPLES: list[Sample] = [
+    (
+        "iam",
+        "PutGroupPolicy DeleteGroupPolicy",
+        {"groupName": "ops", "policyName": "s3-read"},
+        None,
+        None,
+        [("aws_iam_group_policy", "ops:s3-read")],
+    ),
+    # An attachment's Terraform id has a random suffix: the event names its group or user,
+    # which is read again with its attachments.
+    (
+        "iam",
+        "AttachGroupPolicy DetachGroupPolicy",
+        {"groupName": "ops", "policyArn": POLICY},
+        None,
+        None,
+        [("aws_iam_group", "ops")],
+    ),
+    (
+        "iam",
+        "AttachUserPolicy DetachUserPolicy",
+        {"userName": "bob", "policyArn": POLICY},
+        None,
+        None,
+        [("aws_iam_user", "bob")],
+    ),
+    (
+        "iam",
+        "CreateInstanceProfile DeleteInstanceProfile AddRoleToInstanceProfile "
+        "RemoveRoleFromInstanceProfile TagInstanceProfile UntagInstanceProfile",
+        {"instanceProfileName": "web", "roleName": "web"},
+        None,
+        None,
+        [("aws_iam_instance_profile", "web")],
+    ),
+]

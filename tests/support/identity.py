@@ -1,0 +1,42 @@
+"""Terraform state attributes of the identity types, as the AWS provider 5.x writes them
+after `apply` (computed attributes included), from what IAM answered at creation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.services import policy_json, unique_suffix
+
+
+def iam_group_policy_attributes(group: str, name: str, policy: Any) -> dict[str, Any]:
+    """aws_iam_group_policy: id GROUP:NAME."""
+    return {
+        "group": group,
+        "id": f"{group}:{name}",
+        "name": name,
+        "name_prefix": "",
+        "policy": policy_json(policy),
+    }
+
+
+def iam_owner_policy_attachment_attributes(kind: str, owner: str, policy_arn: str) -> dict[str, Any]:
+    """aws_iam_group_policy_attachment (kind "group") or aws_iam_user_policy_attachment
+    ("user"): the id is the owner's name, a dash and a unique suffix."""
+    return {"id": f"{owner}-{unique_suffix()}", "policy_arn": policy_arn, kind: owner}
+
+
+def iam_instance_profile_attributes(profile: Any, role: str) -> dict[str, Any]:
+    """aws_iam_instance_profile: the id is its name; `role` the role's name."""
+    tags = {t["Key"]: t["Value"] for t in profile.get("Tags") or []}
+    return {
+        "arn": profile["Arn"],
+        "create_date": str(profile.get("CreateDate", "")),
+        "id": profile["InstanceProfileName"],
+        "name": profile["InstanceProfileName"],
+        "name_prefix": "",
+        "path": profile.get("Path", "/"),
+        "role": role,
+        "tags": tags or None,
+        "tags_all": tags,
+        "unique_id": profile.get("InstanceProfileId", ""),
+    }
