@@ -7,12 +7,26 @@ the same setting on by hand.
 
 from __future__ import annotations
 
+import json
+
 import boto3
 
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
-from tests.support.s3_settings import lifecycle_attributes, lifecycle_filter, lifecycle_rule
-from tests.support.services import s3_bucket_attributes
+from tests.support.s3_settings import (
+    acl_attributes,
+    cors_attributes,
+    cors_rule,
+    lifecycle_attributes,
+    lifecycle_filter,
+    lifecycle_rule,
+    logging_attributes,
+)
+from tests.support.services import (
+    s3_bucket_attributes,
+    s3_bucket_policy_attributes,
+    s3_ownership_controls_attributes,
+)
 
 REGION = "us-east-1"
 
@@ -139,5 +153,253 @@ CASES = [
             "aws_s3_bucket_lifecycle_configuration.assets",
             title_has="was deleted",
         ),
+    ),
+]
+
+
+# aws_s3_bucket_logging -------------------------------------------------------------
+
+LOG_TARGET = "sweep-s3-logging-target"
+
+
+def _log_delivery_policy(target: str) -> dict:
+    """What S3 needs on a target bucket (ACLs disabled): the logging service may put objects."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": ["s3:PutObject"],
+                "Resource": f"arn:aws:s3:::{target}/*",
+            }
+        ],
+    }
+
+
+def build_logging(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    bucket, _ = _buckets(session, state, ctx, "logging")
+    s3 = _s3(session)
+    s3.create_bucket(Bucket=LOG_TARGET)
+    state.add("aws_s3_bucket", "logging_target", s3_bucket_attributes(LOG_TARGET, REGION))
+    policy = _log_delivery_policy(LOG_TARGET)
+    s3.put_bucket_policy(Bucket=LOG_TARGET, Policy=json.dumps(policy))
+    state.add("aws_s3_bucket_policy", "logging_target", s3_bucket_policy_attributes(LOG_TARGET, policy))
+    s3.put_bucket_logging(
+        Bucket=bucket,
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": LOG_TARGET, "TargetPrefix": "assets/"}},
+    )
+    state.add("aws_s3_bucket_logging", "assets", logging_attributes(bucket, LOG_TARGET, "assets/"))
+
+
+def _log_to(session: boto3.Session, bucket: str, prefix: str) -> None:
+    _s3(session).put_bucket_logging(
+        Bucket=bucket,
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": LOG_TARGET, "TargetPrefix": prefix}},
+    )
+
+
+def _logging_on_other_bucket(session: boto3.Session, ctx: Context) -> str:
+    _log_to(session, ctx["other"], "other/")
+    return str(ctx["other"])
+
+
+# aws_s3_bucket_cors_configuration --------------------------------------------------
+
+CORS_RULES = [
+    {
+        "ID": "app",
+        "AllowedHeaders": ["Authorization", "Content-Type"],
+        "AllowedMethods": ["PUT", "GET"],
+        "AllowedOrigins": ["https://app.example.com"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 3000,
+    },
+    {"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]},
+]
+
+
+def build_cors(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    bucket, _ = _buckets(session, state, ctx, "cors")
+    _s3(session).put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": CORS_RULES})
+    rules = [
+        # A set in the provider: declared in another order, its lists too.
+        cors_rule(["GET"], ["*"]),
+        cors_rule(
+            ["GET", "PUT"],
+            ["https://app.example.com"],
+            headers=["Content-Type", "Authorization"],
+            expose=["ETag"],
+            max_age=3000,
+            rule_id="app",
+        ),
+    ]
+    state.add("aws_s3_bucket_cors_configuration", "assets", cors_attributes(bucket, rules))
+
+
+def _open_cors(session: boto3.Session, ctx: Context) -> None:
+    rules = [dict(CORS_RULES[0], AllowedOrigins=["*"]), CORS_RULES[1]]
+    _s3(session).put_bucket_cors(Bucket=ctx["bucket"], CORSConfiguration={"CORSRules": rules})
+
+
+def _cors_on_other_bucket(session: boto3.Session, ctx: Context) -> str:
+    _s3(session).put_bucket_cors(
+        Bucket=ctx["other"],
+        CORSConfiguration={"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]},
+    )
+    return str(ctx["other"])
+
+
+# aws_s3_bucket_acl -----------------------------------------------------------------
+
+
+def _log_delivery_grants(owner: dict) -> list[dict]:
+    return [
+        {"Grantee": {"ID": owner["ID"], "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"},
+        {
+            "Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/LogDelivery"},
+            "Permission": "WRITE",
+        },
+        {
+            "Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/LogDelivery"},
+            "Permission": "READ_ACP",
+        },
+    ]
+
+
+def build_acl(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """An access-log bucket with ACLs on (ObjectWriter): the log delivery group may write."""
+    bucket, other = _buckets(session, state, ctx, "acl")
+    s3 = _s3(session)
+    for name, resource_name in ((bucket, "acl_assets"), (other, "acl_other")):
+        s3.put_bucket_ownership_controls(
+            Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+        )
+        state.add(
+            "aws_s3_bucket_ownership_controls",
+            resource_name,
+            s3_ownership_controls_attributes(name, "ObjectWriter"),
+        )
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]
+    grants = _log_delivery_grants(owner)
+    s3.put_bucket_acl(Bucket=bucket, AccessControlPolicy={"Owner": owner, "Grants": grants})
+    # Declared as the canned ACL; the provider stores the grants S3 answers beside it.
+    state.add("aws_s3_bucket_acl", "assets", acl_attributes(bucket, owner, grants, acl="log-delivery-write"))
+    # The neighbour declares the private ACL explicitly, as grants.
+    state.add("aws_s3_bucket_acl", "other", acl_attributes(other, owner, grants[:1]))
+
+
+def _acl_public(session: boto3.Session, ctx: Context) -> None:
+    s3 = _s3(session)
+    owner = s3.get_bucket_acl(Bucket=ctx["bucket"])["Owner"]
+    grants = [
+        *_log_delivery_grants(owner),
+        {
+            "Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+            "Permission": "READ",
+        },
+    ]
+    s3.put_bucket_acl(Bucket=ctx["bucket"], AccessControlPolicy={"Owner": owner, "Grants": grants})
+
+
+def build_undeclared_acl(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Two buckets with ACLs on and no aws_s3_bucket_acl: the default ACL is nobody's finding."""
+    bucket, other = _buckets(session, state, ctx, "acl-undeclared")
+    for name, resource_name in ((bucket, "acl_undeclared_assets"), (other, "acl_undeclared_other")):
+        _s3(session).put_bucket_ownership_controls(
+            Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+        )
+        state.add(
+            "aws_s3_bucket_ownership_controls",
+            resource_name,
+            s3_ownership_controls_attributes(name, "BucketOwnerPreferred"),
+        )
+    s3 = _s3(session)
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]
+    ctx["owner"] = owner
+
+
+def _grant_on_undeclared(session: boto3.Session, ctx: Context) -> str:
+    """A read grant to another account's canonical user, added by hand."""
+    grants = [
+        {"Grantee": {"ID": ctx["owner"]["ID"], "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"},
+        {"Grantee": {"ID": "a" * 64, "Type": "CanonicalUser"}, "Permission": "READ"},
+    ]
+    _s3(session).put_bucket_acl(
+        Bucket=ctx["other"], AccessControlPolicy={"Owner": ctx["owner"], "Grants": grants}
+    )
+    return str(ctx["other"])
+
+
+CASES += [
+    TypeCase(
+        "aws_s3_bucket_logging",
+        build=build_logging,
+        drift=lambda s, c: _log_to(s, c["bucket"], "elsewhere/"),
+        expected=Expected(
+            "changed",
+            "aws_s3_bucket_logging",
+            "bucket",
+            "aws_s3_bucket_logging.assets",
+            paths=("target_prefix",),
+        ),
+        unmanaged=_logging_on_other_bucket,
+        unmanaged_type="aws_s3_bucket_logging",
+    ),
+    TypeCase(
+        "aws_s3_bucket_logging",
+        build=build_logging,
+        # Logging turned off: S3 has no delete, an empty status does it.
+        drift=lambda s, c: _s3(s).put_bucket_logging(Bucket=c["bucket"], BucketLoggingStatus={}),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_logging",
+            "bucket",
+            "aws_s3_bucket_logging.assets",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_s3_bucket_cors_configuration",
+        build=build_cors,
+        drift=_open_cors,
+        expected=Expected(
+            "changed",
+            "aws_s3_bucket_cors_configuration",
+            "bucket",
+            "aws_s3_bucket_cors_configuration.assets",
+            paths=("cors_rule",),
+        ),
+        unmanaged=_cors_on_other_bucket,
+        unmanaged_type="aws_s3_bucket_cors_configuration",
+    ),
+    TypeCase(
+        "aws_s3_bucket_cors_configuration",
+        build=build_cors,
+        drift=lambda s, c: _s3(s).delete_bucket_cors(Bucket=c["bucket"]),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_cors_configuration",
+            "bucket",
+            "aws_s3_bucket_cors_configuration.assets",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_s3_bucket_acl",
+        build=build_acl,
+        drift=_acl_public,
+        expected=Expected(
+            "changed", "aws_s3_bucket_acl", "bucket", "aws_s3_bucket_acl.assets", paths=("grant",)
+        ),
+    ),
+    TypeCase(
+        "aws_s3_bucket_acl",
+        build=build_undeclared_acl,
+        drift=lambda s, c: _grant_on_undeclared(s, c),
+        expected=Expected("unmanaged", "aws_s3_bucket_acl", "other"),
+        unmanaged=_grant_on_undeclared,
+        unmanaged_type="aws_s3_bucket_acl",
     ),
 ]

@@ -14,4 +14,28 @@ SAMPLES: list[Sample] = [
         [{"type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::logs"}],
         [("aws_s3_bucket_lifecycle_configuration", "logs")],
     ),
+    (
+        "s3",
+        "PutBucketLogging",
+        {"bucketName": "logs", "Host": "logs.s3.amazonaws.com", "BucketLoggingStatus": {}},
+        None,
+        None,
+        [("aws_s3_bucket_logging", "logs")],
+    ),
+    (
+        "s3",
+        "PutBucketCors DeleteBucketCors",
+        {"bucketName": "logs", "Host": "logs.s3.amazonaws.com", "cors": ""},
+        None,
+        None,
+        [("aws_s3_bucket_cors_configuration", "logs")],
+    ),
+    (
+        "s3",
+        "PutBucketAcl",
+        {"bucketName": "logs", "Host": "logs.s3.amazonaws.com", "acl": ""},
+        None,
+        [{"type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::logs"}],
+        [("aws_s3_bucket_acl", "logs")],
+    ),
 ]

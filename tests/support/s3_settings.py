@@ -80,3 +80,70 @@ def lifecycle_attributes(bucket: str, rules: list[dict[str, Any]], minimum_size:
         "timeouts": None,
         "transition_default_minimum_object_size": minimum_size,
     }
+
+
+def logging_attributes(bucket: str, target_bucket: str, target_prefix: str) -> dict[str, Any]:
+    return {
+        "bucket": bucket,
+        "expected_bucket_owner": "",
+        "id": bucket,
+        "target_bucket": target_bucket,
+        "target_grant": [],
+        "target_object_key_format": [],
+        "target_prefix": target_prefix,
+    }
+
+
+def cors_rule(
+    methods: list[str],
+    origins: list[str],
+    headers: list[str] = (),  # type: ignore[assignment]
+    expose: list[str] = (),  # type: ignore[assignment]
+    max_age: int = 0,
+    rule_id: str = "",
+) -> dict[str, Any]:
+    return {
+        "allowed_headers": list(headers),
+        "allowed_methods": methods,
+        "allowed_origins": origins,
+        "expose_headers": list(expose),
+        "id": rule_id,
+        "max_age_seconds": max_age,
+    }
+
+
+def cors_attributes(bucket: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bucket": bucket, "cors_rule": rules, "expected_bucket_owner": "", "id": bucket}
+
+
+def acl_attributes(
+    bucket: str, owner: dict[str, Any], grants: list[dict[str, Any]], acl: str = ""
+) -> dict[str, Any]:
+    """The provider stores the grants S3 answers (access_control_policy) even for a canned ACL;
+    its id is "bucket,acl" when a canned ACL is declared."""
+    return {
+        "access_control_policy": [
+            {
+                "grant": [
+                    {
+                        "grantee": [
+                            {
+                                "display_name": grant["Grantee"].get("DisplayName", ""),
+                                "email_address": grant["Grantee"].get("EmailAddress", ""),
+                                "id": grant["Grantee"].get("ID", ""),
+                                "type": grant["Grantee"]["Type"],
+                                "uri": grant["Grantee"].get("URI", ""),
+                            }
+                        ],
+                        "permission": grant["Permission"],
+                    }
+                    for grant in grants
+                ],
+                "owner": [{"display_name": owner.get("DisplayName", ""), "id": owner["ID"]}],
+            }
+        ],
+        "acl": acl or None,
+        "bucket": bucket,
+        "expected_bucket_owner": "",
+        "id": f"{bucket},{acl}" if acl else bucket,
+    }

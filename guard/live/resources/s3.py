@@ -6,7 +6,8 @@ against the bucket's own region, and shared by all six types:
 GetBucketLocation (only when ListBuckets does not say the region), GetBucketTagging,
 GetPublicAccessBlock, GetBucketPolicy, GetBucketVersioning, GetBucketEncryption,
 GetBucketOwnershipControls, and the settings guard/live/resources/s3_settings.py declares
-(GetBucketLifecycleConfiguration): 7 or 8 calls per bucket.
+(GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl): 10 or 11 calls
+per bucket.
 
 A "not configured" answer means the setting is absent, not that the read failed.
 Real AWS encrypts every bucket with SSE-S3 (AES256) since January 2023 and a bucket
@@ -27,7 +28,7 @@ from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
-CALLS_PER_BUCKET = 8
+CALLS_PER_BUCKET = 11
 _NOT_CONFIGURED = {
     "NoSuchBucketPolicy",
     "ServerSideEncryptionConfigurationNotFoundError",
@@ -36,6 +37,7 @@ _NOT_CONFIGURED = {
     "NoSuchTagSet",
     "NoSuchTagSetError",
     "NoSuchLifecycleConfiguration",
+    "NoSuchCORSConfiguration",
 }
 _LOCATION_REGIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
 AWS_DEFAULT_ENCRYPTION = {
@@ -71,6 +73,9 @@ def bucket_region(clients: Any, region: str, bucket: dict[str, Any]) -> str:
     "get_bucket_encryption",
     "get_bucket_ownership_controls",
     "get_bucket_lifecycle_configuration",
+    "get_bucket_logging",
+    "get_bucket_cors",
+    "get_bucket_acl",
 )
 def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, Any]:
     """Every setting of one bucket, read from the bucket's own region."""
@@ -84,6 +89,9 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
     encryption = _optional(s3.get_bucket_encryption, Bucket=name)
     ownership = _optional(s3.get_bucket_ownership_controls, Bucket=name)
     lifecycle = _optional(s3.get_bucket_lifecycle_configuration, Bucket=name)
+    logging = s3.get_bucket_logging(Bucket=name)
+    cors = _optional(s3.get_bucket_cors, Bucket=name)
+    acl = s3.get_bucket_acl(Bucket=name)
     return {
         **bucket,
         "Region": home,
@@ -94,6 +102,9 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
         "Encryption": (encryption or {}).get("ServerSideEncryptionConfiguration") or AWS_DEFAULT_ENCRYPTION,
         "Ownership": ((ownership or {}).get("OwnershipControls") or {}).get("Rules"),
         "Lifecycle": _without_metadata(lifecycle) if (lifecycle or {}).get("Rules") else None,
+        "Logging": logging.get("LoggingEnabled"),
+        "Cors": (cors or {}).get("CORSRules"),
+        "Acl": {"Owner": acl.get("Owner") or {}, "Grants": acl.get("Grants") or []},
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from guard.live.resources.s3 import bucket_of, bucket_setting, s3_call, setting_events, when
@@ -362,6 +363,334 @@ REGISTRY.register(
             "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         ),
+        graph=GraphHooks(forward=("bucket",)),
+    )
+)
+
+
+# aws_s3_bucket_logging ---------------------------------------------------------------
+#
+# S3 has no call that deletes logging: PutBucketLogging with no LoggingEnabled turns it off.
+
+_GROUPS = "http://acs.amazonaws.com/groups/"
+_GROUP_URIS = {
+    "AllUsers": f"{_GROUPS}global/AllUsers",
+    "AuthenticatedUsers": f"{_GROUPS}global/AuthenticatedUsers",
+    "LogDelivery": f"{_GROUPS}s3/LogDelivery",
+}
+
+
+def _grantee(kind: Any, grantee_id: Any, uri: Any, email: Any, owner: Any = None) -> str:
+    """A grantee in one word: `owner`, a canonical user id, an e-mail, or a group's name."""
+    if kind == "Group" or uri:
+        return f"Group:{str(uri).rsplit('/', 1)[-1]}"
+    if kind == "AmazonCustomerByEmail" or email:
+        return f"AmazonCustomerByEmail:{email}"
+    return "CanonicalUser:owner" if owner and grantee_id == owner else f"CanonicalUser:{grantee_id}"
+
+
+def _api_grantee(word: str, owner: str) -> Attrs:
+    kind, _, who = word.partition(":")
+    if kind == "Group":
+        return {"Type": "Group", "URI": _GROUP_URIS.get(who, f"{_GROUPS}global/{who}")}
+    if kind == "AmazonCustomerByEmail":
+        return {"Type": kind, "EmailAddress": who}
+    return {"Type": "CanonicalUser", "ID": owner if who == "owner" else who}
+
+
+def _aws_grants(grants: Iterable[Attrs], owner: Any = None) -> list[str]:
+    words = []
+    for grant in grants:
+        grantee = grant.get("Grantee") or {}
+        who = _grantee(
+            grantee.get("Type"), grantee.get("ID"), grantee.get("URI"), grantee.get("EmailAddress"), owner
+        )
+        words.append(f"{who}:{grant.get('Permission')}")
+    return sorted(set(words))
+
+
+def _declared_grants(grants: Iterable[Attrs], owner: Any = None) -> list[str]:
+    words = []
+    for grant in grants:
+        grantee = first_block(grant, "grantee")
+        who = _grantee(
+            grantee.get("type"), grantee.get("id"), grantee.get("uri"), grantee.get("email_address"), owner
+        )
+        words.append(f"{who}:{grant.get('permission')}")
+    return sorted(set(words))
+
+
+def _key_format(value: Any) -> str:
+    """Where logs go: simple (the default when none is set) or partitioned by a date."""
+    if isinstance(value, dict):  # AWS
+        partitioned = value.get("PartitionedPrefix")
+        if partitioned is not None:
+            return f"partitioned:{partitioned.get('PartitionDateSource') or 'EventTime'}"
+        return "simple"
+    partitioned = first_block({"p": value}, "p").get("partitioned_prefix") if value else None
+    if partitioned:
+        source = first_block({"p": partitioned}, "p").get("partition_date_source")
+        return f"partitioned:{source or 'EventTime'}"
+    return "simple"
+
+
+def _logging_attrs(item: Attrs) -> Attrs:
+    enabled = item.get("Logging") or {}
+    return {
+        "bucket": item["Name"],
+        "target_bucket": enabled.get("TargetBucket"),
+        "target_prefix": enabled.get("TargetPrefix") or "",
+        "target_grant": _aws_grants(enabled.get("TargetGrants") or []),
+        "target_object_key_format": _key_format(enabled.get("TargetObjectKeyFormat") or {}),
+    }
+
+
+def _logging_desired(attrs: Attrs) -> Attrs:
+    return {
+        "bucket": attrs.get("bucket"),
+        "target_bucket": attrs.get("target_bucket"),
+        "target_prefix": attrs.get("target_prefix") or "",
+        "target_grant": _declared_grants(attrs.get("target_grant") or []),
+        "target_object_key_format": _key_format(attrs.get("target_object_key_format")),
+    }
+
+
+@writes("put_bucket_logging")
+def _logging_put(resource: Resource) -> list[AwsCall]:
+    attrs = resource.attrs
+    enabled: Attrs = {
+        "TargetBucket": attrs.get("target_bucket"),
+        "TargetPrefix": attrs.get("target_prefix") or "",
+    }
+    if attrs.get("target_grant"):
+        enabled["TargetGrants"] = [
+            {"Grantee": _api_grantee(word.rsplit(":", 1)[0], ""), "Permission": word.rsplit(":", 1)[1]}
+            for word in attrs["target_grant"]
+        ]
+    key_format = str(attrs.get("target_object_key_format") or "simple")
+    if key_format.startswith("partitioned:"):
+        source = key_format.split(":", 1)[1]
+        enabled["TargetObjectKeyFormat"] = {"PartitionedPrefix": {"PartitionDateSource": source}}
+    return [
+        s3_call("put_bucket_logging", bucket_of(resource), BucketLoggingStatus={"LoggingEnabled": enabled})
+    ]
+
+
+def _logging_hcl(resource: Resource) -> Attrs:
+    key_format = str(resource.attrs.get("target_object_key_format") or "simple")
+    partitioned = key_format.startswith("partitioned:")
+    return {
+        "bucket": resource.attrs.get("bucket"),
+        "target_bucket": resource.attrs.get("target_bucket"),
+        "target_prefix": resource.attrs.get("target_prefix"),
+        "target_object_key_format": [
+            {"partitioned_prefix": [{"partition_date_source": key_format.split(":", 1)[1]}]}
+        ]
+        if partitioned
+        else None,
+    }
+
+
+_LOGGING_PATHS = ("target_bucket", "target_prefix", "target_grant", "target_object_key_format")
+_LOGGING_EVENTS = replace(
+    setting_events("PutBucketLogging", "", _LOGGING_PATHS), missing=("PutBucketLogging", "DeleteBucket")
+)
+
+
+REGISTRY.register(
+    bucket_setting(
+        "aws_s3_bucket_logging",
+        events=_LOGGING_EVENTS,
+        split_item=when("Logging"),
+        to_attrs=_logging_attrs,
+        normalise_desired=_logging_desired,
+        compared=("bucket", *_LOGGING_PATHS),
+        ignored={"expected_bucket_owner": _EXPECTED_OWNER},
+        parent=("bucket", "aws_s3_bucket"),
+        restore_calls=writes(_logging_put)(lambda resource, _, __: _logging_put(resource)),
+        restorable=("*",),
+        recreate_calls=_logging_put,
+        delete_calls=writes("put_bucket_logging")(
+            lambda resource: [s3_call("put_bucket_logging", bucket_of(resource), BucketLoggingStatus={})]
+        ),
+        hcl_arguments=_logging_hcl,
+        describe=lambda resource: f"access logging of bucket {bucket_of(resource)}",
+        pulumi_tokens=("aws:s3/bucketLoggingV2:BucketLoggingV2", "aws:s3/bucketLogging:BucketLogging"),
+        graph=GraphHooks(forward=("bucket", "target_bucket")),
+    )
+)
+
+
+# aws_s3_bucket_cors_configuration ----------------------------------------------------
+
+_CORS_LISTS = (
+    ("allowed_headers", "AllowedHeaders"),
+    ("allowed_methods", "AllowedMethods"),
+    ("allowed_origins", "AllowedOrigins"),
+    ("expose_headers", "ExposeHeaders"),
+)
+
+
+def _cors_rule(rule_id: Any, lists: dict[str, Any], max_age: Any) -> Attrs:
+    """A CORS rule; its lists are sets in the provider, and rules are a set too."""
+    return {
+        "id": str(rule_id or "") or None,
+        **{name: sorted(lists.get(name) or []) for name, _ in _CORS_LISTS},
+        "max_age_seconds": _int(max_age),
+    }
+
+
+def _cors_attrs(item: Attrs) -> Attrs:
+    return {
+        "bucket": item["Name"],
+        "cors_rule": _sorted(
+            _cors_rule(
+                rule.get("ID"), {name: rule.get(key) for name, key in _CORS_LISTS}, rule.get("MaxAgeSeconds")
+            )
+            for rule in item.get("Cors") or []
+        ),
+    }
+
+
+def _cors_desired(attrs: Attrs) -> Attrs:
+    return {
+        "bucket": attrs.get("bucket"),
+        "cors_rule": _sorted(
+            _cors_rule(rule.get("id"), rule, rule.get("max_age_seconds"))
+            for rule in attrs.get("cors_rule") or []
+        ),
+    }
+
+
+@writes("put_bucket_cors")
+def _cors_put(resource: Resource) -> list[AwsCall]:
+    rules = []
+    for rule in resource.attrs.get("cors_rule") or []:
+        api: Attrs = {key: list(rule.get(name) or []) for name, key in _CORS_LISTS if rule.get(name)}
+        if rule.get("id"):
+            api["ID"] = rule["id"]
+        if rule.get("max_age_seconds") is not None:
+            api["MaxAgeSeconds"] = rule["max_age_seconds"]
+        rules.append(api)
+    return [s3_call("put_bucket_cors", bucket_of(resource), CORSConfiguration={"CORSRules": rules})]
+
+
+REGISTRY.register(
+    bucket_setting(
+        "aws_s3_bucket_cors_configuration",
+        events=setting_events("PutBucketCors", "DeleteBucketCors", ("cors_rule",)),
+        split_item=when("Cors"),
+        to_attrs=_cors_attrs,
+        normalise_desired=_cors_desired,
+        compared=("bucket", "cors_rule"),
+        ignored={"expected_bucket_owner": _EXPECTED_OWNER},
+        parent=("bucket", "aws_s3_bucket"),
+        restore_calls=writes(_cors_put)(lambda resource, _, __: _cors_put(resource)),
+        restorable=("*",),
+        recreate_calls=_cors_put,
+        delete_calls=writes("delete_bucket_cors")(
+            lambda resource: [s3_call("delete_bucket_cors", bucket_of(resource))]
+        ),
+        describe=lambda resource: f"CORS rules of bucket {bucket_of(resource)}",
+        pulumi_tokens=(
+            "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
+            "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+        ),
+        graph=GraphHooks(forward=("bucket",)),
+    )
+)
+
+
+# aws_s3_bucket_acl -------------------------------------------------------------------
+#
+# Every bucket has an ACL; the one S3 gives it (and the only one BucketOwnerEnforced
+# ownership allows) is the owner's FULL_CONTROL. Grants are compared as words
+# (`Group:AllUsers:READ`), the owner's canonical id as `owner`.
+
+_OWNER_ONLY = ["CanonicalUser:owner:FULL_CONTROL"]
+# What each canned ACL grants on a bucket (S3 User Guide, "Canned ACL").
+_CANNED = {
+    "private": _OWNER_ONLY,
+    "public-read": [*_OWNER_ONLY, "Group:AllUsers:READ"],
+    "public-read-write": [*_OWNER_ONLY, "Group:AllUsers:READ", "Group:AllUsers:WRITE"],
+    "authenticated-read": [*_OWNER_ONLY, "Group:AuthenticatedUsers:READ"],
+    "log-delivery-write": [*_OWNER_ONLY, "Group:LogDelivery:READ_ACP", "Group:LogDelivery:WRITE"],
+    # Object ACLs that S3 accepts on a bucket as its owner's alone.
+    "bucket-owner-read": _OWNER_ONLY,
+    "bucket-owner-full-control": _OWNER_ONLY,
+}
+
+
+def _acl_attrs(item: Attrs) -> Attrs:
+    acl = item.get("Acl") or {}
+    owner = (acl.get("Owner") or {}).get("ID")
+    return {"bucket": item["Name"], "grant": _aws_grants(acl.get("Grants") or [], owner), "owner_id": owner}
+
+
+def _acl_desired(attrs: Attrs) -> Attrs:
+    canned = attrs.get("acl") or ""
+    policy = first_block(attrs, "access_control_policy")
+    owner = first_block(policy, "owner").get("id")
+    if canned:
+        grants = sorted(_CANNED.get(str(canned), _OWNER_ONLY))
+    elif policy.get("grant"):
+        grants = _declared_grants(policy["grant"], owner)
+    else:
+        grants = _OWNER_ONLY
+    return {"bucket": attrs.get("bucket"), "grant": grants, "acl": canned or None, "owner_id": owner}
+
+
+def _acl_put(resource: Resource, live: Resource | None) -> list[AwsCall]:
+    """The declared grants, spelled out (a canned ACL too: the grants it stands for are what
+    was compared, and sending them is exact where a canned name is S3's to expand)."""
+    owner = str(resource.attrs.get("owner_id") or (live.attrs.get("owner_id") if live else "") or "")
+    grants = [
+        {"Grantee": _api_grantee(word.rsplit(":", 1)[0], owner), "Permission": word.rsplit(":", 1)[1]}
+        for word in resource.attrs.get("grant") or _OWNER_ONLY
+    ]
+    return [
+        s3_call(
+            "put_bucket_acl",
+            bucket_of(resource),
+            AccessControlPolicy={"Owner": {"ID": owner}, "Grants": grants},
+        )
+    ]
+
+
+def _acl_hcl(resource: Resource) -> Attrs:
+    grants = list(resource.attrs.get("grant") or [])
+    canned = next((name for name, given in _CANNED.items() if sorted(given) == grants), None)
+    return {"bucket": resource.attrs.get("bucket"), "acl": canned or None}
+
+
+REGISTRY.register(
+    bucket_setting(
+        "aws_s3_bucket_acl",
+        events=setting_events("PutBucketAcl", "", ("grant",)),
+        split_item=lambda bucket: [bucket],
+        to_attrs=_acl_attrs,
+        normalise_desired=_acl_desired,
+        compared=("bucket", "grant"),
+        ignored={
+            "acl": "compared as the grants this canned ACL makes (S3 answers grants, not a name)",
+            "access_control_policy": "its grants are compared as `grant`; the owner is the bucket's own",
+            "expected_bucket_owner": _EXPECTED_OWNER,
+        },
+        # The state's id is "bucket,acl" when a canned ACL is declared: matched by bucket.
+        match_key=bucket_of,
+        # The owner's FULL_CONTROL alone is what S3 gives every bucket: nobody set anything.
+        aws_default=lambda item: _acl_attrs(item)["grant"] == _OWNER_ONLY,
+        parent=("bucket", "aws_s3_bucket"),
+        restore_calls=writes("put_bucket_acl")(lambda resource, live, _: _acl_put(resource, live)),
+        restorable=("*",),
+        # No recreate_calls: every bucket has an ACL, so this is never "missing" while the
+        # bucket exists. An unmanaged grant is taken away by putting the private ACL back.
+        delete_calls=writes("put_bucket_acl")(
+            lambda resource: [s3_call("put_bucket_acl", bucket_of(resource), ACL="private")]
+        ),
+        hcl_arguments=_acl_hcl,
+        describe=lambda resource: f"ACL of bucket {bucket_of(resource)}",
+        pulumi_tokens=("aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"),
         graph=GraphHooks(forward=("bucket",)),
     )
 )
