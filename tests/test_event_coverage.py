@@ -1184,11 +1184,13 @@ def test_an_s3_call_guard_does_not_check_costs_no_aws_call(aws, tmp_path):
     calls: list[str] = []
     session.events.register("before-send", lambda request, **_: calls.append(request.url))
 
-    [outcome] = check_events(_bucket_policy_event(BUCKET, {}, "PutBucketAcl"), [str(path)], Clients(session))
+    [outcome] = check_events(
+        _bucket_policy_event(BUCKET, {}, "PutBucketRequestPayment"), [str(path)], Clients(session)
+    )
 
     assert (outcome.status, outcome.reason) == (
         "ignored",
-        "guard does not follow s3.amazonaws.com PutBucketAcl",
+        "guard does not follow s3.amazonaws.com PutBucketRequestPayment",
     )
     assert calls == []
 

@@ -5,7 +5,9 @@ bucket settings, so each bucket costs these calls, run concurrently in a bounded
 against the bucket's own region, and shared by all six types:
 GetBucketLocation (only when ListBuckets does not say the region), GetBucketTagging,
 GetPublicAccessBlock, GetBucketPolicy, GetBucketVersioning, GetBucketEncryption,
-GetBucketOwnershipControls: 6 or 7 calls per bucket.
+GetBucketOwnershipControls, and the settings guard/live/resources/s3_settings.py declares
+(GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl): 10 or 11 calls
+per bucket.
 
 A "not configured" answer means the setting is absent, not that the read failed.
 Real AWS encrypts every bucket with SSE-S3 (AES256) since January 2023 and a bucket
@@ -26,7 +28,7 @@ from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
-CALLS_PER_BUCKET = 7
+CALLS_PER_BUCKET = 11
 _NOT_CONFIGURED = {
     "NoSuchBucketPolicy",
     "ServerSideEncryptionConfigurationNotFoundError",
@@ -34,6 +36,8 @@ _NOT_CONFIGURED = {
     "OwnershipControlsNotFoundError",
     "NoSuchTagSet",
     "NoSuchTagSetError",
+    "NoSuchLifecycleConfiguration",
+    "NoSuchCORSConfiguration",
 }
 _LOCATION_REGIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
 AWS_DEFAULT_ENCRYPTION = {
@@ -68,6 +72,10 @@ def bucket_region(clients: Any, region: str, bucket: dict[str, Any]) -> str:
     "get_bucket_versioning",
     "get_bucket_encryption",
     "get_bucket_ownership_controls",
+    "get_bucket_lifecycle_configuration",
+    "get_bucket_logging",
+    "get_bucket_cors",
+    "get_bucket_acl",
 )
 def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, Any]:
     """Every setting of one bucket, read from the bucket's own region."""
@@ -80,6 +88,10 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
     versioning = s3.get_bucket_versioning(Bucket=name)
     encryption = _optional(s3.get_bucket_encryption, Bucket=name)
     ownership = _optional(s3.get_bucket_ownership_controls, Bucket=name)
+    lifecycle = _optional(s3.get_bucket_lifecycle_configuration, Bucket=name)
+    logging = s3.get_bucket_logging(Bucket=name)
+    cors = _optional(s3.get_bucket_cors, Bucket=name)
+    acl = s3.get_bucket_acl(Bucket=name)
     return {
         **bucket,
         "Region": home,
@@ -89,23 +101,31 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
         "Versioning": {"Status": versioning.get("Status"), "MFADelete": versioning.get("MFADelete")},
         "Encryption": (encryption or {}).get("ServerSideEncryptionConfiguration") or AWS_DEFAULT_ENCRYPTION,
         "Ownership": ((ownership or {}).get("OwnershipControls") or {}).get("Rules"),
+        "Lifecycle": _without_metadata(lifecycle) if (lifecycle or {}).get("Rules") else None,
+        "Logging": logging.get("LoggingEnabled"),
+        "Cors": (cors or {}).get("CORSRules"),
+        "Acl": {"Owner": acl.get("Owner") or {}, "Grants": acl.get("Grants") or []},
     }
 
 
-def _when(key: str) -> Callable[[dict[str, Any]], list[Attrs]]:
+def _without_metadata(answer: dict[str, Any] | None) -> dict[str, Any]:
+    return {key: value for key, value in (answer or {}).items() if key != "ResponseMetadata"}
+
+
+def when(key: str) -> Callable[[dict[str, Any]], list[Attrs]]:
     """A bucket holds a setting resource only when that setting is configured."""
     return lambda bucket: [bucket] if bucket.get(key) else []
 
 
-def _s3(operation: str, bucket: str, **params: Any) -> AwsCall:
+def s3_call(operation: str, bucket: str, **params: Any) -> AwsCall:
     return AwsCall("s3", operation, {"Bucket": bucket, **params})
 
 
-def _bucket_of(resource: Resource) -> str:
+def bucket_of(resource: Resource) -> str:
     return str(resource.attrs.get("bucket") or resource.id)
 
 
-def _common(name: str, **fields: Any) -> ResourceType:
+def bucket_setting(name: str, **fields: Any) -> ResourceType:
     defaults: dict[str, Any] = {
         "service": "s3",
         "list_call": "list_buckets",
@@ -126,9 +146,9 @@ def _bucket_restore(resource: Resource, _: Resource | None, changes: tuple[Chang
         return []
     wanted = resource.attrs.get("tags") or {}
     if not wanted:
-        return [_s3("delete_bucket_tagging", _bucket_of(resource))]
+        return [s3_call("delete_bucket_tagging", bucket_of(resource))]
     tag_set = [{"Key": key, "Value": value} for key, value in sorted(wanted.items())]
-    return [_s3("put_bucket_tagging", _bucket_of(resource), Tagging={"TagSet": tag_set})]
+    return [s3_call("put_bucket_tagging", bucket_of(resource), Tagging={"TagSet": tag_set})]
 
 
 # S3 calls name the bucket in requestParameters.bucketName (CloudTrail also lists its ARN).
@@ -136,7 +156,7 @@ _BUCKET = "requestParameters.bucketName"
 _BUCKET_NAME = named("s3", "", r"[a-z0-9][a-z0-9.-]*[a-z0-9]", "a bucket name, or its ARN")
 
 
-def _setting_events(put: str, delete: str, paths: Iterable[str]) -> TypeEvents:
+def setting_events(put: str, delete: str, paths: Iterable[str]) -> TypeEvents:
     """A bucket setting Terraform declares as its own resource, whose id is the bucket name."""
     edited = (put, delete) if delete else (put,)
     return TypeEvents(
@@ -162,7 +182,7 @@ _BUCKET_EVENTS = TypeEvents(
 
 
 REGISTRY.register(
-    _common(
+    bucket_setting(
         "aws_s3_bucket",
         events=_BUCKET_EVENTS,
         to_attrs=lambda item: {"bucket": item["Name"], "tags": tags(item)},
@@ -209,20 +229,20 @@ def _access_attrs(item: dict[str, Any]) -> Attrs:
 
 def _access_call(resource: Resource) -> AwsCall:
     config = {key: bool(resource.attrs.get(name)) for name, key in _ACCESS_KEYS.items()}
-    return _s3("put_public_access_block", _bucket_of(resource), PublicAccessBlockConfiguration=config)
+    return s3_call("put_public_access_block", bucket_of(resource), PublicAccessBlockConfiguration=config)
 
 
 # CloudTrail records PutPublicAccessBlock as PutBucketPublicAccessBlock.
-_ACCESS_BLOCK_EVENTS = _setting_events(
+_ACCESS_BLOCK_EVENTS = setting_events(
     "PutBucketPublicAccessBlock", "DeleteBucketPublicAccessBlock", _ACCESS_KEYS
 )
 
 
 REGISTRY.register(
-    _common(
+    bucket_setting(
         "aws_s3_bucket_public_access_block",
         events=_ACCESS_BLOCK_EVENTS,
-        split_item=_when("PublicAccessBlock"),
+        split_item=when("PublicAccessBlock"),
         to_attrs=_access_attrs,
         normalise_desired=lambda attrs: {
             "bucket": attrs.get("bucket"),
@@ -239,9 +259,9 @@ REGISTRY.register(
         restorable=("*",),
         recreate_calls=writes("put_public_access_block")(lambda resource: [_access_call(resource)]),
         delete_calls=writes("delete_public_access_block")(
-            lambda resource: [_s3("delete_public_access_block", _bucket_of(resource))]
+            lambda resource: [s3_call("delete_public_access_block", bucket_of(resource))]
         ),
-        describe=lambda resource: f"public access block of bucket {_bucket_of(resource)}",
+        describe=lambda resource: f"public access block of bucket {bucket_of(resource)}",
     )
 )
 
@@ -250,17 +270,17 @@ REGISTRY.register(
 
 
 def _policy_call(resource: Resource) -> AwsCall:
-    return _s3("put_bucket_policy", _bucket_of(resource), Policy=str(resource.attrs.get("policy") or ""))
+    return s3_call("put_bucket_policy", bucket_of(resource), Policy=str(resource.attrs.get("policy") or ""))
 
 
-_POLICY_EVENTS = _setting_events("PutBucketPolicy", "DeleteBucketPolicy", ("policy",))
+_POLICY_EVENTS = setting_events("PutBucketPolicy", "DeleteBucketPolicy", ("policy",))
 
 
 REGISTRY.register(
-    _common(
+    bucket_setting(
         "aws_s3_bucket_policy",
         events=_POLICY_EVENTS,
-        split_item=_when("Policy"),
+        split_item=when("Policy"),
         to_attrs=lambda item: {"bucket": item["Name"], "policy": normalise_policy(item.get("Policy"))},
         normalise_desired=lambda attrs: {
             "bucket": attrs.get("bucket"),
@@ -272,9 +292,9 @@ REGISTRY.register(
         restorable=("*",),
         recreate_calls=writes("put_bucket_policy")(lambda resource: [_policy_call(resource)]),
         delete_calls=writes("delete_bucket_policy")(
-            lambda resource: [_s3("delete_bucket_policy", _bucket_of(resource))]
+            lambda resource: [s3_call("delete_bucket_policy", bucket_of(resource))]
         ),
-        describe=lambda resource: f"policy of bucket {_bucket_of(resource)}",
+        describe=lambda resource: f"policy of bucket {bucket_of(resource)}",
     )
 )
 
@@ -304,15 +324,15 @@ def _versioning_call(resource: Resource) -> list[AwsCall]:
     status = resource.attrs.get("status")
     if status not in ("Enabled", "Suspended"):
         return []  # "Disabled" cannot be set again once versioning was ever on
-    return [_s3("put_bucket_versioning", _bucket_of(resource), VersioningConfiguration={"Status": status})]
+    return [s3_call("put_bucket_versioning", bucket_of(resource), VersioningConfiguration={"Status": status})]
 
 
 # Versioning is never deleted, only suspended.
-_VERSIONING_EVENTS = _setting_events("PutBucketVersioning", "", ("status", "mfa_delete"))
+_VERSIONING_EVENTS = setting_events("PutBucketVersioning", "", ("status", "mfa_delete"))
 
 
 REGISTRY.register(
-    _common(
+    bucket_setting(
         "aws_s3_bucket_versioning",
         events=_VERSIONING_EVENTS,
         split_item=lambda bucket: [bucket],
@@ -327,7 +347,7 @@ REGISTRY.register(
         restorable=("status",),
         # No recreate_calls: every bucket has a versioning state, so this is never "missing"
         # while its bucket exists (and a deleted bucket is one finding, the bucket's).
-        describe=lambda resource: f"versioning of bucket {_bucket_of(resource)}",
+        describe=lambda resource: f"versioning of bucket {bucket_of(resource)}",
     )
 )
 
@@ -374,14 +394,14 @@ def _encryption_call(resource: Resource) -> AwsCall:
         "ApplyServerSideEncryptionByDefault": default,
         "BucketKeyEnabled": bool(resource.attrs.get("bucket_key_enabled")),
     }
-    return _s3(
+    return s3_call(
         "put_bucket_encryption",
-        _bucket_of(resource),
+        bucket_of(resource),
         ServerSideEncryptionConfiguration={"Rules": [rule]},
     )
 
 
-_ENCRYPTION_EVENTS = _setting_events(
+_ENCRYPTION_EVENTS = setting_events(
     "PutBucketEncryption",
     "DeleteBucketEncryption",
     ("sse_algorithm", "kms_master_key_id", "bucket_key_enabled"),
@@ -389,7 +409,7 @@ _ENCRYPTION_EVENTS = _setting_events(
 
 
 REGISTRY.register(
-    _common(
+    bucket_setting(
         "aws_s3_bucket_server_side_encryption_configuration",
         events=_ENCRYPTION_EVENTS,
         split_item=lambda bucket: [bucket],
@@ -407,7 +427,7 @@ REGISTRY.register(
         restorable=("*",),
         # No recreate_calls: every bucket is encrypted (AES256 when nobody chose), so this is
         # never "missing" while its bucket exists.
-        describe=lambda resource: f"default encryption of bucket {_bucket_of(resource)}",
+        describe=lambda resource: f"default encryption of bucket {bucket_of(resource)}",
     )
 )
 
@@ -417,19 +437,19 @@ REGISTRY.register(
 
 def _ownership_call(resource: Resource) -> AwsCall:
     rule = {"ObjectOwnership": resource.attrs.get("object_ownership")}
-    return _s3("put_bucket_ownership_controls", _bucket_of(resource), OwnershipControls={"Rules": [rule]})
+    return s3_call("put_bucket_ownership_controls", bucket_of(resource), OwnershipControls={"Rules": [rule]})
 
 
-_OWNERSHIP_EVENTS = _setting_events(
+_OWNERSHIP_EVENTS = setting_events(
     "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", ("object_ownership",)
 )
 
 
 REGISTRY.register(
-    _common(
+    bucket_setting(
         "aws_s3_bucket_ownership_controls",
         events=_OWNERSHIP_EVENTS,
-        split_item=_when("Ownership"),
+        split_item=when("Ownership"),
         to_attrs=lambda item: {
             "bucket": item["Name"],
             "object_ownership": (item.get("Ownership") or [{}])[0].get("ObjectOwnership"),
@@ -450,9 +470,9 @@ REGISTRY.register(
         restorable=("*",),
         recreate_calls=writes("put_bucket_ownership_controls")(lambda resource: [_ownership_call(resource)]),
         delete_calls=writes("delete_bucket_ownership_controls")(
-            lambda resource: [_s3("delete_bucket_ownership_controls", _bucket_of(resource))]
+            lambda resource: [s3_call("delete_bucket_ownership_controls", bucket_of(resource))]
         ),
-        describe=lambda resource: f"object ownership of bucket {_bucket_of(resource)}",
+        describe=lambda resource: f"object ownership of bucket {bucket_of(resource)}",
     )
 )
 
