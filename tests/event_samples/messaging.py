@@ -1,5 +1,5 @@
 """Sample CloudTrail records for the messaging and observability types (CloudWatch Logs,
-CloudWatch alarms)."""
+CloudWatch alarms, SNS subscriptions and topic policies, SQS queue policies)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,95 @@ from tests.event_samples import Sample
 _GROUP = "/orders/api"
 _GROUP_ARN = f"arn:aws:logs:us-east-1:123456789012:log-group:{_GROUP}"
 
+_TOPIC = "arn:aws:sns:us-east-1:123456789012:order-events"
+_SUBSCRIPTION = f"{_TOPIC}:7f3a3c1e-0b1e-4b8a-9d1c-2f3e4a5b6c7d"
+_QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"
+_POLICY = '{"Version":"2012-10-17","Statement":[]}'
+
 SAMPLES: list[Sample] = [
+    (
+        "sns",
+        "Subscribe ConfirmSubscription",
+        {"topicArn": _TOPIC, "protocol": "sqs", "endpoint": "arn:aws:sqs:us-east-1:123456789012:jobs"},
+        {"subscriptionArn": _SUBSCRIPTION},
+        None,
+        [("aws_sns_topic_subscription", _SUBSCRIPTION)],
+    ),
+    (
+        "sns",
+        "Unsubscribe",
+        {"subscriptionArn": _SUBSCRIPTION},
+        None,
+        None,
+        [("aws_sns_topic_subscription", _SUBSCRIPTION)],
+    ),
+    (
+        "sns",
+        "SetSubscriptionAttributes",
+        {"subscriptionArn": _SUBSCRIPTION, "attributeName": "RawMessageDelivery", "attributeValue": "false"},
+        None,
+        None,
+        [("aws_sns_topic_subscription", _SUBSCRIPTION)],
+    ),
+    # A policy set on a topic is the topic's call and the topic policy's.
+    (
+        "sns",
+        "SetTopicAttributes",
+        {"topicArn": _TOPIC, "attributeName": "Policy", "attributeValue": _POLICY},
+        None,
+        None,
+        [("aws_sns_topic", _TOPIC), ("aws_sns_topic_policy", _TOPIC)],
+    ),
+    # Its display name is the topic's alone.
+    (
+        "sns",
+        "SetTopicAttributes",
+        {"topicArn": _TOPIC, "attributeName": "DisplayName", "attributeValue": "Orders"},
+        None,
+        None,
+        [("aws_sns_topic", _TOPIC)],
+    ),
+    (
+        "sns",
+        "AddPermission RemovePermission",
+        {"topicArn": _TOPIC, "label": "from-events"},
+        None,
+        None,
+        [("aws_sns_topic_policy", _TOPIC)],
+    ),
+    (
+        "sqs",
+        "SetQueueAttributes",
+        {"queueUrl": _QUEUE, "attributes": {"Policy": _POLICY}},
+        None,
+        None,
+        [("aws_sqs_queue", _QUEUE), ("aws_sqs_queue_policy", _QUEUE)],
+    ),
+    # Removing the policy is setting it empty.
+    (
+        "sqs",
+        "SetQueueAttributes",
+        {"queueUrl": _QUEUE, "attributes": {"Policy": ""}},
+        None,
+        None,
+        [("aws_sqs_queue", _QUEUE), ("aws_sqs_queue_policy", _QUEUE)],
+    ),
+    (
+        "sqs",
+        "SetQueueAttributes",
+        {"queueUrl": _QUEUE, "attributes": {"VisibilityTimeout": "5"}},
+        None,
+        None,
+        [("aws_sqs_queue", _QUEUE)],
+    ),
+    (
+        "sqs",
+        "AddPermission RemovePermission",
+        {"queueUrl": _QUEUE, "label": "from-sns"},
+        None,
+        None,
+        [("aws_sqs_queue_policy", _QUEUE)],
+    ),
     (
         "logs",
         "CreateLogGroup DeleteLogGroup DeleteRetentionPolicy DisassociateKmsKey",
