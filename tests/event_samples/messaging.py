@@ -162,3 +162,115 @@ SAMPLES: list[Sample] = [
         [("aws_cloudwatch_metric_alarm", "orders-5xx")],
     ),
 ]
+
+_RULE_ARN = "arn:aws:events:us-east-1:123456789012:rule/instance-changes"
+_BUS_RULE_ARN = "arn:aws:events:us-east-1:123456789012:rule/orders/order-placed"
+
+SAMPLES += [
+    # EventBridge rules: by ARN in PutRule's answer, by bus and name in the other calls.
+    (
+        "events",
+        "PutRule",
+        {"name": "instance-changes", "eventPattern": '{"source":["aws.ec2"]}'},
+        {"ruleArn": _RULE_ARN},
+        None,
+        [("aws_cloudwatch_event_rule", "instance-changes")],
+    ),
+    (
+        "events",
+        "PutRule",
+        {"name": "order-placed", "eventBusName": "orders", "eventPattern": '{"source":["orders"]}'},
+        {"ruleArn": _BUS_RULE_ARN},
+        None,
+        [("aws_cloudwatch_event_rule", "orders/order-placed")],
+    ),
+    (
+        "events",
+        "DeleteRule EnableRule DisableRule",
+        {"name": "instance-changes"},
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "instance-changes")],
+    ),
+    (
+        "events",
+        "DeleteRule EnableRule DisableRule",
+        {"name": "instance-changes", "eventBusName": "default"},
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "instance-changes")],
+    ),
+    (
+        "events",
+        "DisableRule",
+        {"name": "order-placed", "eventBusName": "orders"},
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "orders/order-placed")],
+    ),
+    (
+        "events",
+        "DisableRule",
+        {"name": "order-placed", "eventBusName": "arn:aws:events:us-east-1:123456789012:event-bus/orders"},
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "orders/order-placed")],
+    ),
+    (
+        "events",
+        "TagResource UntagResource",
+        {"resourceARN": _BUS_RULE_ARN, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "orders/order-placed")],
+    ),
+    # A target is named by its rule: the rule, and its targets with it, was touched.
+    (
+        "events",
+        "PutTargets RemoveTargets",
+        {
+            "rule": "instance-changes",
+            "targets": [{"id": "oncall", "arn": "arn:aws:sns:us-east-1:123456789012:oncall"}],
+        },
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "instance-changes")],
+    ),
+    (
+        "events",
+        "PutTargets RemoveTargets",
+        {"rule": "order-placed", "eventBusName": "orders", "ids": ["oncall"]},
+        None,
+        None,
+        [("aws_cloudwatch_event_rule", "orders/order-placed")],
+    ),
+]
+
+_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:orders"
+
+SAMPLES += [
+    (
+        "stepfunctions",
+        "CreateStateMachine",
+        {"name": "orders", "roleArn": "arn:aws:iam::123456789012:role/orders-exec"},
+        {"stateMachineArn": _MACHINE, "creationDate": "Dec 3, 2026, 12:00:00 PM"},
+        None,
+        [("aws_sfn_state_machine", _MACHINE)],
+    ),
+    (
+        "stepfunctions",
+        "DeleteStateMachine UpdateStateMachine",
+        {"stateMachineArn": _MACHINE},
+        None,
+        None,
+        [("aws_sfn_state_machine", _MACHINE)],
+    ),
+    (
+        "stepfunctions",
+        "TagResource UntagResource",
+        {"resourceArn": _MACHINE, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_sfn_state_machine", _MACHINE)],
+    ),
+]
