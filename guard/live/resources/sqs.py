@@ -3,12 +3,14 @@ ListQueueTags per queue (2 calls per queue): SQS has no batch describe."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from guard.live.events import IdForms, TypeEvents, edits
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags
-from guard.live.types import REGISTRY, Attrs, ResourceType, reads, writes
+from guard.live.types import REGISTRY, Attrs, Expansion, GraphHooks, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _NUMBERS = {
@@ -44,7 +46,6 @@ def _queue_attrs(item: dict[str, Any]) -> Attrs:
         **{name: int(attributes[key]) if key in attributes else None for name, key in _NUMBERS.items()},
         **{name: _flag(attributes.get(key)) for name, key in _FLAGS.items()},
         "kms_master_key_id": attributes.get("KmsMasterKeyId") or None,
-        "policy": normalise_policy(attributes.get("Policy")),
         "redrive_policy": normalise_policy(attributes.get("RedrivePolicy")),
         "tags": {k: v for k, v in (item.get("TagMap") or {}).items() if not k.startswith("aws:")},
     }
@@ -56,7 +57,6 @@ def _queue_desired(attrs: Attrs) -> Attrs:
         **{name: attrs.get(name) for name in _NUMBERS},
         **{name: bool(attrs.get(name)) for name in _FLAGS},
         "kms_master_key_id": attrs.get("kms_master_key_id") or None,
-        "policy": normalise_policy(attrs.get("policy")),
         "redrive_policy": normalise_policy(attrs.get("redrive_policy")),
         "tags": declared_tags(attrs),
     }
@@ -68,9 +68,8 @@ def _queue_restore(resource: Resource, _: Resource | None, changes: tuple[Change
     for change in changes:
         if change.path in _NUMBERS and change.expected is not None:
             updates[_NUMBERS[change.path]] = str(change.expected)
-        elif change.path in ("policy", "redrive_policy"):
-            key = "Policy" if change.path == "policy" else "RedrivePolicy"
-            updates[key] = change.expected or ""
+        elif change.path == "redrive_policy":
+            updates["RedrivePolicy"] = change.expected or ""
         elif change.path == "sqs_managed_sse_enabled":
             updates["SqsManagedSseEnabled"] = "true" if change.expected else "false"
     if not updates:
@@ -130,18 +129,110 @@ REGISTRY.register(
             *_NUMBERS,
             *_FLAGS,
             "kms_master_key_id",
-            "policy",
             "redrive_policy",
             "tags",
         ),
         ignored={
+            "policy": (
+                "compared as aws_sqs_queue_policy (the queue's own argument too), so one edit is one finding"
+            ),
             "kms_data_key_reuse_period_seconds": "not compared yet",
             "deduplication_scope": "not compared yet",
             "fifo_throughput_limit": "not compared yet",
             "redrive_allow_policy": "not compared yet",
         },
         restore_calls=_queue_restore,
-        restorable=(*_NUMBERS, "policy", "redrive_policy", "sqs_managed_sse_enabled"),
+        restorable=(*_NUMBERS, "redrive_policy", "sqs_managed_sse_enabled"),
         describe=lambda resource: f"queue {resource.attrs.get('name') or resource.id}",
     )
 )
+
+
+# aws_sqs_queue_policy ---------------------------------------------------------------
+# The policy GetQueueAttributes answers with (read once for the queue, above). A queue's own
+# `policy` argument and a separate aws_sqs_queue_policy both declare it: the queue's is
+# compared as this type (precedence below the separate resource's), so one edit is one
+# finding. A queue has no policy until one is set: a policy put on a declared queue whose
+# state holds none is the unmanaged one.
+
+
+def _queue_policy_call(resource: Resource, policy: str) -> AwsCall:
+    url = str(resource.attrs.get("queue_url") or resource.id)
+    return AwsCall(
+        "sqs", "set_queue_attributes", {"QueueUrl": url, "Attributes": {"Policy": policy}}, resource.region
+    )
+
+
+def _queue_name(resource: Resource) -> str:
+    return str(resource.attrs.get("queue_url") or resource.id).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _declared_policy(resource: Resource) -> list[AwsCall]:
+    return [_queue_policy_call(resource, str(resource.attrs.get("policy") or ""))]
+
+
+def _inline_queue_policy(queue: Resource, _: Mapping[str, Resource]) -> list[Resource]:
+    """The queue's `policy` (Optional+Computed: after apply it holds the live policy, whichever
+    resource set it) is the queue policy too."""
+    if not queue.attrs.get("policy"):
+        return []
+    url = str(queue.attrs.get("url") or queue.id)
+    return [
+        replace(
+            queue,
+            type="aws_sqs_queue_policy",
+            id=url,
+            attrs={"queue_url": url, "policy": queue.attrs.get("policy")},
+            declared_type=queue.type,
+        )
+    ]
+
+
+# SetQueueAttributes sets the policy only when its attributes name Policy ("" removes it).
+_SETS_POLICY = "[requestParameters][?contains(keys(attributes || `{}`), 'Policy')].queueUrl"
+_QUEUE_POLICY_CALLS = ("SetQueueAttributes", "AddPermission", "RemovePermission")
+_QUEUE_POLICY_EVENTS = TypeEvents(
+    missing=("SetQueueAttributes", "RemovePermission", "DeleteQueue"),
+    unmanaged=("SetQueueAttributes", "AddPermission"),
+    changed=_QUEUE_POLICY_CALLS,
+    by_path={"policy": _QUEUE_POLICY_CALLS},
+    touched_by={
+        "SetQueueAttributes": _SETS_POLICY,
+        "AddPermission": "requestParameters.queueUrl",
+        "RemovePermission": "requestParameters.queueUrl",
+    },
+    ids=_QUEUE_EVENTS.ids,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_sqs_queue_policy",
+        events=_QUEUE_POLICY_EVENTS,
+        service="sqs",
+        list_call="list_queues",
+        items_path="QueueUrls",
+        id_key="QueueUrl",
+        per_item=read_queue,  # the queue's own read: no call of its own
+        keep_item=lambda item: bool(normalise_policy((item.get("Attributes") or {}).get("Policy"))),
+        to_attrs=lambda item: {
+            "queue_url": item["QueueUrl"],
+            "policy": normalise_policy((item.get("Attributes") or {}).get("Policy")),
+        },
+        normalise_desired=lambda attrs: {
+            "queue_url": attrs.get("queue_url"),
+            "policy": normalise_policy(attrs.get("policy")),
+        },
+        compared=("queue_url", "policy"),
+        parent=("queue_url", "aws_sqs_queue"),
+        restore_calls=writes("set_queue_attributes")(lambda resource, _, __: _declared_policy(resource)),
+        restorable=("*",),
+        recreate_calls=writes("set_queue_attributes")(_declared_policy),
+        # Taking a policy off a queue is setting it empty (SQS has no delete call for it).
+        delete_calls=writes("set_queue_attributes")(lambda live: [_queue_policy_call(live, "")]),
+        describe=lambda resource: f"policy of queue {_queue_name(resource)}",
+        pulumi_tokens=("aws:sqs/queuePolicy:QueuePolicy",),
+        graph=GraphHooks(forward=("queue_url",)),
+    )
+)
+REGISTRY.add_expansion(Expansion("aws_sqs_queue", precedence=50, expand=_inline_queue_policy))
