@@ -11,7 +11,7 @@ import boto3
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client, function_zip, lambda_role
-from tests.support.services import lambda_function_attributes
+from tests.support.services import lambda_function_attributes, sqs_queue_attributes
 
 SOURCE_BUCKET = "arn:aws:s3:::sweep-lambda-perm-uploads"
 
@@ -135,6 +135,85 @@ def _alias_added(session: boto3.Session, ctx: Context) -> str:
     return str(alias["AliasArn"])
 
 
+# aws_lambda_event_source_mapping: the function reads a queue, 5 messages a batch, filtered;
+# the console switches the trigger off (the classic silent outage).
+
+MAPPING_FUNCTION = "sweep-lambda-esm-fn"
+FILTER = '{"body": {"kind": ["order"]}}'
+
+
+def _queue(session: boto3.Session, state: TerraformState, name: str) -> str:
+    sqs = client(session, "sqs")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    live = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    state.add("aws_sqs_queue", name.replace("-", "_"), sqs_queue_attributes(url, live))
+    return str(live["QueueArn"])
+
+
+def lambda_event_source_mapping_attributes(mapping: dict[str, Any]) -> dict[str, Any]:
+    """The provider's state (schema 0): function_name is read back as the function's ARN."""
+    filters = (mapping.get("FilterCriteria") or {}).get("Filters") or []
+    return {
+        "amazon_managed_kafka_event_source_config": [],
+        "arn": mapping.get("EventSourceMappingArn", ""),
+        "batch_size": mapping["BatchSize"],
+        "bisect_batch_on_function_error": False,
+        "destination_config": [],
+        "document_db_event_source_config": [],
+        "enabled": mapping["State"] in ("Enabled", "Enabling", "Creating"),
+        "event_source_arn": mapping["EventSourceArn"],
+        "filter_criteria": [{"filter": [{"pattern": f["Pattern"]} for f in filters]}] if filters else [],
+        "function_arn": mapping["FunctionArn"],
+        "function_name": mapping["FunctionArn"],
+        "function_response_types": mapping.get("FunctionResponseTypes", []),
+        "id": mapping["UUID"],
+        "kms_key_arn": "",
+        "last_modified": str(mapping.get("LastModified", "")),
+        "last_processing_result": "",
+        "maximum_batching_window_in_seconds": mapping.get("MaximumBatchingWindowInSeconds", 0),
+        "maximum_record_age_in_seconds": 0,
+        "maximum_retry_attempts": 0,
+        "metrics_config": [],
+        "parallelization_factor": 0,
+        "provisioned_poller_config": [],
+        "queues": [],
+        "scaling_config": [],
+        "self_managed_event_source": [],
+        "self_managed_kafka_event_source_config": [],
+        "source_access_configuration": [],
+        "starting_position": "",
+        "starting_position_timestamp": "",
+        "state": mapping["State"],
+        "state_transition_reason": mapping.get("StateTransitionReason", ""),
+        "tags": {},
+        "tags_all": {},
+        "topics": [],
+        "tumbling_window_in_seconds": 0,
+        "uuid": mapping["UUID"],
+    }
+
+
+def build_mapping(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    _function(session, state, MAPPING_FUNCTION)
+    jobs = _queue(session, state, "sweep-lambda-esm-jobs")
+    ctx["spare_queue"] = _queue(session, state, "sweep-lambda-esm-spare")
+    mapping = client(session, "lambda").create_event_source_mapping(
+        EventSourceArn=jobs,
+        FunctionName=MAPPING_FUNCTION,
+        BatchSize=5,
+        FilterCriteria={"Filters": [{"Pattern": FILTER}]},
+    )
+    ctx["mapping"] = mapping["UUID"]
+    state.add("aws_lambda_event_source_mapping", "jobs", lambda_event_source_mapping_attributes(mapping))
+
+
+def _mapping_added(session: boto3.Session, ctx: Context) -> str:
+    mapping = client(session, "lambda").create_event_source_mapping(
+        EventSourceArn=ctx["spare_queue"], FunctionName=MAPPING_FUNCTION
+    )
+    return str(mapping["UUID"])
+
+
 CASES = [
     TypeCase(
         "aws_lambda_permission",
@@ -155,5 +234,19 @@ CASES = [
         ),
         unmanaged=_alias_added,
         unmanaged_type="aws_lambda_alias",
+    ),
+    TypeCase(
+        "aws_lambda_event_source_mapping",
+        build=build_mapping,
+        drift=lambda s, c: client(s, "lambda").update_event_source_mapping(UUID=c["mapping"], Enabled=False),
+        expected=Expected(
+            "changed",
+            "aws_lambda_event_source_mapping",
+            "mapping",
+            "aws_lambda_event_source_mapping.jobs",
+            paths=("enabled",),
+        ),
+        unmanaged=_mapping_added,
+        unmanaged_type="aws_lambda_event_source_mapping",
     ),
 ]

@@ -8,6 +8,7 @@ from tests.event_samples import Sample
 ACCOUNT = "123456789012"
 FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:sweep-lambda-perm-fn"
 ALIAS = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:sweep-lambda-alias-fn:live"
+MAPPING = "a1b2c3d4-5678-90ab-cdef-111112222333"
 
 SAMPLES: list[Sample] = [
     # A permission is named by its function (by name or ARN): the function is read with its policies.
@@ -57,5 +58,26 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_lambda_alias", ALIAS)],
+    ),
+    # CloudTrail writes the UUID parameter as `uUID`.
+    (
+        "lambda",
+        "CreateEventSourceMapping20150331",
+        {
+            "eventSourceArn": "arn:aws:sqs:us-east-1:123456789012:sweep-lambda-esm-jobs",
+            "functionName": "sweep-lambda-esm-fn",
+            "batchSize": 5,
+        },
+        {"uUID": MAPPING, "state": "Creating", "batchSize": 5},
+        None,
+        [("aws_lambda_event_source_mapping", MAPPING)],
+    ),
+    (
+        "lambda",
+        "UpdateEventSourceMapping20150331 DeleteEventSourceMapping20150331",
+        {"uUID": MAPPING, "enabled": False},
+        None,
+        None,
+        [("aws_lambda_event_source_mapping", MAPPING)],
     ),
 ]
