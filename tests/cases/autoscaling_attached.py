@@ -7,15 +7,17 @@ from typing import Any
 
 import boto3
 
+from guard.demo.emulator import machine_image
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
-from tests.cases.autoscaling import _create_group, _default_subnet
+from tests.cases.autoscaling import _create_group, _default_subnet, declare_launch_configuration
 from tests.cases.services import client
-from tests.support.services import autoscaling_group_attributes
+from tests.support.services import autoscaling_group_attributes, launch_configuration_attributes
 
 
 def _group(session: boto3.Session, state: TerraformState, name: str) -> None:
-    _create_group(session, name, _default_subnet(session))
+    launch_configuration = declare_launch_configuration(session, state, f"{name}-lc")
+    _create_group(session, name, _default_subnet(session), launch_configuration)
     group = client(session, "autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
         "AutoScalingGroups"
     ][0]
@@ -184,6 +186,38 @@ def _schedule_added(session: boto3.Session, ctx: Context) -> str:
     return "sweep-asg-schedule-adhoc"
 
 
+# aws_launch_configuration: an app server's configuration with a boot script and IMDSv2,
+# not in use by a group yet; someone deletes it (it is immutable: that is the edit there is).
+
+LAUNCH_CONFIGURATION = "sweep-lc-app"
+BOOT_SCRIPT = "#!/bin/bash\nsystemctl start app\n"
+
+
+def _launch_configuration(session: boto3.Session, name: str) -> None:
+    client(session, "autoscaling").create_launch_configuration(
+        LaunchConfigurationName=name,
+        ImageId=machine_image(client(session, "ec2")),
+        InstanceType="t3.small",
+        UserData=BOOT_SCRIPT,
+        InstanceMonitoring={"Enabled": True},
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 2},
+    )
+
+
+def build_launch_configuration(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    _launch_configuration(session, LAUNCH_CONFIGURATION)
+    [configuration] = client(session, "autoscaling").describe_launch_configurations(
+        LaunchConfigurationNames=[LAUNCH_CONFIGURATION]
+    )["LaunchConfigurations"]
+    ctx["launch_configuration"] = LAUNCH_CONFIGURATION
+    state.add("aws_launch_configuration", "app", launch_configuration_attributes(configuration))
+
+
+def _launch_configuration_added(session: boto3.Session, ctx: Context) -> str:
+    _launch_configuration(session, "sweep-lc-adhoc")
+    return "sweep-lc-adhoc"
+
+
 CASES = [
     TypeCase(
         "aws_autoscaling_policy",
@@ -212,5 +246,17 @@ CASES = [
         ),
         unmanaged=_schedule_added,
         unmanaged_type="aws_autoscaling_schedule",
+    ),
+    TypeCase(
+        "aws_launch_configuration",
+        build=build_launch_configuration,
+        drift=lambda s, c: client(s, "autoscaling").delete_launch_configuration(
+            LaunchConfigurationName=LAUNCH_CONFIGURATION
+        ),
+        expected=Expected(
+            "missing", "aws_launch_configuration", "launch_configuration", "aws_launch_configuration.app"
+        ),
+        unmanaged=_launch_configuration_added,
+        unmanaged_type="aws_launch_configuration",
     ),
 ]

@@ -48,4 +48,12 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_autoscaling_group", "sweep-asg-schedule-web")],
     ),
+    (
+        "autoscaling",
+        "CreateLaunchConfiguration DeleteLaunchConfiguration",
+        {"launchConfigurationName": "sweep-lc-app"},
+        None,
+        None,
+        [("aws_launch_configuration", "sweep-lc-app")],
+    ),
 ]

@@ -7,6 +7,10 @@ by aws_instance for the same reason.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -606,5 +610,166 @@ REGISTRY.register(
         ),
         pulumi_tokens=("aws:autoscaling/schedule:Schedule",),
         graph=GraphHooks(forward=("autoscaling_group_name",)),
+    )
+)
+
+
+# aws_launch_configuration ---------------------------------------------------------------
+
+
+def user_data_hash(value: Any) -> str | None:
+    """What the provider keeps of user data: the SHA-1 of the decoded script (AWS returns it
+    base64-encoded; a value that is not base64 is hashed as is). The script is never kept."""
+    if value in (None, ""):
+        return None
+    text = str(value)
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        data = text.encode()
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()  # the provider's digest
+
+
+_HASH = re.compile(r"[0-9a-f]{40}")
+
+
+def _declared_user_data(attrs: Attrs) -> str | None:
+    """State holds the hash already; user_data_base64 (or a plan's raw script) is hashed here."""
+    value = attrs.get("user_data") or None
+    if value and _HASH.fullmatch(str(value)):
+        return str(value)
+    return user_data_hash(attrs.get("user_data_base64") or value)
+
+
+def _metadata(endpoint: Any, tokens: Any, hops: Any) -> Attrs:
+    """The instance metadata service; AWS's defaults when unset (enabled, tokens optional, 1 hop)."""
+    return {
+        "http_endpoint": endpoint or "enabled",
+        "http_tokens": tokens or "optional",
+        "http_put_response_hop_limit": int(hops or 1),
+    }
+
+
+def _launch_configuration_attrs(item: Attrs) -> Attrs:
+    metadata = item.get("MetadataOptions") or {}
+    return {
+        "name": item.get("LaunchConfigurationName"),
+        "image_id": item.get("ImageId"),
+        "instance_type": item.get("InstanceType"),
+        "key_name": item.get("KeyName") or None,
+        "security_groups": sorted(item.get("SecurityGroups") or []),
+        "associate_public_ip_address": bool(item.get("AssociatePublicIpAddress")),
+        "iam_instance_profile": item.get("IamInstanceProfile") or None,
+        "ebs_optimized": bool(item.get("EbsOptimized")),
+        "enable_monitoring": (item.get("InstanceMonitoring") or {}).get("Enabled") is not False,
+        "placement_tenancy": item.get("PlacementTenancy") or "default",
+        "spot_price": item.get("SpotPrice") or None,
+        "user_data": user_data_hash(item.get("UserData")),
+        "metadata_options": _metadata(
+            metadata.get("HttpEndpoint"), metadata.get("HttpTokens"), metadata.get("HttpPutResponseHopLimit")
+        ),
+    }
+
+
+def _launch_configuration_desired(attrs: Attrs) -> Attrs:
+    metadata = attrs.get("metadata_options")
+    if not (isinstance(metadata, dict) and "http_put_response_hop_limit" in metadata and len(metadata) == 3):
+        block = first_block({"m": metadata}, "m")
+        metadata = _metadata(
+            block.get("http_endpoint"), block.get("http_tokens"), block.get("http_put_response_hop_limit")
+        )
+    monitoring = attrs.get("enable_monitoring")
+    return {
+        "name": attrs.get("name"),
+        "image_id": attrs.get("image_id"),
+        "instance_type": attrs.get("instance_type"),
+        "key_name": attrs.get("key_name") or None,
+        "security_groups": sorted(attrs.get("security_groups") or []),
+        "associate_public_ip_address": bool(attrs.get("associate_public_ip_address")),
+        "iam_instance_profile": attrs.get("iam_instance_profile") or None,
+        "ebs_optimized": bool(attrs.get("ebs_optimized")),
+        "enable_monitoring": monitoring is not False,  # the provider's default is on
+        "placement_tenancy": attrs.get("placement_tenancy") or "default",
+        "spot_price": attrs.get("spot_price") or None,
+        "user_data": _declared_user_data(attrs),
+        "metadata_options": metadata,
+    }
+
+
+def _made_by_beanstalk(item: Attrs) -> bool:
+    """Elastic Beanstalk's environments launch from configurations their stacks make."""
+    name = str(item.get("LaunchConfigurationName") or "")
+    return name.startswith("awseb-") or "AWSEBAutoScalingLaunchConfiguration" in name
+
+
+_LAUNCH_CONFIGURATION_EVENTS = TypeEvents(
+    missing=("DeleteLaunchConfiguration",),
+    unmanaged=("CreateLaunchConfiguration",),
+    # Immutable: an "edit" is a delete and a create under the same name.
+    changed=("DeleteLaunchConfiguration", "CreateLaunchConfiguration"),
+    touched_by=dict.fromkeys(
+        ("CreateLaunchConfiguration", "DeleteLaunchConfiguration"),
+        "requestParameters.launchConfigurationName",
+    ),
+    ids=named(
+        "autoscaling",
+        "launchConfiguration:[^:]+:launchConfigurationName/",
+        r"[^:]+",
+        "a launch configuration's name, or its ARN",
+    ),
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_launch_configuration",
+        events=_LAUNCH_CONFIGURATION_EVENTS,
+        service="autoscaling",
+        list_call="describe_launch_configurations",
+        items_path="LaunchConfigurations",
+        id_key="LaunchConfigurationName",
+        to_attrs=_launch_configuration_attrs,
+        normalise_desired=_launch_configuration_desired,
+        compared=(
+            "name",
+            "image_id",
+            "instance_type",
+            "key_name",
+            "security_groups",
+            "associate_public_ip_address",
+            "iam_instance_profile",
+            "ebs_optimized",
+            "enable_monitoring",
+            "placement_tenancy",
+            "spot_price",
+            "user_data",
+            "metadata_options",
+        ),
+        ignored={
+            "arn": "computed",
+            "name_prefix": "only shapes the name at creation",
+            "user_data_base64": "compared by its hash, as user_data",
+            "root_block_device": "not compared yet",
+            "ebs_block_device": "not compared yet",
+            "ephemeral_block_device": "not compared yet",
+        },
+        aws_default=_made_by_beanstalk,
+        read_params=lambda resource: {"LaunchConfigurationNames": [resource.id]} if resource.id else {},
+        # Immutable, and state keeps only a hash of its user data: no call can put one back
+        # as declared; Terraform re-creates it (the IaC path). An extra one can be deleted.
+        restorable=(),
+        delete_calls=writes("delete_launch_configuration")(
+            lambda live: [
+                AwsCall(
+                    "autoscaling",
+                    "delete_launch_configuration",
+                    {"LaunchConfigurationName": live.id},
+                    live.region,
+                )
+            ]
+        ),
+        describe=lambda resource: f"launch configuration {resource.id}",
+        pulumi_tokens=("aws:ec2/launchConfiguration:LaunchConfiguration",),
+        graph=GraphHooks(forward=("security_groups", "iam_instance_profile")),
     )
 )
