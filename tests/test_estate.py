@@ -36,6 +36,7 @@ from tests.support.services import (
     kms_alias_attributes,
     kms_key_attributes,
     lambda_function_attributes,
+    launch_configuration_attributes,
     s3_bucket_attributes,
     s3_bucket_policy_attributes,
     s3_encryption_attributes,
@@ -198,6 +199,10 @@ def _compute(
     autoscaling.create_launch_configuration(
         LaunchConfigurationName="workers", ImageId=image, InstanceType="t3.small"
     )
+    [configuration] = autoscaling.describe_launch_configurations(LaunchConfigurationNames=["workers"])[
+        "LaunchConfigurations"
+    ]
+    state.add("aws_launch_configuration", "workers", launch_configuration_attributes(configuration))
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName="workers",
         LaunchConfigurationName="workers",

@@ -12,7 +12,7 @@ from guard.demo.emulator import machine_image
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
-from tests.support.services import autoscaling_group_attributes
+from tests.support.services import autoscaling_group_attributes, launch_configuration_attributes
 
 
 def _default_subnet(session: boto3.Session) -> str:
@@ -22,15 +22,30 @@ def _default_subnet(session: boto3.Session) -> str:
     return str(subnets["Subnets"][0]["SubnetId"])
 
 
-def _create_group(session: boto3.Session, name: str, subnet: str) -> None:
+def declare_launch_configuration(session: boto3.Session, state: TerraformState, name: str) -> str:
+    """A group's launch configuration, declared too (else it is an unmanaged one)."""
     autoscaling = client(session, "autoscaling")
     image = machine_image(client(session, "ec2"))
     autoscaling.create_launch_configuration(
-        LaunchConfigurationName=f"{name}-lc", ImageId=image, InstanceType="t3.micro"
+        LaunchConfigurationName=name,
+        ImageId=image,
+        InstanceType="t3.micro",
+        InstanceMonitoring={"Enabled": True},
     )
+    [configuration] = autoscaling.describe_launch_configurations(LaunchConfigurationNames=[name])[
+        "LaunchConfigurations"
+    ]
+    state.add(
+        "aws_launch_configuration", name.replace("-", "_"), launch_configuration_attributes(configuration)
+    )
+    return name
+
+
+def _create_group(session: boto3.Session, name: str, subnet: str, launch_configuration: str) -> None:
+    autoscaling = client(session, "autoscaling")
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName=name,
-        LaunchConfigurationName=f"{name}-lc",
+        LaunchConfigurationName=launch_configuration,
         MinSize=1,
         MaxSize=4,
         DesiredCapacity=1,
@@ -41,7 +56,8 @@ def _create_group(session: boto3.Session, name: str, subnet: str) -> None:
 
 def build_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     ctx["subnet"] = _default_subnet(session)
-    _create_group(session, "web", ctx["subnet"])
+    ctx["launch_configuration"] = declare_launch_configuration(session, state, "web-lc")
+    _create_group(session, "web", ctx["subnet"], ctx["launch_configuration"])
     group = client(session, "autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=["web"])[
         "AutoScalingGroups"
     ][0]
@@ -56,7 +72,7 @@ def _resize(session: boto3.Session, ctx: Context) -> None:
 
 
 def _new_group(session: boto3.Session, ctx: Context) -> str:
-    _create_group(session, "adhoc", ctx["subnet"])
+    _create_group(session, "adhoc", ctx["subnet"], ctx["launch_configuration"])
     return "adhoc"
 
 

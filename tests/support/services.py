@@ -415,6 +415,45 @@ def cloudtrail_attributes(
 # Auto Scaling ------------------------------------------------------------------------
 
 
+def launch_configuration_attributes(configuration: Mapping[str, Any]) -> dict[str, Any]:
+    """The provider's state (schema 0): user_data is the SHA-1 of the decoded script."""
+    import base64
+    import hashlib
+
+    data = configuration.get("UserData") or ""
+    metadata = configuration.get("MetadataOptions") or {}
+    return {
+        "arn": configuration["LaunchConfigurationARN"],
+        "associate_public_ip_address": configuration.get("AssociatePublicIpAddress", False),
+        "ebs_block_device": [],
+        "ebs_optimized": configuration.get("EbsOptimized", False),
+        "enable_monitoring": (configuration.get("InstanceMonitoring") or {}).get("Enabled", True),
+        "ephemeral_block_device": [],
+        "iam_instance_profile": configuration.get("IamInstanceProfile", ""),
+        "id": configuration["LaunchConfigurationName"],
+        "image_id": configuration["ImageId"],
+        "instance_type": configuration["InstanceType"],
+        "key_name": configuration.get("KeyName", ""),
+        "metadata_options": [
+            {
+                "http_endpoint": metadata.get("HttpEndpoint", "enabled"),
+                "http_put_response_hop_limit": metadata.get("HttpPutResponseHopLimit", 1),
+                "http_tokens": metadata.get("HttpTokens", "optional"),
+            }
+        ]
+        if metadata
+        else [],
+        "name": configuration["LaunchConfigurationName"],
+        "name_prefix": "",
+        "placement_tenancy": configuration.get("PlacementTenancy", ""),
+        "root_block_device": [],
+        "security_groups": sorted(configuration.get("SecurityGroups") or []),
+        "spot_price": configuration.get("SpotPrice", ""),
+        "user_data": hashlib.sha1(base64.b64decode(data)).hexdigest() if data else "",
+        "user_data_base64": None,
+    }
+
+
 def autoscaling_group_attributes(group: Mapping[str, Any]) -> dict[str, Any]:
     template = group.get("LaunchTemplate") or {}
     return {
