@@ -3,6 +3,7 @@ each built the way `terraform apply` would and recorded in the AWS provider 5.x 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -138,6 +139,120 @@ def build_ecs_service(session: boto3.Session, state: TerraformState, ctx: Contex
     state.add("aws_ecs_service", "api", ecs_service_attributes(service, "api:1"))
 
 
+# --- ECR ---------------------------------------------------------------------------------
+
+
+def ecr_repository_attributes(repository: dict[str, Any], tags: dict[str, str] | None) -> dict[str, Any]:
+    encryption = repository["encryptionConfiguration"]
+    return {
+        "arn": repository["repositoryArn"],
+        "encryption_configuration": [
+            {"encryption_type": encryption["encryptionType"], "kms_key": encryption.get("kmsKey", "")}
+        ],
+        "force_delete": None,
+        "id": repository["repositoryName"],
+        "image_scanning_configuration": [
+            {"scan_on_push": repository["imageScanningConfiguration"]["scanOnPush"]}
+        ],
+        "image_tag_mutability": repository["imageTagMutability"],
+        "name": repository["repositoryName"],
+        "registry_id": repository["registryId"],
+        "repository_url": repository["repositoryUri"],
+        "tags": dict(tags) if tags else None,
+        "tags_all": dict(tags or {}),
+        "timeouts": None,
+    }
+
+
+def _repository(
+    session: boto3.Session, state: TerraformState, name: str, tags: dict[str, str] | None = None
+) -> dict[str, Any]:
+    repository: dict[str, Any] = client(session, "ecr").create_repository(
+        repositoryName=name,
+        imageTagMutability="IMMUTABLE",
+        imageScanningConfiguration={"scanOnPush": True},
+        tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+    )["repository"]
+    state.add(
+        "aws_ecr_repository",
+        name.replace("-", "_").replace("/", "_"),
+        ecr_repository_attributes(repository, tags),
+    )
+    return repository
+
+
+def build_ecr_repository(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    # A namespaced name, as teams name them: the slash is part of the name.
+    repository = _repository(session, state, "sweep-ecr-repo/api", {"Team": "platform"})
+    ctx["repository"] = repository["repositoryName"]
+
+
+# What `jsonencode` writes: compact, keys in the configuration's order.
+LIFECYCLE_POLICY = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "description": "keep the last 30 release images",
+            "selection": {
+                "tagStatus": "tagged",
+                "tagPrefixList": ["v", "release"],
+                "countType": "imageCountMoreThan",
+                "countNumber": 30,
+            },
+            "action": {"type": "expire"},
+        },
+        {
+            "rulePriority": 2,
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "sinceImagePushed",
+                "countUnit": "days",
+                "countNumber": 14,
+            },
+            "action": {"type": "expire"},
+        },
+    ]
+}
+
+
+def _put_lifecycle_policy(session: boto3.Session, repository: str, policy: dict[str, Any]) -> None:
+    # ECR keeps the text as sent; the console sends it pretty-printed.
+    client(session, "ecr").put_lifecycle_policy(
+        repositoryName=repository, lifecyclePolicyText=json.dumps(policy, indent=2)
+    )
+
+
+def build_ecr_lifecycle_policy(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    repository = _repository(session, state, "sweep-ecr-lifecycle")
+    ctx["repository"] = repository["repositoryName"]
+    # A second declared repository, without a policy: the unmanaged case puts one on it.
+    ctx["bare_repository"] = _repository(session, state, "sweep-ecr-lifecycle-bare")["repositoryName"]
+    text = json.dumps(LIFECYCLE_POLICY, separators=(",", ":"))
+    client(session, "ecr").put_lifecycle_policy(repositoryName=ctx["repository"], lifecyclePolicyText=text)
+    state.add(
+        "aws_ecr_lifecycle_policy",
+        "sweep_ecr_lifecycle",
+        {
+            "id": ctx["repository"],
+            "policy": text,
+            "registry_id": repository["registryId"],
+            "repository": ctx["repository"],
+        },
+    )
+
+
+def _keep_fewer_images(session: boto3.Session, ctx: Context) -> None:
+    """Someone keeps 5 release images instead of 30 in the console: older releases expire."""
+    policy = json.loads(json.dumps(LIFECYCLE_POLICY))
+    policy["rules"][0]["selection"]["countNumber"] = 5
+    _put_lifecycle_policy(session, ctx["repository"], policy)
+
+
+def _unmanaged_lifecycle_policy(session: boto3.Session, ctx: Context) -> str:
+    _put_lifecycle_policy(session, ctx["bare_repository"], LIFECYCLE_POLICY)
+    return str(ctx["bare_repository"])
+
+
 CASES = [
     TypeCase(
         "aws_ecs_cluster",
@@ -168,5 +283,40 @@ CASES = [
             _create_service(s, "apps", "adhoc", c["subnet"], c["group"])["serviceArn"]
         ),
         unmanaged_type="aws_ecs_service",
+    ),
+    TypeCase(
+        "aws_ecr_repository",
+        build=build_ecr_repository,
+        # Scan on push switched off: new images are no longer checked for vulnerabilities.
+        drift=lambda s, c: client(s, "ecr").put_image_scanning_configuration(
+            repositoryName=c["repository"], imageScanningConfiguration={"scanOnPush": False}
+        ),
+        expected=Expected(
+            "changed",
+            "aws_ecr_repository",
+            "repository",
+            "aws_ecr_repository.sweep_ecr_repo_api",
+            paths=("image_scanning_configuration.scan_on_push",),
+        ),
+        unmanaged=lambda s, c: str(
+            client(s, "ecr").create_repository(repositoryName="sweep-ecr-repo-adhoc")["repository"][
+                "repositoryName"
+            ]
+        ),
+        unmanaged_type="aws_ecr_repository",
+    ),
+    TypeCase(
+        "aws_ecr_lifecycle_policy",
+        build=build_ecr_lifecycle_policy,
+        drift=_keep_fewer_images,
+        expected=Expected(
+            "changed",
+            "aws_ecr_lifecycle_policy",
+            "repository",
+            "aws_ecr_lifecycle_policy.sweep_ecr_lifecycle",
+            paths=("policy",),
+        ),
+        unmanaged=_unmanaged_lifecycle_policy,
+        unmanaged_type="aws_ecr_lifecycle_policy",
     ),
 ]

@@ -7,6 +7,8 @@ from tests.event_samples import Sample
 ACCOUNT = "123456789012"
 CLUSTER = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/apps"
 SERVICE = f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/apps/api"
+REPOSITORY = "team/api"
+REPOSITORY_ARN = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{REPOSITORY}"
 
 SAMPLES: list[Sample] = [
     (
@@ -75,5 +77,37 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_ecs_service", SERVICE)],
+    ),
+    (
+        "ecr",
+        "CreateRepository",
+        {"repositoryName": REPOSITORY},
+        {"repository": {"repositoryName": REPOSITORY, "repositoryArn": REPOSITORY_ARN}},
+        None,
+        [("aws_ecr_repository", REPOSITORY)],
+    ),
+    (
+        "ecr",
+        "DeleteRepository PutImageTagMutability PutImageScanningConfiguration",
+        {"repositoryName": REPOSITORY},
+        None,
+        None,
+        [("aws_ecr_repository", REPOSITORY)],
+    ),
+    (
+        "ecr",
+        "TagResource UntagResource",
+        {"resourceArn": REPOSITORY_ARN, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_ecr_repository", REPOSITORY)],
+    ),
+    (
+        "ecr",
+        "PutLifecyclePolicy DeleteLifecyclePolicy",
+        {"repositoryName": REPOSITORY},
+        None,
+        None,
+        [("aws_ecr_lifecycle_policy", REPOSITORY)],
     ),
 ]

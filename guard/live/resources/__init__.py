@@ -14,6 +14,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     cloudwatch,
     dynamodb,
     ec2,
+    ecr,
     ecs,
     elasticache,
     elb,
