@@ -10,7 +10,12 @@ import boto3
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
-from tests.support.data import rds_cluster_attributes, rds_cluster_instance_attributes
+from tests.support.data import (
+    db_parameter_group_attributes,
+    rds_cluster_attributes,
+    rds_cluster_instance_attributes,
+    rds_cluster_parameter_group_attributes,
+)
 
 
 def _cluster(session: boto3.Session, name: str, **extra: Any) -> dict[str, Any]:
@@ -60,6 +65,53 @@ def build_cluster_instance(session: boto3.Session, state: TerraformState, ctx: C
     )
 
 
+_PG = "sweep-pg-orders"
+_CLUSTER_PG = "sweep-cluster-pg-ledger"
+_TEAM = [{"Key": "Team", "Value": "data"}]
+
+
+def _parameter_group(session: boto3.Session, name: str, cluster: bool = False) -> dict[str, Any]:
+    """CreateDB(Cluster)ParameterGroup, then the Modify call that sets its parameters, as apply does."""
+    rds, word = client(session, "rds"), "DBClusterParameterGroup" if cluster else "DBParameterGroup"
+    family = "aurora-postgresql15" if cluster else "postgres15"
+    create = rds.create_db_cluster_parameter_group if cluster else rds.create_db_parameter_group
+    group = create(
+        **{f"{word}Name": name}, DBParameterGroupFamily=family, Description="Managed by Terraform", Tags=_TEAM
+    )[word]
+    parameters = (
+        [{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"}]
+        if cluster
+        else [
+            {
+                "ParameterName": "log_min_duration_statement",
+                "ParameterValue": "500",
+                "ApplyMethod": "immediate",
+            },
+            {"ParameterName": "work_mem", "ParameterValue": "65536", "ApplyMethod": "immediate"},
+        ]
+    )
+    modify = rds.modify_db_cluster_parameter_group if cluster else rds.modify_db_parameter_group
+    modify(**{f"{word}Name": name}, Parameters=parameters)
+    return {"group": dict(group), "parameters": parameters}
+
+
+def build_parameter_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    made = _parameter_group(session, _PG)
+    ctx["parameter_group"] = _PG
+    state.add(
+        "aws_db_parameter_group",
+        "orders",
+        db_parameter_group_attributes(made["group"], made["parameters"], _TEAM),
+    )
+
+
+def build_cluster_parameter_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    made = _parameter_group(session, _CLUSTER_PG, cluster=True)
+    ctx["cluster_parameter_group"] = _CLUSTER_PG
+    attributes = rds_cluster_parameter_group_attributes(made["group"], made["parameters"], _TEAM)
+    state.add("aws_rds_cluster_parameter_group", "ledger", attributes)
+
+
 # The member's case builds its cluster too: first, so a full estate builds the cluster once.
 CASES = [
     TypeCase(
@@ -90,5 +142,53 @@ CASES = [
         ),
         unmanaged=lambda s, c: str(_cluster(s, "scratch")["DBClusterIdentifier"]),
         unmanaged_type="aws_rds_cluster",
+    ),
+    TypeCase(
+        "aws_db_parameter_group",
+        build=build_parameter_group,
+        # Slow-query logging raised by hand during an incident and never put back.
+        drift=lambda s, c: client(s, "rds").modify_db_parameter_group(
+            DBParameterGroupName=_PG,
+            Parameters=[
+                {
+                    "ParameterName": "log_min_duration_statement",
+                    "ParameterValue": "-1",
+                    "ApplyMethod": "immediate",
+                }
+            ],
+        ),
+        expected=Expected(
+            "changed",
+            "aws_db_parameter_group",
+            "parameter_group",
+            "aws_db_parameter_group.orders",
+            paths=("parameter.log_min_duration_statement",),
+        ),
+        unmanaged=lambda s, c: str(_parameter_group(s, "sweep-pg-scratch")["group"]["DBParameterGroupName"]),
+        unmanaged_type="aws_db_parameter_group",
+    ),
+    TypeCase(
+        "aws_rds_cluster_parameter_group",
+        build=build_cluster_parameter_group,
+        # TLS no longer forced: clients may connect in clear text.
+        drift=lambda s, c: client(s, "rds").modify_db_cluster_parameter_group(
+            DBClusterParameterGroupName=_CLUSTER_PG,
+            Parameters=[
+                {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "pending-reboot"}
+            ],
+        ),
+        expected=Expected(
+            "changed",
+            "aws_rds_cluster_parameter_group",
+            "cluster_parameter_group",
+            "aws_rds_cluster_parameter_group.ledger",
+            paths=("parameter.rds.force_ssl",),
+        ),
+        unmanaged=lambda s, c: str(
+            _parameter_group(s, "sweep-cluster-pg-scratch", cluster=True)["group"][
+                "DBClusterParameterGroupName"
+            ]
+        ),
+        unmanaged_type="aws_rds_cluster_parameter_group",
     ),
 ]

@@ -46,3 +46,61 @@ SAMPLES += [
         [("aws_rds_cluster_instance", "orders-1")],
     ),
 ]
+SAMPLES += [
+    # RDS parameter groups: named by name; a copy by its target; tag calls by the pg: ARN
+    (
+        "rds",
+        "CreateDBParameterGroup ModifyDBParameterGroup ResetDBParameterGroup DeleteDBParameterGroup",
+        {"dBParameterGroupName": "orders-pg"},
+        None,
+        None,
+        [("aws_db_parameter_group", "orders-pg")],
+    ),
+    (
+        "rds",
+        "CopyDBParameterGroup",
+        {
+            "sourceDBParameterGroupIdentifier": "default.postgres15",
+            "targetDBParameterGroupIdentifier": "orders-pg",
+        },
+        None,
+        None,
+        [("aws_db_parameter_group", "orders-pg")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:pg:orders-pg"},
+        None,
+        None,
+        [("aws_db_parameter_group", "orders-pg")],
+    ),
+    (
+        "rds",
+        "CreateDBClusterParameterGroup ModifyDBClusterParameterGroup ResetDBClusterParameterGroup "
+        "DeleteDBClusterParameterGroup",
+        {"dBClusterParameterGroupName": "ledger-pg"},
+        None,
+        None,
+        [("aws_rds_cluster_parameter_group", "ledger-pg")],
+    ),
+    (
+        "rds",
+        "CopyDBClusterParameterGroup",
+        {
+            "sourceDBClusterParameterGroupIdentifier": "default.aurora-postgresql15",
+            "targetDBClusterParameterGroupIdentifier": "ledger-pg",
+        },
+        None,
+        None,
+        [("aws_rds_cluster_parameter_group", "ledger-pg")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:cluster-pg:ledger-pg"},
+        None,
+        None,
+        [("aws_rds_cluster_parameter_group", "ledger-pg")],
+    ),
+]

@@ -137,3 +137,42 @@ def rds_cluster_instance_attributes(db: Mapping[str, Any]) -> dict[str, Any]:
         "timeouts": None,
         "writer": True,
     }
+
+
+def _parameter_group_attributes(
+    group: Mapping[str, Any], arn: str, parameters: Any, tags: Any
+) -> dict[str, Any]:
+    """What both parameter group types share; `parameter` is a set of blocks in the provider."""
+    listed = _tags(tags)
+    return {
+        "arn": group[arn],
+        "description": group.get("Description", "Managed by Terraform"),
+        "family": group["DBParameterGroupFamily"],
+        "name_prefix": "",
+        "parameter": [
+            {
+                "apply_method": p.get("ApplyMethod", "immediate"),
+                "name": p["ParameterName"],
+                "value": p["ParameterValue"],
+            }
+            for p in parameters
+        ],
+        "tags": listed,
+        "tags_all": listed,
+    }
+
+
+def db_parameter_group_attributes(group: Mapping[str, Any], parameters: Any, tags: Any) -> dict[str, Any]:
+    """aws_db_parameter_group: `id` is the name."""
+    name = group["DBParameterGroupName"]
+    attrs = _parameter_group_attributes(group, "DBParameterGroupArn", parameters, tags)
+    return {**attrs, "id": name, "name": name, "skip_destroy": False}
+
+
+def rds_cluster_parameter_group_attributes(
+    group: Mapping[str, Any], parameters: Any, tags: Any
+) -> dict[str, Any]:
+    """aws_rds_cluster_parameter_group: `id` is the name."""
+    name = group["DBClusterParameterGroupName"]
+    attrs = _parameter_group_attributes(group, "DBClusterParameterGroupArn", parameters, tags)
+    return {**attrs, "id": name, "name": name}
