@@ -1,5 +1,6 @@
 """What the data-store sweep cases cannot show on the emulator: the ways back moto does not
-implement (ResetDBParameterGroup), the 20-parameters-a-call limit, and AWS's own groups."""
+implement (ResetDBParameterGroup, ModifyCacheSubnetGroup), the 20-parameters-a-call limit,
+and AWS's own groups."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from guard.model import Change, Resource
 from tests.cases.data import build_parameter_group
 from tests.cases.services import client
 
-_MODEL = botocore.session.get_session().get_service_model("rds")
 
-
-def _valid(operation: str, params: dict[str, Any]) -> None:
-    name = next(n for n in _MODEL.operation_names if xform_name(n) == operation)
-    shape = _MODEL.operation_model(name)
+def _valid(operation: str, params: dict[str, Any], service: str = "rds") -> None:
+    model = botocore.session.get_session().get_service_model(service)
+    name = next(n for n in model.operation_names if xform_name(n) == operation)
+    shape = model.operation_model(name)
     report = ParamValidator().validate(params, shape.input_shape)
     assert not report.has_errors(), report.generate_report()
 
@@ -106,3 +106,32 @@ def test_aws_default_parameter_groups_are_never_unmanaged(aws, guard, tmp_path):
 
     found = [(f["kind"], f["type"], f["id"]) for f in result.json()["findings"]]
     assert [f for f in found if f[1] == "aws_db_parameter_group"] == []
+
+
+def test_a_cache_subnet_group_edited_in_place_is_put_back_by_modify_cache_subnet_group():
+    declaration = REGISTRY.get("aws_elasticache_subnet_group")
+    state = {
+        "name": "sessions",
+        "description": "Managed by Terraform",
+        "subnet_ids": ["subnet-b", "subnet-a"],
+        "arn": "arn:aws:elasticache:us-east-1:123456789012:subnetgroup:sessions",
+        "tags": {"Team": "data"},
+    }
+    want = Resource("aws_elasticache_subnet_group", "sessions", declaration.normalise_desired(state))
+    changes = (Change("subnet_ids", ["subnet-a", "subnet-b"], ["subnet-a"]), Change("tags.Team", "data", "x"))
+
+    calls = declaration.restore_calls(want, None, changes)
+
+    assert [(c.operation, c.params) for c in calls] == [
+        (
+            "modify_cache_subnet_group",
+            {
+                "CacheSubnetGroupName": "sessions",
+                "SubnetIds": ["subnet-a", "subnet-b"],
+                "CacheSubnetGroupDescription": "Managed by Terraform",
+            },
+        ),
+        ("add_tags_to_resource", {"ResourceName": state["arn"], "Tags": [{"Key": "Team", "Value": "data"}]}),
+    ]
+    for call in calls:
+        _valid(call.operation, call.params, "elasticache")

@@ -7,11 +7,12 @@ from typing import Any
 
 import boto3
 
-from guard.demo.state import TerraformState
+from guard.demo.state import TerraformState, subnet_attributes, vpc_attributes
 from tests.cases import Context, Expected, TypeCase
-from tests.cases.services import client
+from tests.cases.services import REGION, account, client
 from tests.support.data import (
     db_parameter_group_attributes,
+    elasticache_subnet_group_attributes,
     rds_cluster_attributes,
     rds_cluster_instance_attributes,
     rds_cluster_parameter_group_attributes,
@@ -112,6 +113,32 @@ def build_cluster_parameter_group(session: boto3.Session, state: TerraformState,
     state.add("aws_rds_cluster_parameter_group", "ledger", attributes)
 
 
+_CACHE_SUBNETS = "sweep-ec-subnets"
+
+
+def build_cache_subnet_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    ec2, acct = client(session, "ec2"), account(session)
+    vpc = ec2.create_vpc(CidrBlock="10.41.0.0/16")["Vpc"]
+    state.add("aws_vpc", "cache", vpc_attributes(vpc, acct, REGION))
+    subnet_ids = []
+    for index, zone in enumerate(("a", "b")):
+        subnet = ec2.create_subnet(
+            VpcId=vpc["VpcId"], CidrBlock=f"10.41.{index}.0/24", AvailabilityZone=f"{REGION}{zone}"
+        )["Subnet"]
+        subnet_ids.append(subnet["SubnetId"])
+        state.add("aws_subnet", "cache", subnet_attributes(subnet, acct), index_key=index)
+    group = client(session, "elasticache").create_cache_subnet_group(
+        CacheSubnetGroupName=_CACHE_SUBNETS,
+        CacheSubnetGroupDescription="Managed by Terraform",
+        SubnetIds=subnet_ids,
+        Tags=_TEAM,
+    )["CacheSubnetGroup"]
+    ctx.update(
+        cache_subnet_group=_CACHE_SUBNETS, cache_subnet_ids=subnet_ids, cache_subnet_group_arn=group["ARN"]
+    )
+    state.add("aws_elasticache_subnet_group", "cache", elasticache_subnet_group_attributes(group, _TEAM))
+
+
 # The member's case builds its cluster too: first, so a full estate builds the cluster once.
 CASES = [
     TypeCase(
@@ -190,5 +217,28 @@ CASES = [
             ]
         ),
         unmanaged_type="aws_rds_cluster_parameter_group",
+    ),
+    TypeCase(
+        "aws_elasticache_subnet_group",
+        build=build_cache_subnet_group,
+        # moto has no ModifyCacheSubnetGroup, so the edit here is a tag.
+        drift=lambda s, c: client(s, "elasticache").add_tags_to_resource(
+            ResourceName=c["cache_subnet_group_arn"], Tags=[{"Key": "Team", "Value": "x"}]
+        ),
+        expected=Expected(
+            "changed",
+            "aws_elasticache_subnet_group",
+            "cache_subnet_group",
+            "aws_elasticache_subnet_group.cache",
+            paths=("tags.Team",),
+        ),
+        unmanaged=lambda s, c: str(
+            client(s, "elasticache").create_cache_subnet_group(
+                CacheSubnetGroupName="sweep-ec-subnets-adhoc",
+                CacheSubnetGroupDescription="adhoc",
+                SubnetIds=c["cache_subnet_ids"],
+            )["CacheSubnetGroup"]["CacheSubnetGroupName"]
+        ),
+        unmanaged_type="aws_elasticache_subnet_group",
     ),
 ]

@@ -104,3 +104,22 @@ SAMPLES += [
         [("aws_rds_cluster_parameter_group", "ledger-pg")],
     ),
 ]
+SAMPLES += [
+    # ElastiCache subnet groups: named by name; tag calls by the subnetgroup: ARN
+    (
+        "elasticache",
+        "CreateCacheSubnetGroup ModifyCacheSubnetGroup DeleteCacheSubnetGroup",
+        {"cacheSubnetGroupName": "sessions-subnets"},
+        None,
+        None,
+        [("aws_elasticache_subnet_group", "sessions-subnets")],
+    ),
+    (
+        "elasticache",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:elasticache:{ARN}:subnetgroup:sessions-subnets"},
+        None,
+        None,
+        [("aws_elasticache_subnet_group", "sessions-subnets")],
+    ),
+]

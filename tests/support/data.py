@@ -176,3 +176,18 @@ def rds_cluster_parameter_group_attributes(
     name = group["DBClusterParameterGroupName"]
     attrs = _parameter_group_attributes(group, "DBClusterParameterGroupArn", parameters, tags)
     return {**attrs, "id": name, "name": name}
+
+
+def elasticache_subnet_group_attributes(group: Mapping[str, Any], tags: Any) -> dict[str, Any]:
+    """aws_elasticache_subnet_group: `id` is the name."""
+    listed = _tags(tags)
+    return {
+        "arn": group["ARN"],
+        "description": group.get("CacheSubnetGroupDescription", "Managed by Terraform"),
+        "id": group["CacheSubnetGroupName"],
+        "name": group["CacheSubnetGroupName"],
+        "subnet_ids": sorted(s["SubnetIdentifier"] for s in group.get("Subnets") or []),
+        "tags": listed,
+        "tags_all": listed,
+        "vpc_id": group.get("VpcId", ""),
+    }
