@@ -135,3 +135,24 @@ def test_a_cache_subnet_group_edited_in_place_is_put_back_by_modify_cache_subnet
     ]
     for call in calls:
         _valid(call.operation, call.params, "elasticache")
+
+
+def test_a_replication_group_pinned_to_major_minor_is_not_drift_when_aws_applies_a_patch():
+    declaration = REGISTRY.get("aws_elasticache_replication_group")
+    for declared, actual_then, actual_now in (("7.1", "7.1.0", "7.1.2"), ("6.x", "6.2.6", "6.2.14")):
+        state = {
+            "replication_group_id": "sessions",
+            "engine_version": declared,
+            "engine_version_actual": actual_then,
+        }
+        live = {"ReplicationGroupId": "sessions", "MemberClusters": ["sessions-001"]}
+        live["Member"] = {"EngineVersion": actual_now}
+        assert (
+            declaration.normalise_desired(state)["engine_version"]
+            == declaration.to_attrs(live)["engine_version"]
+        )
+    upgraded = {"ReplicationGroupId": "sessions", "Member": {"EngineVersion": "7.2.4"}}
+    assert (
+        declaration.to_attrs(upgraded)["engine_version"]
+        != declaration.normalise_desired(state)["engine_version"]
+    )

@@ -12,6 +12,7 @@ from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, account, client
 from tests.support.data import (
     db_parameter_group_attributes,
+    elasticache_replication_group_attributes,
     elasticache_subnet_group_attributes,
     rds_cluster_attributes,
     rds_cluster_instance_attributes,
@@ -139,6 +140,62 @@ def build_cache_subnet_group(session: boto3.Session, state: TerraformState, ctx:
     state.add("aws_elasticache_subnet_group", "cache", elasticache_subnet_group_attributes(group, _TEAM))
 
 
+_SESSIONS = "sweep-ec-sessions"
+_AUTH_TOKEN = "sweep-ec-auth-token-0123456789"  # a secret in state: never printed
+
+
+def _replication_group(session: boto3.Session, name: str, **extra: Any) -> dict[str, Any]:
+    return dict(
+        client(session, "elasticache").create_replication_group(
+            ReplicationGroupId=name,
+            ReplicationGroupDescription="sessions",
+            Engine="redis",
+            EngineVersion="7.1",
+            CacheNodeType="cache.t4g.small",
+            NumCacheClusters=2,
+            AutomaticFailoverEnabled=True,
+            MultiAZEnabled=True,
+            **extra,
+        )["ReplicationGroup"]
+    )
+
+
+def build_replication_group(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    build_cache_subnet_group(session, state, ctx)
+    elasticache = client(session, "elasticache")
+    _replication_group(
+        session,
+        _SESSIONS,
+        CacheSubnetGroupName=_CACHE_SUBNETS,
+        SnapshotRetentionLimit=5,
+        SnapshotWindow="03:00-04:00",
+        PreferredMaintenanceWindow="sun:05:00-sun:06:00",
+        TransitEncryptionEnabled=True,
+        AtRestEncryptionEnabled=True,
+        AuthToken=_AUTH_TOKEN,
+        Tags=_TEAM,
+    )
+    group = elasticache.describe_replication_groups(ReplicationGroupId=_SESSIONS)["ReplicationGroups"][0]
+    # AWS makes a group's member clusters itself; moto does not, so the case makes the one
+    # moto lists, with the settings AWS would give it.
+    for member_id in group["MemberClusters"]:
+        elasticache.create_cache_cluster(
+            CacheClusterId=member_id,
+            ReplicationGroupId=_SESSIONS,
+            Engine="redis",
+            EngineVersion="7.1.0",
+            CacheNodeType=group["CacheNodeType"],
+            CacheSubnetGroupName=_CACHE_SUBNETS,
+            PreferredMaintenanceWindow="sun:05:00-sun:06:00",
+        )
+    member = elasticache.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0])["CacheClusters"][
+        0
+    ]
+    ctx["replication_group"] = _SESSIONS
+    attributes = elasticache_replication_group_attributes(group, member, _TEAM, _AUTH_TOKEN)
+    state.add("aws_elasticache_replication_group", "sessions", attributes, sensitive=("auth_token",))
+
+
 # The member's case builds its cluster too: first, so a full estate builds the cluster once.
 CASES = [
     TypeCase(
@@ -217,6 +274,23 @@ CASES = [
             ]
         ),
         unmanaged_type="aws_rds_cluster_parameter_group",
+    ),
+    TypeCase(
+        "aws_elasticache_replication_group",
+        build=build_replication_group,
+        # Backups turned off by hand "to save cost".
+        drift=lambda s, c: client(s, "elasticache").modify_replication_group(
+            ReplicationGroupId=_SESSIONS, SnapshotRetentionLimit=0, ApplyImmediately=True
+        ),
+        expected=Expected(
+            "changed",
+            "aws_elasticache_replication_group",
+            "replication_group",
+            "aws_elasticache_replication_group.sessions",
+            paths=("snapshot_retention_limit",),
+        ),
+        unmanaged=lambda s, c: str(_replication_group(s, "sweep-ec-scratch")["ReplicationGroupId"]),
+        unmanaged_type="aws_elasticache_replication_group",
     ),
     TypeCase(
         "aws_elasticache_subnet_group",

@@ -123,3 +123,23 @@ SAMPLES += [
         [("aws_elasticache_subnet_group", "sessions-subnets")],
     ),
 ]
+SAMPLES += [
+    # ElastiCache replication groups: named by id; tag calls by the replicationgroup: ARN
+    (
+        "elasticache",
+        "CreateReplicationGroup ModifyReplicationGroup IncreaseReplicaCount DecreaseReplicaCount "
+        "DeleteReplicationGroup",
+        {"replicationGroupId": "sessions"},
+        None,
+        None,
+        [("aws_elasticache_replication_group", "sessions")],
+    ),
+    (
+        "elasticache",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:elasticache:{ARN}:replicationgroup:sessions"},
+        None,
+        None,
+        [("aws_elasticache_replication_group", "sessions")],
+    ),
+]
