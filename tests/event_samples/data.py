@@ -46,3 +46,100 @@ SAMPLES += [
         [("aws_rds_cluster_instance", "orders-1")],
     ),
 ]
+SAMPLES += [
+    # RDS parameter groups: named by name; a copy by its target; tag calls by the pg: ARN
+    (
+        "rds",
+        "CreateDBParameterGroup ModifyDBParameterGroup ResetDBParameterGroup DeleteDBParameterGroup",
+        {"dBParameterGroupName": "orders-pg"},
+        None,
+        None,
+        [("aws_db_parameter_group", "orders-pg")],
+    ),
+    (
+        "rds",
+        "CopyDBParameterGroup",
+        {
+            "sourceDBParameterGroupIdentifier": "default.postgres15",
+            "targetDBParameterGroupIdentifier": "orders-pg",
+        },
+        None,
+        None,
+        [("aws_db_parameter_group", "orders-pg")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:pg:orders-pg"},
+        None,
+        None,
+        [("aws_db_parameter_group", "orders-pg")],
+    ),
+    (
+        "rds",
+        "CreateDBClusterParameterGroup ModifyDBClusterParameterGroup ResetDBClusterParameterGroup "
+        "DeleteDBClusterParameterGroup",
+        {"dBClusterParameterGroupName": "ledger-pg"},
+        None,
+        None,
+        [("aws_rds_cluster_parameter_group", "ledger-pg")],
+    ),
+    (
+        "rds",
+        "CopyDBClusterParameterGroup",
+        {
+            "sourceDBClusterParameterGroupIdentifier": "default.aurora-postgresql15",
+            "targetDBClusterParameterGroupIdentifier": "ledger-pg",
+        },
+        None,
+        None,
+        [("aws_rds_cluster_parameter_group", "ledger-pg")],
+    ),
+    (
+        "rds",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:rds:{ARN}:cluster-pg:ledger-pg"},
+        None,
+        None,
+        [("aws_rds_cluster_parameter_group", "ledger-pg")],
+    ),
+]
+SAMPLES += [
+    # ElastiCache subnet groups: named by name; tag calls by the subnetgroup: ARN
+    (
+        "elasticache",
+        "CreateCacheSubnetGroup ModifyCacheSubnetGroup DeleteCacheSubnetGroup",
+        {"cacheSubnetGroupName": "sessions-subnets"},
+        None,
+        None,
+        [("aws_elasticache_subnet_group", "sessions-subnets")],
+    ),
+    (
+        "elasticache",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:elasticache:{ARN}:subnetgroup:sessions-subnets"},
+        None,
+        None,
+        [("aws_elasticache_subnet_group", "sessions-subnets")],
+    ),
+]
+SAMPLES += [
+    # ElastiCache replication groups: named by id; tag calls by the replicationgroup: ARN
+    (
+        "elasticache",
+        "CreateReplicationGroup ModifyReplicationGroup IncreaseReplicaCount DecreaseReplicaCount "
+        "DeleteReplicationGroup",
+        {"replicationGroupId": "sessions"},
+        None,
+        None,
+        [("aws_elasticache_replication_group", "sessions")],
+    ),
+    (
+        "elasticache",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:elasticache:{ARN}:replicationgroup:sessions"},
+        None,
+        None,
+        [("aws_elasticache_replication_group", "sessions")],
+    ),
+]

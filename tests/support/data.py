@@ -137,3 +137,117 @@ def rds_cluster_instance_attributes(db: Mapping[str, Any]) -> dict[str, Any]:
         "timeouts": None,
         "writer": True,
     }
+
+
+def _parameter_group_attributes(
+    group: Mapping[str, Any], arn: str, parameters: Any, tags: Any
+) -> dict[str, Any]:
+    """What both parameter group types share; `parameter` is a set of blocks in the provider."""
+    listed = _tags(tags)
+    return {
+        "arn": group[arn],
+        "description": group.get("Description", "Managed by Terraform"),
+        "family": group["DBParameterGroupFamily"],
+        "name_prefix": "",
+        "parameter": [
+            {
+                "apply_method": p.get("ApplyMethod", "immediate"),
+                "name": p["ParameterName"],
+                "value": p["ParameterValue"],
+            }
+            for p in parameters
+        ],
+        "tags": listed,
+        "tags_all": listed,
+    }
+
+
+def db_parameter_group_attributes(group: Mapping[str, Any], parameters: Any, tags: Any) -> dict[str, Any]:
+    """aws_db_parameter_group: `id` is the name."""
+    name = group["DBParameterGroupName"]
+    attrs = _parameter_group_attributes(group, "DBParameterGroupArn", parameters, tags)
+    return {**attrs, "id": name, "name": name, "skip_destroy": False}
+
+
+def rds_cluster_parameter_group_attributes(
+    group: Mapping[str, Any], parameters: Any, tags: Any
+) -> dict[str, Any]:
+    """aws_rds_cluster_parameter_group: `id` is the name."""
+    name = group["DBClusterParameterGroupName"]
+    attrs = _parameter_group_attributes(group, "DBClusterParameterGroupArn", parameters, tags)
+    return {**attrs, "id": name, "name": name}
+
+
+def elasticache_subnet_group_attributes(group: Mapping[str, Any], tags: Any) -> dict[str, Any]:
+    """aws_elasticache_subnet_group: `id` is the name."""
+    listed = _tags(tags)
+    return {
+        "arn": group["ARN"],
+        "description": group.get("CacheSubnetGroupDescription", "Managed by Terraform"),
+        "id": group["CacheSubnetGroupName"],
+        "name": group["CacheSubnetGroupName"],
+        "subnet_ids": sorted(s["SubnetIdentifier"] for s in group.get("Subnets") or []),
+        "tags": listed,
+        "tags_all": listed,
+        "vpc_id": group.get("VpcId", ""),
+    }
+
+
+def elasticache_replication_group_attributes(
+    group: Mapping[str, Any], member: Mapping[str, Any], tags: Any, auth_token: str
+) -> dict[str, Any]:
+    """aws_elasticache_replication_group: `id` is the replication group id. The provider reads
+    what the group's answer leaves out from its first member cluster."""
+    listed = _tags(tags)
+    primary = next((g.get("PrimaryEndpoint") for g in group.get("NodeGroups") or []), None) or {}
+    return {
+        "apply_immediately": None,
+        "arn": group["ARN"],
+        "at_rest_encryption_enabled": group.get("AtRestEncryptionEnabled", False),
+        "auth_token": auth_token,
+        "auth_token_update_strategy": None,
+        "auto_minor_version_upgrade": "true",  # the provider keeps it as a string
+        "automatic_failover_enabled": group.get("AutomaticFailover") == "enabled",
+        "cluster_enabled": group.get("ClusterEnabled", False),
+        "cluster_mode": group.get("ClusterMode", "disabled"),
+        "configuration_endpoint_address": "",
+        "data_tiering_enabled": group.get("DataTiering") == "enabled",
+        "description": group.get("Description", ""),
+        "engine": "redis",
+        "engine_version": "7.1",
+        "engine_version_actual": member.get("EngineVersion", ""),
+        "final_snapshot_identifier": None,
+        "global_replication_group_id": "",
+        "id": group["ReplicationGroupId"],
+        "ip_discovery": group.get("IpDiscovery", "ipv4"),
+        "kms_key_id": group.get("KmsKeyId", ""),
+        "log_delivery_configuration": [],
+        "maintenance_window": member.get("PreferredMaintenanceWindow", ""),
+        "member_clusters": sorted(group.get("MemberClusters") or []),
+        "multi_az_enabled": group.get("MultiAZ") == "enabled",
+        "network_type": group.get("NetworkType", "ipv4"),
+        "node_type": group["CacheNodeType"],
+        "notification_topic_arn": None,
+        "num_cache_clusters": len(group.get("MemberClusters") or []),
+        "num_node_groups": len(group.get("NodeGroups") or []),
+        "parameter_group_name": (member.get("CacheParameterGroup") or {}).get("CacheParameterGroupName", ""),
+        "port": primary.get("Port", 6379),
+        "preferred_cache_cluster_azs": None,
+        "primary_endpoint_address": primary.get("Address", ""),
+        "reader_endpoint_address": "",
+        "replicas_per_node_group": len(group.get("MemberClusters") or []) - 1,
+        "replication_group_id": group["ReplicationGroupId"],
+        "security_group_ids": sorted(g["SecurityGroupId"] for g in member.get("SecurityGroups") or []),
+        "security_group_names": [],
+        "snapshot_arns": None,
+        "snapshot_name": None,
+        "snapshot_retention_limit": group.get("SnapshotRetentionLimit", 0),
+        "snapshot_window": group.get("SnapshotWindow", ""),
+        "subnet_group_name": member.get("CacheSubnetGroupName", ""),
+        "tags": listed,
+        "tags_all": listed,
+        "timeouts": None,
+        "transit_encryption_enabled": group.get("TransitEncryptionEnabled", False),
+        "transit_encryption_mode": group.get("TransitEncryptionMode", ""),
+        "user_group_ids": [],
+    }

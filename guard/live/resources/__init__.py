@@ -26,6 +26,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     logs,
     network,
     rds,
+    rds_parameters,
     redshift,
     route53,
     route53_health,

@@ -610,13 +610,5 @@ REGISTRY.register(
 # of them. DocumentDB and Neptune clusters are RDS clusters under another engine.
 REGISTRY.know(KnownType("aws_docdb_cluster", protected=_DATA_LOST))
 REGISTRY.know(KnownType("aws_neptune_cluster", protected=_DATA_LOST))
-REGISTRY.know(
-    KnownType(
-        "aws_db_parameter_group",
-        pulumi_tokens=("aws:rds/parameterGroup:ParameterGroup",),
-        pulumi_blocks={"parameters": "parameter"},
-    )
-)
-REGISTRY.know(KnownType("aws_rds_cluster_parameter_group", pulumi_blocks={"parameters": "parameter"}))
 REGISTRY.know(KnownType("aws_db_option_group", pulumi_tokens=("aws:rds/optionGroup:OptionGroup",)))
 REGISTRY.know(KnownType("aws_db_snapshot", pulumi_tokens=("aws:rds/snapshot:Snapshot",)))
