@@ -123,6 +123,10 @@ class ResourceType:
     # Only report an unmanaged resource when its parent is declared; an unmanaged parent
     # is reported itself, and its children with it.
     parent: tuple[str, str] | None = None  # (attribute holding the parent id, parent type)
+    # Report an unmanaged one only under a parent whose children of this type the state
+    # declares too (a target group's attachments): other parents' children are a service's
+    # own (Auto Scaling, ECS and EKS register targets in groups Terraform declares).
+    unmanaged_needs_sibling: bool = False
     # Turns a desired resource's attributes into the shape compared (defaults, forms).
     normalise_desired: Callable[[Attrs], Attrs] = lambda attrs: attrs
     describe: Callable[[Resource], str] | None = None  # a resource in words, for titles

@@ -75,10 +75,13 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
             _add_if_changed(result, registry, want, have)
 
     declared_ids = {resource.id for resource in declared if resource.id}
+    siblings = _declared_parents(compared.values(), registry)
     unmanaged = [
         have
         for have in live_by_key.values()
-        if not have.owned_elsewhere and _parent_declared(have, registry, declared_ids)
+        if not have.owned_elsewhere
+        and _parent_declared(have, registry, declared_ids)
+        and _sibling_declared(have, registry, siblings)
     ]
     missing, unmanaged = _pair_edits_in_place(result, registry, missing, unmanaged)
     missing = _without_children_of(missing, registry)
@@ -125,6 +128,23 @@ def _parent_declared(resource: Resource, registry: Registry, declared_ids: set[s
         return True
     attr, _ = declaration.parent
     return resource.attrs.get(attr) in declared_ids
+
+
+def _declared_parents(compared: Iterable[tuple[int, Resource]], registry: Registry) -> set[tuple[str, str]]:
+    """(type, parent id) of every declared child, for types whose unmanaged need a sibling."""
+    found: set[tuple[str, str]] = set()
+    for _, shape in compared:
+        declaration = registry.get(shape.type)
+        if declaration.unmanaged_needs_sibling and declaration.parent is not None:
+            found.add((shape.type, str(shape.attrs.get(declaration.parent[0]) or "")))
+    return found
+
+
+def _sibling_declared(resource: Resource, registry: Registry, siblings: set[tuple[str, str]]) -> bool:
+    declaration = registry.get(resource.type)
+    if not declaration.unmanaged_needs_sibling or declaration.parent is None:
+        return True
+    return (resource.type, str(resource.attrs.get(declaration.parent[0]) or "")) in siblings
 
 
 def _empty(value: Any) -> Any:
@@ -191,7 +211,8 @@ def _pair_edits_in_place(
                 missing.remove(want)
                 unmanaged.remove(have)
                 changes = attribute_changes(want, have, compared_names(declaration, want))
-                result.findings.append(_changed(want, have, changes, declaration))
+                if changes:  # agreeing on everything compared, they are one thing named two ways
+                    result.findings.append(_changed(want, have, changes, declaration))
     return missing, unmanaged
 
 

@@ -19,7 +19,6 @@ from guard.live.types import (
     GraphHooks,
     GraphRole,
     Join,
-    KnownType,
     PerParent,
     ResourceType,
     writes,
@@ -836,12 +835,153 @@ REGISTRY.register(
 )
 REGISTRY.alias("aws_alb_listener_rule", "aws_lb_listener_rule")
 
-# Not read live; declared for their part in the impact graph (the classic ELB is read in
-# elb.py). An attachment joins a target group and its target: the group uses it.
+# --- target group attachments ------------------------------------------------------------
+#
+# DescribeTargetHealth lists one target group's registered targets (no batch call across
+# groups: PerParent on aws_lb_target_group). The provider's id is the group's ARN with a
+# unique suffix (id.PrefixedUniqueId), which AWS never sees: an attachment is matched by
+# what it registers (group, target, port), and Terraform 5.x cannot import one.
+
+
+def _target(item: Attrs) -> Attrs:
+    return item.get("Target") or {}
+
+
+def _port(value: Any) -> int | None:
+    return int(value) if str(value or "").isdigit() and int(value) > 0 else None
+
+
+def _zone(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _split_targets(item: Attrs) -> list[Attrs]:
+    """One registration; its key names the group, the target and the port it was registered on."""
+    target = _target(item)
+    port = _port(target.get("Port"))
+    key = f"{item.get('TargetGroupArn')}/{target.get('Id')}" + (f":{port}" if port else "")
+    return [{**item, "RegistrationKey": key}]
+
+
+def _attachment_key(resource: Resource) -> str:
+    attrs = resource.attrs
+    port = _port(attrs.get("port"))
+    return f"{attrs.get('target_group_arn')}|{attrs.get('target_id')}|{port or ''}"
+
+
+def _attachment_target_key(resource: Resource) -> str | None:
+    """Registered without a port, AWS answers with the group's port: the same registration."""
+    attrs = resource.attrs
+    return f"{attrs.get('target_group_arn')}|{attrs.get('target_id')}" if attrs.get("target_id") else None
+
+
+def _attachment_target(attrs: Attrs) -> dict[str, Any]:
+    target: dict[str, Any] = {"Id": attrs.get("target_id")}
+    if _port(attrs.get("port")):
+        target["Port"] = _port(attrs.get("port"))
+    if _zone(attrs.get("availability_zone")):
+        target["AvailabilityZone"] = attrs["availability_zone"]
+    return target
+
+
+@writes("register_targets")
+def _register(declared: Resource) -> list[AwsCall]:
+    params = {
+        "TargetGroupArn": declared.attrs.get("target_group_arn"),
+        "Targets": [_attachment_target(declared.attrs)],
+    }
+    return [AwsCall("elbv2", "register_targets", params, declared.region)]
+
+
+@writes("deregister_targets")
+def _deregister(live: Resource) -> list[AwsCall]:
+    params = {
+        "TargetGroupArn": live.attrs.get("target_group_arn"),
+        "Targets": [_attachment_target(live.attrs)],
+    }
+    return [AwsCall("elbv2", "deregister_targets", params, live.region)]
+
+
+@writes(_register, _deregister)
+def _reregister(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
+    """Moved to another port (or zone): the other registration taken away, then the declared one
+    made (in this order, so that a deregistration matched by target id alone cannot take both)."""
+    return (_deregister(live) if live is not None else []) + _register(declared)
+
+
+def _describe_attachment(resource: Resource) -> str:
+    attrs = resource.attrs
+    port = _port(attrs.get("port"))
+    group = str(attrs.get("target_group_arn") or "").split(":targetgroup/", 1)[-1].split("/", 1)[0]
+    return f"target {attrs.get('target_id')}" + (f":{port}" if port else "") + f" of target group {group}"
+
+
+_ATTACHMENT_EVENTS = TypeEvents(
+    missing=("DeregisterTargets",),
+    unmanaged=("RegisterTargets",),
+    # A deregistered target is the outage: the event names its group, read with its targets.
+    # RegisterTargets, which Auto Scaling and ECS make all day, is attributed but not followed.
+    touched_by={"DeregisterTargets": "requestParameters.targetGroupArn"},
+    ids=arn_id("elasticloadbalancing", "targetgroup/.+"),
+    names_parent=True,
+)
+
+# An attachment joins a target group and its target: the group uses it.
 _ATTACHMENT_GRAPH = GraphHooks(
     role=GraphRole.ATTACHMENT,
     forward=("target_group_arn",),
     joins=Join(user="target_group_arn", used="target_id", relation="target_group_attachment"),
 )
-REGISTRY.know(KnownType("aws_lb_target_group_attachment", graph=_ATTACHMENT_GRAPH))
-REGISTRY.know(KnownType("aws_alb_target_group_attachment", graph=_ATTACHMENT_GRAPH))
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_lb_target_group_attachment",
+        events=_ATTACHMENT_EVENTS,
+        service="elbv2",
+        list_call="describe_target_health",
+        items_path="TargetHealthDescriptions",
+        id_key="RegistrationKey",
+        per_parent=PerParent("aws_lb_target_group", "TargetGroupArn"),
+        split_item=_split_targets,
+        # A draining target is being deregistered: it is gone, as Terraform's read says.
+        keep_item=lambda item: (item.get("TargetHealth") or {}).get("State") != "draining",
+        to_attrs=lambda item: {
+            "target_group_arn": item.get("TargetGroupArn"),
+            "target_id": _target(item).get("Id"),
+            "port": _port(_target(item).get("Port")),
+            "availability_zone": _zone(_target(item).get("AvailabilityZone")),
+        },
+        normalise_desired=lambda attrs: {
+            "target_group_arn": attrs.get("target_group_arn"),
+            "target_id": attrs.get("target_id"),
+            "port": _port(attrs.get("port")),
+            "availability_zone": _zone(attrs.get("availability_zone")),
+        },
+        # Registered without them, AWS fills in the group's port and the target's zone.
+        compared=("port", "availability_zone"),
+        compared_if_declared=("port", "availability_zone"),
+        ignored={
+            "target_group_arn": "the attachment's parent: part of what matches it",
+            "target_id": "what is registered: part of what matches it",
+        },
+        match_key=_attachment_key,
+        pair_keys=(_attachment_target_key,),
+        parent=("target_group_arn", "aws_lb_target_group"),
+        # Auto Scaling, ECS and EKS register their own targets in groups Terraform declares:
+        # an unregistered-by-Terraform target is reported only in a group whose targets the
+        # state holds as attachments.
+        unmanaged_needs_sibling=True,
+        recreate_calls=_register,
+        restore_calls=_reregister,
+        restorable=("port", "availability_zone"),
+        delete_calls=_deregister,
+        describe=_describe_attachment,
+        read_params=lambda r: {"TargetGroupArn": r.attrs.get("target_group_arn")},
+        pulumi_tokens=(
+            "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+            "aws:alb/targetGroupAttachment:TargetGroupAttachment",
+        ),
+        graph=_ATTACHMENT_GRAPH,
+    )
+)
+REGISTRY.alias("aws_alb_target_group_attachment", "aws_lb_target_group_attachment")

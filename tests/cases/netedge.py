@@ -1,0 +1,100 @@
+"""Cases for the network-edge types: a target group's registered targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from guard.demo.emulator import machine_image
+from guard.demo.state import TerraformState, instance_attributes, target_group_attributes
+from tests.cases import Context, Expected, TypeCase
+from tests.cases.ec2 import build_instance
+from tests.support.netedge import target_group_attachment_attributes
+
+REGION = "us-east-1"
+
+
+def _ec2(session: boto3.Session) -> Any:
+    return session.client("ec2", region_name=REGION)
+
+
+def _elb(session: boto3.Session) -> Any:
+    return session.client("elbv2", region_name=REGION)
+
+
+def _account(session: boto3.Session) -> str:
+    return str(session.client("sts", region_name=REGION).get_caller_identity()["Account"])
+
+
+def build_target_group_attachment(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """An instance registered on port 8080 of a target group; a spare instance, not registered."""
+    build_instance(session, state, ctx)
+    ec2, elb, account = _ec2(session), _elb(session), _account(session)
+    spare = ec2.run_instances(
+        ImageId=machine_image(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=ctx["subnet_id"]
+    )["Instances"][0]["InstanceId"]
+    ctx["spare_id"] = spare
+    live = ec2.describe_instances(InstanceIds=[spare])["Reservations"][0]["Instances"][0]
+    state.add("aws_instance", "spare", instance_attributes(live, account, REGION))
+    group = elb.create_target_group(
+        Name="sweep-tga-web", Protocol="HTTP", Port=80, VpcId=ctx["vpc_id"], TargetType="instance"
+    )["TargetGroups"][0]
+    ctx["target_group_arn"] = group["TargetGroupArn"]
+    state.add("aws_lb_target_group", "sweep_tga_web", target_group_attributes(group, {}))
+    elb.register_targets(
+        TargetGroupArn=group["TargetGroupArn"], Targets=[{"Id": ctx["instance_id"], "Port": 8080}]
+    )
+    # Terraform stores what it sent: the target and its port, no zone (an instance's own).
+    attrs = target_group_attachment_attributes(
+        group["TargetGroupArn"], {"Id": ctx["instance_id"], "Port": 8080}
+    )
+    ctx["attachment_id"] = attrs["id"]
+    state.add("aws_lb_target_group_attachment", "web", attrs)
+
+
+def _register_spare(session: boto3.Session, ctx: Context) -> str:
+    _elb(session).register_targets(
+        TargetGroupArn=ctx["target_group_arn"], Targets=[{"Id": ctx["spare_id"], "Port": 8080}]
+    )
+    return f"{ctx['target_group_arn']}/{ctx['spare_id']}:8080"
+
+
+def _move_port(session: boto3.Session, ctx: Context) -> None:
+    """Someone moves the target to another port (the app now listens on 9090)."""
+    elb, group, target = _elb(session), ctx["target_group_arn"], ctx["instance_id"]
+    elb.deregister_targets(TargetGroupArn=group, Targets=[{"Id": target, "Port": 8080}])
+    elb.register_targets(TargetGroupArn=group, Targets=[{"Id": target, "Port": 9090}])
+    ctx["moved_key"] = f"{group}/{target}:9090"
+
+
+CASES = [
+    TypeCase(
+        "aws_lb_target_group_attachment",
+        build=build_target_group_attachment,
+        drift=lambda s, c: _elb(s).deregister_targets(
+            TargetGroupArn=c["target_group_arn"], Targets=[{"Id": c["instance_id"], "Port": 8080}]
+        ),
+        expected=Expected(
+            "missing",
+            "aws_lb_target_group_attachment",
+            "attachment_id",
+            "aws_lb_target_group_attachment.web",
+            title_has="was deleted",
+        ),
+        unmanaged=_register_spare,
+        unmanaged_type="aws_lb_target_group_attachment",
+    ),
+    TypeCase(
+        "aws_lb_target_group_attachment",
+        build=build_target_group_attachment,
+        drift=_move_port,
+        expected=Expected(
+            "changed",
+            "aws_lb_target_group_attachment",
+            "moved_key",
+            "aws_lb_target_group_attachment.web",
+            paths=("port",),
+        ),
+    ),
+]
