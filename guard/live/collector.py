@@ -12,7 +12,7 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from guard.aws import Clients, short_error
-from guard.live.types import DetailCall, PerItemReader, ResourceType
+from guard.live.types import PER_ITEM_WORKERS, DetailCall, PerItemReader, ResourceType
 from guard.model import NotChecked, Resource
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,6 @@ class _ListCall:
     region: str
     items_path: str = ""  # set with per_item: the call's result is then the enriched items
     per_item: PerItemReader | None = None
-
-
-PER_ITEM_WORKERS = 8  # per-item reads in flight for one list call (AWS throttles per account)
 
 
 def collect(

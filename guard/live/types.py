@@ -13,6 +13,8 @@ from guard.model import AwsCall, Change, Resource
 Attrs = dict[str, Any]
 PerItemReader = Callable[[Any, str, Any], Any]  # (guard.aws.Clients, region, listed item) -> item
 
+PER_ITEM_WORKERS = 8  # per-item reads in flight for one list call (AWS throttles per account)
+
 
 def _no(_: Attrs) -> bool:
     return False

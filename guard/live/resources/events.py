@@ -10,11 +10,10 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from guard.live.collector import PER_ITEM_WORKERS
 from guard.live.events import IdForms, TypeEvents, edits
 from guard.live.policy import parse_policy
 from guard.live.shape import declared_tags, tag_changes
-from guard.live.types import REGISTRY, Attrs, GraphHooks, ResourceType, reads, writes
+from guard.live.types import PER_ITEM_WORKERS, REGISTRY, Attrs, GraphHooks, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
 _DEFAULT_BUS = "default"
