@@ -156,3 +156,34 @@ def test_a_replication_group_pinned_to_major_minor_is_not_drift_when_aws_applies
         declaration.to_attrs(upgraded)["engine_version"]
         != declaration.normalise_desired(state)["engine_version"]
     )
+
+
+def test_a_cache_cluster_edited_in_place_is_put_back_by_modify_cache_cluster():
+    declaration = REGISTRY.get("aws_elasticache_cluster")
+    state = {
+        "cluster_id": "memo",
+        "engine": "memcached",
+        "engine_version": "1.6.17",
+        "node_type": "cache.t4g.micro",
+        "num_cache_nodes": 2,
+        "maintenance_window": "Sun:05:00-Sun:06:00",
+        "arn": "arn:aws:elasticache:us-east-1:123456789012:cluster:memo",
+    }
+    want = Resource("aws_elasticache_cluster", "memo", declaration.normalise_desired(state))
+    changes = (
+        Change("num_cache_nodes", 2, 1),
+        Change("maintenance_window", "sun:05:00-sun:06:00", "mon:01:00-mon:02:00"),
+    )
+
+    [call] = declaration.restore_calls(want, None, changes)
+
+    assert (call.operation, call.params) == (
+        "modify_cache_cluster",
+        {
+            "CacheClusterId": "memo",
+            "NumCacheNodes": 2,
+            "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
+            "ApplyImmediately": True,
+        },
+    )
+    _valid(call.operation, call.params, "elasticache")

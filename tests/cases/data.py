@@ -12,6 +12,7 @@ from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import REGION, account, client
 from tests.support.data import (
     db_parameter_group_attributes,
+    elasticache_cluster_attributes,
     elasticache_replication_group_attributes,
     elasticache_subnet_group_attributes,
     rds_cluster_attributes,
@@ -196,6 +197,35 @@ def build_replication_group(session: boto3.Session, state: TerraformState, ctx: 
     state.add("aws_elasticache_replication_group", "sessions", attributes, sensitive=("auth_token",))
 
 
+_MEMO = "sweep-ec-memo"
+
+
+def _cache_cluster(session: boto3.Session, name: str) -> dict[str, Any]:
+    elasticache = client(session, "elasticache")
+    elasticache.create_cache_cluster(
+        CacheClusterId=name,
+        Engine="memcached",
+        EngineVersion="1.6.17",
+        CacheNodeType="cache.t4g.micro",
+        NumCacheNodes=2,
+        CacheSubnetGroupName=_CACHE_SUBNETS,
+        PreferredMaintenanceWindow="sun:05:00-sun:06:00",
+        Tags=_TEAM,
+    )
+    return dict(
+        elasticache.describe_cache_clusters(CacheClusterId=name, ShowCacheNodeInfo=True)["CacheClusters"][0]
+    )
+
+
+def build_cache_cluster(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    # With the replication group and its members beside it (which it must not claim), and
+    # first, so that a full estate builds the subnet group once.
+    build_replication_group(session, state, ctx)
+    cluster = _cache_cluster(session, _MEMO)
+    ctx.update(cache_cluster=_MEMO, cache_cluster_arn=cluster["ARN"])
+    state.add("aws_elasticache_cluster", "memo", elasticache_cluster_attributes(cluster, _TEAM))
+
+
 # The member's case builds its cluster too: first, so a full estate builds the cluster once.
 CASES = [
     TypeCase(
@@ -274,6 +304,23 @@ CASES = [
             ]
         ),
         unmanaged_type="aws_rds_cluster_parameter_group",
+    ),
+    TypeCase(
+        "aws_elasticache_cluster",
+        build=build_cache_cluster,
+        # moto has no ModifyCacheCluster, so the edit here is a tag.
+        drift=lambda s, c: client(s, "elasticache").remove_tags_from_resource(
+            ResourceName=c["cache_cluster_arn"], TagKeys=["Team"]
+        ),
+        expected=Expected(
+            "changed",
+            "aws_elasticache_cluster",
+            "cache_cluster",
+            "aws_elasticache_cluster.memo",
+            paths=("tags.Team",),
+        ),
+        unmanaged=lambda s, c: str(_cache_cluster(s, "sweep-ec-memo-adhoc")["CacheClusterId"]),
+        unmanaged_type="aws_elasticache_cluster",
     ),
     TypeCase(
         "aws_elasticache_replication_group",

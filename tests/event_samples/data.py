@@ -143,3 +143,30 @@ SAMPLES += [
         [("aws_elasticache_replication_group", "sessions")],
     ),
 ]
+SAMPLES += [
+    # ElastiCache clusters: named by id, unless the answer puts it in a replication group
+    (
+        "elasticache",
+        "CreateCacheCluster ModifyCacheCluster DeleteCacheCluster",
+        {"cacheClusterId": "memo"},
+        {"cacheClusterId": "memo", "engine": "memcached"},
+        None,
+        [("aws_elasticache_cluster", "memo")],
+    ),
+    (
+        "elasticache",
+        "CreateCacheCluster",
+        {"cacheClusterId": "sessions-003", "replicationGroupId": "sessions"},
+        {"cacheClusterId": "sessions-003", "replicationGroupId": "sessions"},
+        None,
+        [],
+    ),
+    (
+        "elasticache",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceName": f"arn:aws:elasticache:{ARN}:cluster:memo"},
+        None,
+        None,
+        [("aws_elasticache_cluster", "memo")],
+    ),
+]

@@ -251,3 +251,58 @@ def elasticache_replication_group_attributes(
         "transit_encryption_mode": group.get("TransitEncryptionMode", ""),
         "user_group_ids": [],
     }
+
+
+def elasticache_cluster_attributes(cluster: Mapping[str, Any], tags: Any) -> dict[str, Any]:
+    """aws_elasticache_cluster: `id` is the cluster id."""
+    listed = _tags(tags)
+    endpoint = cluster.get("ConfigurationEndpoint") or {}
+    nodes = cluster.get("CacheNodes") or []
+    return {
+        "apply_immediately": None,
+        "arn": cluster["ARN"],
+        "auto_minor_version_upgrade": "true",  # the provider keeps it as a string
+        "availability_zone": cluster.get("PreferredAvailabilityZone", ""),
+        "az_mode": "single-az",
+        "cache_nodes": [
+            {
+                "address": (n.get("Endpoint") or {}).get("Address", ""),
+                "availability_zone": n.get("CustomerAvailabilityZone", ""),
+                "id": n.get("CacheNodeId", ""),
+                "outpost_arn": "",
+                "port": (n.get("Endpoint") or {}).get("Port", 0),
+            }
+            for n in nodes
+        ],
+        "cluster_address": endpoint.get("Address", ""),
+        "cluster_id": cluster["CacheClusterId"],
+        "configuration_endpoint": f"{endpoint['Address']}:{endpoint['Port']}" if endpoint else "",
+        "engine": cluster["Engine"],
+        "engine_version": cluster.get("EngineVersion", ""),
+        "engine_version_actual": cluster.get("EngineVersion", ""),
+        "final_snapshot_identifier": None,
+        "id": cluster["CacheClusterId"],
+        "ip_discovery": cluster.get("IpDiscovery", "ipv4"),
+        "log_delivery_configuration": [],
+        "maintenance_window": cluster.get("PreferredMaintenanceWindow", ""),
+        "network_type": cluster.get("NetworkType", "ipv4"),
+        "node_type": cluster["CacheNodeType"],
+        "notification_topic_arn": (cluster.get("NotificationConfiguration") or {}).get("TopicArn", ""),
+        "num_cache_nodes": cluster.get("NumCacheNodes", 1),
+        "outpost_mode": None,
+        "parameter_group_name": (cluster.get("CacheParameterGroup") or {}).get("CacheParameterGroupName", ""),
+        "port": endpoint.get("Port") or next(((n.get("Endpoint") or {}).get("Port") for n in nodes), 0),
+        "preferred_availability_zones": None,
+        "preferred_outpost_arn": "",
+        "replication_group_id": "",
+        "security_group_ids": sorted(g["SecurityGroupId"] for g in cluster.get("SecurityGroups") or []),
+        "snapshot_arns": None,
+        "snapshot_name": None,
+        "snapshot_retention_limit": cluster.get("SnapshotRetentionLimit", 0),
+        "snapshot_window": cluster.get("SnapshotWindow", ""),
+        "subnet_group_name": cluster.get("CacheSubnetGroupName", ""),
+        "tags": listed,
+        "tags_all": listed,
+        "timeouts": None,
+        "transit_encryption_enabled": cluster.get("TransitEncryptionEnabled", False),
+    }

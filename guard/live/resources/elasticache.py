@@ -3,7 +3,8 @@
 no tags and ElastiCache has no batch tag call: one ListTagsForResource per ARN. What a
 replication group's answer leaves out (engine version, maintenance window, subnet, security
 and parameter groups) is its member clusters', read by one paginated DescribeCacheClusters
-per region, as the provider reads it."""
+per region, as the provider reads it. Cache clusters (DescribeCacheClusters) are the
+standalone ones: a replication group's members are that group's."""
 
 from __future__ import annotations
 
@@ -324,6 +325,172 @@ REGISTRY.register(
         protected="data a re-create does not bring back (snapshots are not restored by a re-create)",
         pulumi_tokens=("aws:elasticache/replicationGroup:ReplicationGroup",),
         graph=GraphHooks(name=lambda attrs: str(attrs.get("replication_group_id") or "replication group")),
+    )
+)
+
+
+@reads("list_tags_for_resource")
+def _cluster_with_tags(clients: Any, region: str, item: dict[str, Any]) -> dict[str, Any]:
+    if item.get("ReplicationGroupId"):
+        return item  # a replication group's member: not this type, not worth a call
+    return _with_tags(clients, region, item)
+
+
+def _cluster_shape(values: Attrs) -> Attrs:
+    engine = values.get("engine") or None
+    version = values.get("engine_version_actual") or values.get("engine_version")
+    redis = engine in ("redis", "valkey")
+    return {
+        "cluster_id": values.get("cluster_id"),
+        "engine": engine,
+        # Redis 6+ is pinned to major.minor and patched by AWS; Memcached to a full version.
+        "engine_version": _major_minor(version) if redis else _text(version),
+        "node_type": values.get("node_type"),
+        "num_cache_nodes": int(values.get("num_cache_nodes") or 0) or None,
+        "port": int(values["port"]) if values.get("port") else None,
+        "maintenance_window": _text(str(values.get("maintenance_window") or "").lower()),
+        # Snapshots are Redis's; a Memcached cluster has none.
+        "snapshot_retention_limit": int(values.get("snapshot_retention_limit") or 0) if redis else None,
+        "snapshot_window": _text(values.get("snapshot_window")) if redis else None,
+        "subnet_group_name": _text(values.get("subnet_group_name")),
+        "security_group_ids": sorted(values.get("security_group_ids") or []),
+        "parameter_group_name": _text(values.get("parameter_group_name")),
+        "notification_topic_arn": _text(values.get("notification_topic_arn")),
+        "transit_encryption_enabled": bool(values.get("transit_encryption_enabled")),
+    }
+
+
+def _cluster_attrs(item: Attrs) -> Attrs:
+    endpoint = item.get("ConfigurationEndpoint") or next(
+        (n.get("Endpoint") for n in item.get("CacheNodes") or [] if n.get("Endpoint")), None
+    )
+    shaped = _cluster_shape(
+        {
+            "cluster_id": item.get("CacheClusterId"),
+            "engine": item.get("Engine"),
+            "engine_version": item.get("EngineVersion"),
+            "node_type": item.get("CacheNodeType"),
+            "num_cache_nodes": item.get("NumCacheNodes"),
+            "port": (endpoint or {}).get("Port"),
+            "maintenance_window": item.get("PreferredMaintenanceWindow"),
+            "snapshot_retention_limit": item.get("SnapshotRetentionLimit"),
+            "snapshot_window": item.get("SnapshotWindow"),
+            "subnet_group_name": item.get("CacheSubnetGroupName"),
+            "security_group_ids": [g["SecurityGroupId"] for g in item.get("SecurityGroups") or []],
+            "parameter_group_name": (item.get("CacheParameterGroup") or {}).get("CacheParameterGroupName"),
+            "notification_topic_arn": (item.get("NotificationConfiguration") or {}).get("TopicArn"),
+            "transit_encryption_enabled": item.get("TransitEncryptionEnabled"),
+        }
+    )
+    return {**shaped, "tags": tags(item), "arn": item.get("ARN")}
+
+
+def _cluster_desired(attrs: Attrs) -> Attrs:
+    return {**_cluster_shape(attrs), "tags": declared_tags(attrs), "arn": attrs.get("arn")}
+
+
+# Settings ModifyCacheCluster puts back in place: attribute -> request parameter.
+_CLUSTER_MODIFIABLE = {
+    "node_type": "CacheNodeType",
+    "num_cache_nodes": "NumCacheNodes",
+    "maintenance_window": "PreferredMaintenanceWindow",
+    "snapshot_retention_limit": "SnapshotRetentionLimit",
+    "snapshot_window": "SnapshotWindow",
+    "security_group_ids": "SecurityGroupIds",
+    "parameter_group_name": "CacheParameterGroupName",
+    "notification_topic_arn": "NotificationTopicArn",
+}
+
+
+@writes("modify_cache_cluster", _tag_calls)
+def _cluster_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    declared = _cluster_shape(resource.attrs)
+    paths = {change.path.split(".", 1)[0] for change in changes}
+    params = {
+        _CLUSTER_MODIFIABLE[path]: declared[path]
+        for path in sorted(paths & set(_CLUSTER_MODIFIABLE))
+        if declared[path] is not None
+    }
+    calls = []
+    if params:
+        request = {"CacheClusterId": declared["cluster_id"], **params, "ApplyImmediately": True}
+        calls.append(AwsCall("elasticache", "modify_cache_cluster", request, resource.region))
+    return calls + _tag_calls(resource, changes)
+
+
+_CACHE_CLUSTER_BY_PATH = {
+    **dict.fromkeys((*_CLUSTER_MODIFIABLE, "engine_version"), ("ModifyCacheCluster",)),
+    "tags": _TAG_EVENTS,
+}
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_elasticache_cluster",
+        events=TypeEvents(
+            missing=("DeleteCacheCluster",),
+            unmanaged=("CreateCacheCluster",),
+            changed=edits(_CACHE_CLUSTER_BY_PATH),
+            by_path=_CACHE_CLUSTER_BY_PATH,
+            touched_by={
+                # A member added to a replication group is that group's, not this type's.
+                **dict.fromkeys(
+                    ("CreateCacheCluster", "ModifyCacheCluster", "DeleteCacheCluster"),
+                    "!(responseElements.replicationGroupId) && requestParameters.cacheClusterId",
+                ),
+                **dict.fromkeys(_TAG_EVENTS, "requestParameters.resourceName"),
+            },
+            ids=named("elasticache", "cluster:", r"[\w-]+", "a cache cluster id, or its cluster: ARN"),
+        ),
+        service="elasticache",
+        list_call="describe_cache_clusters",
+        # The nodes' endpoints carry a Redis cluster's port.
+        list_params={"ShowCacheNodeInfo": True},
+        items_path="CacheClusters",
+        id_key="CacheClusterId",
+        per_item=_cluster_with_tags,
+        to_attrs=_cluster_attrs,
+        normalise_desired=_cluster_desired,
+        compared=(*_cluster_shape({}), "tags"),
+        ignored={
+            "apply_immediately": "Terraform-only setting",
+            "arn": "computed",
+            "auto_minor_version_upgrade": "not in every DescribeCacheClusters answer; not compared yet",
+            "availability_zone": "applied at creation only",
+            "az_mode": "applied at creation; not in DescribeCacheClusters' answer",
+            "cache_nodes": "computed",
+            "cluster_address": "computed",
+            "configuration_endpoint": "computed",
+            "engine_version_actual": "computed; compared as engine_version (major.minor for Redis)",
+            "final_snapshot_identifier": "applies when the cluster is deleted",
+            "id": "the cluster id, compared as cluster_id",
+            "ip_discovery": "not compared yet",
+            "log_delivery_configuration": "not compared yet",
+            "network_type": "follows the subnet group",
+            "outpost_mode": "Outposts only",
+            "preferred_availability_zones": "applied when nodes are added",
+            "preferred_outpost_arn": "Outposts only",
+            "replication_group_id": "a member of a replication group is that group's (read as it)",
+            "snapshot_arns": "applied at creation only",
+            "snapshot_name": "applied at creation only",
+            "tags_all": "tags with the provider's default_tags, compared as tags",
+            "timeouts": "Terraform-only setting",
+        },
+        # A replication group's members are aws_elasticache_replication_group's.
+        keep_item=lambda item: (
+            not item.get("ReplicationGroupId")
+            and item.get("CacheClusterStatus") not in ("deleting", "deleted")
+        ),
+        read_params=lambda resource: {"CacheClusterId": resource.id},
+        restore_calls=_cluster_restore,
+        restorable=(*_CLUSTER_MODIFIABLE, "tags"),
+        delete_calls=writes("delete_cache_cluster")(
+            lambda live: [
+                AwsCall("elasticache", "delete_cache_cluster", {"CacheClusterId": live.id}, live.region)
+            ]
+        ),
+        describe=lambda resource: f"cache cluster {resource.attrs.get('cluster_id') or resource.id}",
+        pulumi_tokens=("aws:elasticache/cluster:Cluster",),
+        graph=GraphHooks(name=lambda attrs: str(attrs.get("cluster_id") or "cache cluster")),
     )
 )
 
