@@ -28,6 +28,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     route53,
     route53_health,
     s3,
+    secretsmanager,
     security_group_rules,
     sns,
     sqs,
