@@ -43,3 +43,38 @@ SAMPLES: list[Sample] = [
         [("aws_secretsmanager_secret_policy", SECRET)],
     ),
 ]
+SAMPLES += [
+    # SSM parameters: named by name; the tag calls say which kind of resource ---------------
+    (
+        "ssm",
+        "PutParameter DeleteParameter",
+        {"name": "/orders/db-url", "type": "SecureString", "overwrite": True},
+        {"version": 2, "tier": "Standard"},
+        None,
+        [("aws_ssm_parameter", "/orders/db-url")],
+    ),
+    (
+        "ssm",
+        "DeleteParameters",
+        {"names": ["/orders/db-url", "/orders/flag"]},
+        {"deletedParameters": ["/orders/db-url", "/orders/flag"], "invalidParameters": []},
+        None,
+        [("aws_ssm_parameter", "/orders/db-url"), ("aws_ssm_parameter", "/orders/flag")],
+    ),
+    (
+        "ssm",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceType": "Parameter", "resourceId": "/orders/db-url"},
+        None,
+        None,
+        [("aws_ssm_parameter", "/orders/db-url")],
+    ),
+    (
+        "ssm",
+        "AddTagsToResource RemoveTagsFromResource",
+        {"resourceType": "ManagedInstance", "resourceId": "mi-0123456789abcdef0"},
+        None,
+        None,
+        [],
+    ),
+]

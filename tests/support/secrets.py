@@ -38,3 +38,24 @@ def secret_policy_attributes(secret_arn: str, policy: Any) -> dict[str, Any]:
         "policy": json.dumps(policy),
         "secret_arn": secret_arn,
     }
+
+
+def ssm_parameter_attributes(parameter: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    """`parameter` is the DescribeParameters entry; the value stays out (state holds it, sensitive)."""
+    return {
+        "allowed_pattern": parameter.get("AllowedPattern") or "",
+        "arn": parameter.get("ARN") or f"arn:aws:ssm:us-east-1:123456789012:parameter{parameter['Name']}",
+        "data_type": parameter.get("DataType") or "text",
+        "description": parameter.get("Description") or "",
+        "id": parameter["Name"],
+        "insecure_value": None,
+        "key_id": parameter.get("KeyId") or "",
+        "name": parameter["Name"],
+        "overwrite": None,
+        "tags": dict(tags),
+        "tags_all": dict(tags),
+        "tier": parameter.get("Tier") or "Standard",
+        "type": parameter["Type"],
+        "value": "postgres://orders:correct-horse@db.internal/orders",
+        "version": parameter["Version"],
+    }

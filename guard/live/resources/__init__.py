@@ -32,5 +32,6 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     security_group_rules,
     sns,
     sqs,
+    ssm,
     vpc,
 )
