@@ -32,9 +32,11 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     route53_health,
     s3,
     s3_settings,
+    secretsmanager,
     security_group_rules,
     sfn,
     sns,
     sqs,
+    ssm,
     vpc,
 )
