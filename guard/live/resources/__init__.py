@@ -19,6 +19,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     elb,
     elbv2,
     events,
+    guardduty,
     iam,
     kms,
     lambda_,
