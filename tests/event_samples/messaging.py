@@ -307,3 +307,36 @@ SAMPLES += [
         [("aws_guardduty_detector", _DETECTOR)],
     ),
 ]
+
+SAMPLES += [
+    (
+        "config",
+        "PutConfigurationRecorder",
+        {
+            "configurationRecorder": {
+                "name": "default",
+                "roleARN": "arn:aws:iam::123456789012:role/config",
+                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+            }
+        },
+        None,
+        None,
+        [("aws_config_configuration_recorder", "default")],
+    ),
+    (
+        "config",
+        "DeleteConfigurationRecorder",
+        {"configurationRecorderName": "default"},
+        None,
+        None,
+        [("aws_config_configuration_recorder", "default")],
+    ),
+    (
+        "config",
+        "StartConfigurationRecorder StopConfigurationRecorder",
+        {"configurationRecorderName": "default"},
+        None,
+        None,
+        [("aws_config_configuration_recorder_status", "default")],
+    ),
+]

@@ -12,6 +12,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     cloudfront,
     cloudtrail,
     cloudwatch,
+    config,
     dynamodb,
     ec2,
     ecs,
