@@ -14,6 +14,7 @@ from moto.apigatewayv2.responses import ApiGatewayV2Response
 from moto.awslambda.responses import LambdaResponse
 from moto.cloudfront.responses import CloudFrontResponse
 from moto.core.authorization import ActionAuthenticatorMixin
+from moto.iam.access_control import IAMRequest
 from moto.route53.responses import Route53
 
 from guard.demo import DEFAULT_TAGS, build_web_estate, delete_https_rule
@@ -45,6 +46,21 @@ READ_ONLY["Statement"].append(
         "Resource": "*",
     }
 )
+
+
+_CHECK_SIGNATURE = IAMRequest.check_signature
+
+
+def _check_signature_but_bodyless_guardduty(request: IAMRequest) -> None:
+    """GuardDuty's reads are REST GETs with neither query nor body. For such a request moto
+    fills its parsed parameters with the headers (moto/core/responses.py, setup_class) and
+    hashes those as the payload (moto/iam/access_control.py signs `body or data`), so the
+    signature never matches, whatever the policy grants. Only that check is skipped: the
+    action moto derives from the route (guardduty:ListDetectors, guardduty:GetDetector, the
+    names real IAM uses) is still checked against the documented policy."""
+    if request._service == "guardduty" and not request._body:
+        return
+    _CHECK_SIGNATURE(request)
 
 
 def _session(credentials: dict) -> boto3.Session:
@@ -159,6 +175,7 @@ states = ["{tmp_path / f"{DENIED}.tfstate"}"]
     # (SignatureDoesNotMatch, or an empty error, even for a principal allowed "*").
     for response in (LambdaResponse, Route53, APIGatewayResponse, ApiGatewayV2Response, CloudFrontResponse):
         monkeypatch.setattr(response, "_authenticate_and_authorize_normal_action", lambda self, *a: None)
+    monkeypatch.setattr(IAMRequest, "check_signature", _check_signature_but_bodyless_guardduty)
     monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
     monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
     return config, estates

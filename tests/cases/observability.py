@@ -1,4 +1,5 @@
-"""Cases for observability types: a CloudWatch Logs log group, a metric alarm."""
+"""Cases for observability types: a CloudWatch Logs log group, a metric alarm,
+a GuardDuty detector."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import boto3
 
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
-from tests.cases.services import client
+from tests.cases.services import account, client
 
 
 def log_group_attributes(group: dict[str, Any], group_tags: dict[str, str]) -> dict[str, Any]:
@@ -118,6 +119,48 @@ def _unmanaged_alarm(session: boto3.Session, _: Context) -> str:
     return "adhoc-cpu"
 
 
+def detector_attributes(detector_id: str, detector: dict[str, Any], owner: str) -> dict[str, Any]:
+    """aws_guardduty_detector as provider 5.x stores it (datasources as AWS answered)."""
+    sources = detector.get("DataSources") or {}
+
+    def status(block: dict[str, Any] | None) -> bool:
+        return (block or {}).get("Status") == "ENABLED"
+
+    return {
+        "account_id": owner,
+        "arn": f"arn:aws:guardduty:us-east-1:{owner}:detector/{detector_id}",
+        "datasources": [
+            {
+                "kubernetes": [
+                    {"audit_logs": [{"enable": status((sources.get("Kubernetes") or {}).get("AuditLogs"))}]}
+                ],
+                "malware_protection": [],
+                "s3_logs": [{"enable": status(sources.get("S3Logs"))}],
+            }
+        ],
+        "enable": detector["Status"] == "ENABLED",
+        "finding_publishing_frequency": detector["FindingPublishingFrequency"],
+        "id": detector_id,
+        "tags": dict(detector.get("Tags") or {}),
+        "tags_all": dict(detector.get("Tags") or {}),
+    }
+
+
+def build_detector(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    guardduty = client(session, "guardduty")
+    detector_id = guardduty.create_detector(
+        Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES", Tags={"Team": "security"}
+    )["DetectorId"]
+    ctx["detector_id"] = detector_id
+    detector = guardduty.get_detector(DetectorId=detector_id)
+    state.add("aws_guardduty_detector", "main", detector_attributes(detector_id, detector, account(session)))
+
+
+def _detector_switched_on_outside_terraform(session: boto3.Session, ctx: Context) -> None:
+    # AWS allows one detector a region: the unmanaged one is where the state declares none.
+    ctx["detector_id"] = client(session, "guardduty").create_detector(Enable=True)["DetectorId"]
+
+
 def _made(create: Any, name: str) -> str:
     create(logGroupName=name)
     return name
@@ -153,5 +196,25 @@ CASES = [
         ),
         unmanaged=_unmanaged_alarm,
         unmanaged_type="aws_cloudwatch_metric_alarm",
+    ),
+    TypeCase(
+        "aws_guardduty_detector",
+        build=build_detector,
+        drift=lambda s, c: client(s, "guardduty").update_detector(DetectorId=c["detector_id"], Enable=False),
+        expected=Expected(
+            "changed",
+            "aws_guardduty_detector",
+            "detector_id",
+            "aws_guardduty_detector.main",
+            paths=("enable",),
+        ),
+    ),
+    # One detector a region (AWS refuses a second): a state that declares none, and a
+    # detector someone switched on in the console.
+    TypeCase(
+        "aws_guardduty_detector",
+        build=lambda s, state, c: None,
+        drift=_detector_switched_on_outside_terraform,
+        expected=Expected("unmanaged", "aws_guardduty_detector", "detector_id"),
     ),
 ]

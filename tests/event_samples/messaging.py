@@ -1,5 +1,6 @@
 """Sample CloudTrail records for the messaging and observability types (CloudWatch Logs,
-CloudWatch alarms, SNS subscriptions and topic policies, SQS queue policies)."""
+CloudWatch alarms, SNS subscriptions and topic policies, SQS queue policies, EventBridge
+rules and targets, Step Functions, GuardDuty)."""
 
 from __future__ import annotations
 
@@ -272,5 +273,70 @@ SAMPLES += [
         None,
         None,
         [("aws_sfn_state_machine", _MACHINE)],
+    ),
+]
+
+_DETECTOR = "12abc34d567e8fa901bc2d34e56789f0"
+
+SAMPLES += [
+    (
+        "guardduty",
+        "DeleteDetector UpdateDetector",
+        {"detectorId": _DETECTOR, "enable": False},
+        None,
+        None,
+        [("aws_guardduty_detector", _DETECTOR)],
+    ),
+    (
+        "guardduty",
+        "CreateDetector",
+        {"enable": True, "findingPublishingFrequency": "FIFTEEN_MINUTES"},
+        {"detectorId": _DETECTOR},
+        None,
+        [("aws_guardduty_detector", _DETECTOR)],
+    ),
+    (
+        "guardduty",
+        "TagResource UntagResource",
+        {
+            "resourceArn": f"arn:aws:guardduty:us-east-1:123456789012:detector/{_DETECTOR}",
+            "tagKeys": ["Team"],
+        },
+        None,
+        None,
+        [("aws_guardduty_detector", _DETECTOR)],
+    ),
+]
+
+SAMPLES += [
+    (
+        "config",
+        "PutConfigurationRecorder",
+        {
+            "configurationRecorder": {
+                "name": "default",
+                "roleARN": "arn:aws:iam::123456789012:role/config",
+                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+            }
+        },
+        None,
+        None,
+        [("aws_config_configuration_recorder", "default")],
+    ),
+    (
+        "config",
+        "DeleteConfigurationRecorder",
+        {"configurationRecorderName": "default"},
+        None,
+        None,
+        [("aws_config_configuration_recorder", "default")],
+    ),
+    (
+        "config",
+        "StartConfigurationRecorder StopConfigurationRecorder",
+        {"configurationRecorderName": "default"},
+        None,
+        None,
+        [("aws_config_configuration_recorder_status", "default")],
     ),
 ]

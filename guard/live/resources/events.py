@@ -41,9 +41,15 @@ def read_bus(clients: Any, region: str, bus: Attrs) -> Attrs:
         return {**bus, "Rules": list(pool.map(targets, rules))}
 
 
+def bus_name(bus: Any) -> str:
+    """A bus by name; Terraform also takes its ARN (…:event-bus/NAME) in event_bus_name."""
+    text = str(bus or _DEFAULT_BUS)
+    return text.split(":event-bus/", 1)[1] if text.startswith("arn:") and ":event-bus/" in text else text
+
+
 def rule_id(bus: Any, name: Any) -> str:
     """Terraform's id: the name on the default bus, BUS/NAME on another."""
-    bus = str(bus or _DEFAULT_BUS)
+    bus = bus_name(bus)
     return str(name) if bus == _DEFAULT_BUS else f"{bus}/{name}"
 
 
@@ -95,7 +101,7 @@ def _rule_state(attrs: Attrs) -> str:
 def _rule_desired(attrs: Attrs) -> Attrs:
     return {
         "name": attrs.get("name"),
-        "event_bus_name": attrs.get("event_bus_name") or _DEFAULT_BUS,
+        "event_bus_name": bus_name(attrs.get("event_bus_name")),
         "description": _text(attrs.get("description")),
         "event_pattern": _pattern(attrs.get("event_pattern")),
         "schedule_expression": _text(attrs.get("schedule_expression")),
@@ -238,7 +244,7 @@ def _targets_of(bus: Attrs) -> list[Attrs]:
 
 def _target_key(bus: Any, rule: Any, target_id: Any) -> str:
     """Terraform's id: RULE-TARGET on the default bus, BUS-RULE-TARGET on another."""
-    bus = str(bus or _DEFAULT_BUS)
+    bus = bus_name(bus)
     return f"{rule}-{target_id}" if bus == _DEFAULT_BUS else f"{bus}-{rule}-{target_id}"
 
 
@@ -249,7 +255,7 @@ def _transformer(paths: Any, template: Any) -> list[Attrs]:
 
 
 def _target_shape(values: Attrs) -> Attrs:
-    bus = values.get("event_bus_name") or _DEFAULT_BUS
+    bus = bus_name(values.get("event_bus_name"))
     return {
         "rule": values.get("rule"),
         "event_bus_name": bus,
