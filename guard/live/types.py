@@ -180,6 +180,10 @@ class ResourceType:
     # How closely a CloudTrail event's payload names this resource, one score per item it
     # describes (2 exact, 1 close, 0 another); for types changed through their holder.
     event_matches: EventMatches | None = None
+    # Live resources that are revisions of one family (ECS task definitions): (family,
+    # revision). A revision no state holds is not unmanaged while the state declares any
+    # revision of its family; of a family no state declares, only the newest is reported.
+    revision_of: Callable[[Resource], tuple[str, int]] | None = None
 
 
 @dataclass(frozen=True)

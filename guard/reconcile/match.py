@@ -83,6 +83,7 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
         and _parent_declared(have, registry, declared_ids)
         and _sibling_declared(have, registry, siblings)
     ]
+    unmanaged = _newest_of_undeclared_families(unmanaged, [want for _, want in compared.values()], registry)
     missing, unmanaged = _pair_edits_in_place(result, registry, missing, unmanaged)
     missing = _without_children_of(missing, registry)
 
@@ -120,6 +121,36 @@ def _was_read(resource: Resource, declaration: ResourceType, live: LiveInventory
     else:
         regions = live.regions
     return all((resource.type, region) in live.checked for region in regions)
+
+
+def _newest_of_undeclared_families(
+    unmanaged: list[Resource], wanted: list[Resource], registry: Registry
+) -> list[Resource]:
+    """Revisions (task definitions): a family the state declares has no unmanaged revision
+    (a deploy pipeline registers new ones all day); another family is reported once, by its
+    newest revision, which carries the ids of all its revisions (`_revisions`, oldest first)
+    so that removing the family removes every one."""
+    declared = set()
+    for want in wanted:
+        of = registry.get(want.type).revision_of
+        if of is not None:
+            declared.add((want.type, of(want)[0]))
+    kept: list[Resource] = []
+    families: dict[tuple[str, str], list[tuple[int, Resource]]] = defaultdict(list)
+    for have in unmanaged:
+        of = registry.get(have.type).revision_of
+        if of is None:
+            kept.append(have)
+            continue
+        family, revision = of(have)
+        if (have.type, family) not in declared:
+            families[(have.type, family)].append((revision, have))
+    for revisions in families.values():
+        revisions.sort(key=lambda pair: pair[0])
+        newest = revisions[-1][1]
+        ids = [have.id for _, have in revisions]
+        kept.append(replace(newest, attrs={**newest.attrs, "_revisions": ids}))
+    return kept
 
 
 def _parent_declared(resource: Resource, registry: Registry, declared_ids: set[str]) -> bool:

@@ -42,18 +42,93 @@ def build_ecs_cluster(session: boto3.Session, state: TerraformState, ctx: Contex
     state.add("aws_ecs_cluster", "apps", ecs_cluster_attributes(cluster, {"Team": "platform"}))
 
 
-def _task_definition(session: boto3.Session, family: str = "api") -> str:
+def _containers(family: str, image: str = "nginx:1.27") -> list[dict[str, Any]]:
+    """As a configuration writes them; AWS answers with its defaults filled in."""
+    return [
+        {
+            "name": family,
+            "image": image,
+            "memory": 512,
+            "essential": True,
+            "portMappings": [{"containerPort": 80}],
+            "environment": [{"name": "MODE", "value": "web"}, {"name": "LOG_LEVEL", "value": "info"}],
+        }
+    ]
+
+
+def _register(
+    session: boto3.Session, family: str, image: str = "nginx:1.27", tags: dict[str, str] | None = None
+) -> dict[str, Any]:
     answer = client(session, "ecs").register_task_definition(
         family=family,
-        containerDefinitions=[
-            {"name": family, "image": "nginx:1.27", "memory": 512, "portMappings": [{"containerPort": 80}]}
-        ],
+        containerDefinitions=_containers(family, image),
         networkMode="awsvpc",
         requiresCompatibilities=["FARGATE"],
         cpu="256",
         memory="512",
+        **({"tags": [{"key": k, "value": v} for k, v in tags.items()]} if tags else {}),
     )
-    return str(answer["taskDefinition"]["taskDefinitionArn"])
+    return dict(answer["taskDefinition"])
+
+
+def _task_definition(session: boto3.Session, family: str = "api") -> str:
+    return str(_register(session, family)["taskDefinitionArn"])
+
+
+def ecs_task_definition_attributes(task: dict[str, Any], tags: dict[str, str] | None) -> dict[str, Any]:
+    arn = task["taskDefinitionArn"]
+    return {
+        "arn": arn,
+        "arn_without_revision": arn.rsplit(":", 1)[0],
+        # jsonencode of the configuration's list: what the provider keeps when AWS's answer
+        # is equivalent to it.
+        "container_definitions": json.dumps(
+            _containers(task["family"], task["containerDefinitions"][0]["image"]), separators=(",", ":")
+        ),
+        "cpu": task["cpu"],
+        "enable_fault_injection": False,
+        "ephemeral_storage": [],
+        "execution_role_arn": "",
+        "family": task["family"],
+        "id": task["family"],
+        "inference_accelerator": [],
+        "ipc_mode": "",
+        "memory": task["memory"],
+        "network_mode": task["networkMode"],
+        "pid_mode": "",
+        "placement_constraints": [],
+        "proxy_configuration": [],
+        "requires_compatibilities": sorted(task["requiresCompatibilities"]),
+        "revision": task["revision"],
+        "runtime_platform": [],
+        "skip_destroy": False,
+        "tags": dict(tags) if tags else None,
+        "tags_all": dict(tags or {}),
+        "task_role_arn": "",
+        "track_latest": False,
+        "volume": [],
+    }
+
+
+def build_ecs_task_definition(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    task = _register(session, "sweep-ecs-td-api", tags={"Team": "platform"})
+    ctx["task_arn"] = task["taskDefinitionArn"]
+    state.add(
+        "aws_ecs_task_definition",
+        "sweep_ecs_td_api",
+        ecs_task_definition_attributes(task, {"Team": "platform"}),
+    )
+    # The deploy pipeline registers the next image outside Terraform: not a finding of this type.
+    _register(session, "sweep-ecs-td-api", image="nginx:1.28")
+    # A revision Terraform replaced is deregistered (INACTIVE): gone, never unmanaged.
+    old = _register(session, "sweep-ecs-td-old")
+    client(session, "ecs").deregister_task_definition(taskDefinition=old["taskDefinitionArn"])
+
+
+def _unmanaged_family(session: boto3.Session, ctx: Context) -> str:
+    """A family registered by hand twice: reported once, by its newest revision."""
+    _register(session, "sweep-ecs-td-adhoc")
+    return str(_register(session, "sweep-ecs-td-adhoc", image="nginx:1.28")["taskDefinitionArn"])
 
 
 def _default_network(session: boto3.Session) -> tuple[str, str]:
@@ -128,7 +203,8 @@ def ecs_service_attributes(service: dict[str, Any], task_definition: str) -> dic
 
 def build_ecs_service(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
     build_ecs_cluster(session, state, ctx)
-    _task_definition(session)
+    first = _register(session, "api")
+    state.add("aws_ecs_task_definition", "api", ecs_task_definition_attributes(first, None))
     ctx["task_definition_2"] = _task_definition(session)  # the next revision, not deployed yet
     ctx["subnet"], ctx["group"] = _default_network(session)
     service = _create_service(session, "apps", "api", ctx["subnet"], ctx["group"])
@@ -318,5 +394,20 @@ CASES = [
         ),
         unmanaged=_unmanaged_lifecycle_policy,
         unmanaged_type="aws_ecr_lifecycle_policy",
+    ),
+    TypeCase(
+        "aws_ecs_task_definition",
+        build=build_ecs_task_definition,
+        # The team tag removed in the console: cost reports lose the task's spend.
+        drift=lambda s, c: client(s, "ecs").untag_resource(resourceArn=c["task_arn"], tagKeys=["Team"]),
+        expected=Expected(
+            "changed",
+            "aws_ecs_task_definition",
+            "task_arn",
+            "aws_ecs_task_definition.sweep_ecs_td_api",
+            paths=("tags.Team",),
+        ),
+        unmanaged=_unmanaged_family,
+        unmanaged_type="aws_ecs_task_definition",
     ),
 ]

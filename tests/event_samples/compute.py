@@ -7,6 +7,7 @@ from tests.event_samples import Sample
 ACCOUNT = "123456789012"
 CLUSTER = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/apps"
 SERVICE = f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/apps/api"
+TASK = f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/api:7"
 REPOSITORY = "team/api"
 REPOSITORY_ARN = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{REPOSITORY}"
 
@@ -109,5 +110,46 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_ecr_lifecycle_policy", REPOSITORY)],
+    ),
+    (
+        "ecs",
+        "RegisterTaskDefinition",
+        {"family": "api", "containerDefinitions": [{"name": "api", "image": "nginx:1.27"}]},
+        {"taskDefinition": {"taskDefinitionArn": TASK, "family": "api", "revision": 7}},
+        None,
+        [("aws_ecs_task_definition", TASK)],
+    ),
+    # By family:revision (the console, the CLI) or by ARN.
+    (
+        "ecs",
+        "DeregisterTaskDefinition",
+        {"taskDefinition": "api:7"},
+        None,
+        None,
+        [("aws_ecs_task_definition", TASK)],
+    ),
+    (
+        "ecs",
+        "DeregisterTaskDefinition",
+        {"taskDefinition": TASK},
+        None,
+        None,
+        [("aws_ecs_task_definition", TASK)],
+    ),
+    (
+        "ecs",
+        "DeleteTaskDefinitions",
+        {"taskDefinitions": ["api:7", TASK.replace(":7", ":6")]},
+        None,
+        None,
+        [("aws_ecs_task_definition", TASK), ("aws_ecs_task_definition", TASK.replace(":7", ":6"))],
+    ),
+    (
+        "ecs",
+        "TagResource UntagResource",
+        {"resourceArn": TASK, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_ecs_task_definition", TASK)],
     ),
 ]

@@ -38,6 +38,12 @@ def _tag_list(items: list[dict[str, Any]], key: str, value: str, propagate: str)
     )
 
 
+def _group_made_elsewhere(item: dict[str, Any]) -> bool:
+    """Groups a service made for itself: an EKS managed node group's (tagged
+    eks:nodegroup-name, eks:cluster-name), Elastic Beanstalk's and CloudFormation's (aws:)."""
+    return any(str(t.get("Key", "")).startswith(("eks:", "aws:")) for t in item.get("Tags") or [])
+
+
 def _group_attrs(item: dict[str, Any]) -> Attrs:
     template = item.get("LaunchTemplate") or {}
     return {
@@ -133,6 +139,7 @@ REGISTRY.register(
         items_path="AutoScalingGroups",
         id_key="AutoScalingGroupName",
         to_attrs=_group_attrs,
+        aws_default=_group_made_elsewhere,
         normalise_desired=_group_desired,
         compared=(
             *_SIZES,

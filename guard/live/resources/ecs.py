@@ -10,6 +10,7 @@ console's first run): compared when declared, never unmanaged.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -547,6 +548,253 @@ REGISTRY.register(
         graph=GraphHooks(
             forward=("cluster", "task_definition", "load_balancer"),
             name=lambda attrs: str(attrs.get("name") or "ECS service"),
+        ),
+    )
+)
+
+
+# --- task definitions -------------------------------------------------------------------
+#
+# A task definition is a family of immutable revisions: Terraform's resource is one
+# revision (id: the family, arn: family:revision), and only its tags change in place. One
+# paginated ListTaskDefinitions (ACTIVE) per region lists every revision; AWS has no batch
+# describe, so each ACTIVE revision costs one DescribeTaskDefinition (tags included).
+# Terraform deregisters the revision it replaces, so a family only Terraform writes has one
+# ACTIVE revision; a deploy pipeline's revisions stay ACTIVE until someone deregisters them.
+#
+# A deregistered revision the state holds is missing. A newer revision of a declared family
+# is not a finding of this type (the service running it is aws_ecs_service drift). A family
+# no state declares is reported once, by its newest revision.
+
+# Container definition fields AWS fills with its default, which the provider drops before
+# comparing (its containerDefinitions.reduce); list fields ECS keeps in any order.
+_NAMED_LISTS = ("environment", "secrets")
+
+
+def _reduced_container(container: dict[str, Any], awsvpc: bool) -> dict[str, Any]:
+    reduced: dict[str, Any] = {}
+    for key, value in container.items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "cpu" and value == 0:
+            continue
+        if key == "essential" and value is True:
+            continue
+        if key in _NAMED_LISTS and isinstance(value, list):
+            value = sorted(value, key=lambda pair: str(pair.get("name")) if isinstance(pair, dict) else "")
+        if key == "portMappings" and isinstance(value, list):
+            value = [_reduced_port(mapping, awsvpc) for mapping in value]
+        reduced[key] = value
+    return reduced
+
+
+def _reduced_port(mapping: Any, awsvpc: bool) -> Any:
+    if not isinstance(mapping, dict):
+        return mapping
+    port = {k: v for k, v in mapping.items() if v not in (None, "", [], {})}
+    if port.get("protocol") == "tcp":
+        del port["protocol"]
+    if port.get("hostPort") == 0:
+        del port["hostPort"]
+    if awsvpc and "hostPort" not in port and "containerPort" in port:
+        port["hostPort"] = port["containerPort"]  # awsvpc: the host port is the container port
+    return port
+
+
+def normalise_container_definitions(value: Any, network_mode: Any) -> str | None:
+    """Container definitions as canonical JSON in the provider's reduced shape: AWS's
+    defaults (cpu 0, essential, tcp, empty lists) dropped, environment and secrets by name."""
+    if value in (None, ""):
+        return None
+    try:
+        containers = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if not isinstance(containers, list):
+        return json.dumps(containers, sort_keys=True)
+    awsvpc = network_mode == "awsvpc"
+    reduced = [_reduced_container(c, awsvpc) if isinstance(c, dict) else c for c in containers]
+    return json.dumps(reduced, sort_keys=True, separators=(",", ":"))
+
+
+def _task_shape(values: Attrs) -> Attrs:
+    network_mode = _text(values.get("network_mode")) or "bridge"
+    return {
+        "arn": _family_revision(values.get("arn")),
+        "family": values.get("family"),
+        "container_definitions": normalise_container_definitions(
+            values.get("container_definitions"), network_mode
+        ),
+        "cpu": _text(values.get("cpu")),
+        "memory": _text(values.get("memory")),
+        "network_mode": network_mode,
+        "requires_compatibilities": sorted(values.get("requires_compatibilities") or []),
+        "execution_role_arn": _text(values.get("execution_role_arn")),
+        "task_role_arn": _text(values.get("task_role_arn")),
+    }
+
+
+def _merge_task_definition(item: Attrs, answer: Attrs) -> None:
+    item.update(answer.get("taskDefinition") or {})
+    item["tags"] = answer.get("tags") or []
+
+
+def _task_attrs(item: Attrs) -> Attrs:
+    shaped = _task_shape(
+        {
+            "arn": item.get("taskDefinitionArn"),
+            "family": item.get("family"),
+            "container_definitions": item.get("containerDefinitions"),
+            "cpu": item.get("cpu"),
+            "memory": item.get("memory"),
+            "network_mode": item.get("networkMode"),
+            "requires_compatibilities": item.get("requiresCompatibilities"),
+            "execution_role_arn": item.get("executionRoleArn"),
+            "task_role_arn": item.get("taskRoleArn"),
+        }
+    )
+    return {**shaped, "revision": item.get("revision"), "tags": _ecs_tags(item.get("tags"))}
+
+
+def _task_desired(attrs: Attrs) -> Attrs:
+    return {**_task_shape(attrs), "tags": declared_tags(attrs)}
+
+
+def _revision_key(resource: Resource) -> str:
+    """Matched by family:revision (state's id is the family alone)."""
+    return str(resource.attrs.get("arn") or resource.id)
+
+
+def _revision_of(resource: Resource) -> tuple[str, int]:
+    family, _, revision = str(resource.attrs.get("arn") or "").rpartition(":")
+    return (family, int(revision)) if revision.isdigit() else (str(resource.attrs.get("family") or ""), 0)
+
+
+def _revision_arn(resource: Resource, live: Resource | None) -> str:
+    if live is not None:
+        return live.id
+    return str(resource.attrs.get("arn") or resource.id)
+
+
+@writes("tag_resource", "untag_resource")
+def _task_restore(resource: Resource, live: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    """Only tags change in place: any other difference is a revision to register (IaC)."""
+    arn = _revision_arn(resource, live)
+    calls = []
+    restore, remove = tag_changes(changes)
+    if restore:
+        tags = [{"key": k, "value": v} for k, v in restore.items()]
+        calls.append(AwsCall("ecs", "tag_resource", {"resourceArn": arn, "tags": tags}, resource.region))
+    if remove:
+        calls.append(
+            AwsCall("ecs", "untag_resource", {"resourceArn": arn, "tagKeys": remove}, resource.region)
+        )
+    return calls
+
+
+@writes("deregister_task_definition")
+def _task_family_delete(live: Resource) -> list[AwsCall]:
+    """A family no state declares is reported by its newest revision, carrying every
+    revision of it (`_revisions`): each is deregistered (INACTIVE revisions can still be
+    described and run by existing tasks; DeleteTaskDefinitions is never sent)."""
+    revisions = live.attrs.get("_revisions") or [live.id]
+    return [
+        AwsCall("ecs", "deregister_task_definition", {"taskDefinition": arn}, live.region)
+        for arn in revisions
+    ]
+
+
+def _made_by_another_service(item: Attrs) -> bool:
+    """Revisions CloudFormation (Copilot, CDK) or Elastic Beanstalk registered for themselves."""
+    keys = [str(t.get("key")) for t in item.get("tags") or []]
+    if any(k.startswith(("aws:", "elasticbeanstalk:")) for k in keys):
+        return True
+    return str(item.get("family") or "").startswith("awseb-")  # Beanstalk's multicontainer Docker
+
+
+_TASK_BY_PATH = {"tags": ("TagResource", "UntagResource")}
+_TASK_EVENTS = TypeEvents(
+    missing=("DeregisterTaskDefinition", "DeleteTaskDefinitions"),
+    unmanaged=("RegisterTaskDefinition",),
+    changed=edits(_TASK_BY_PATH),
+    by_path=_TASK_BY_PATH,
+    touched_by={
+        "RegisterTaskDefinition": "responseElements.taskDefinition.taskDefinitionArn",
+        "DeregisterTaskDefinition": "requestParameters.taskDefinition",
+        "DeleteTaskDefinitions": "requestParameters.taskDefinitions",
+        **dict.fromkeys(_TASK_BY_PATH["tags"], "requestParameters.resourceArn"),
+    },
+    # A revision by its ARN or as family:revision; a cluster's or service's ARN is not one.
+    ids=IdForms(
+        (
+            (r"arn:(?:aws|aws-cn|aws-us-gov):ecs:[a-z0-9-]+:\d+:task-definition/[\w-]+:\d+", "{value}"),
+            (r"[\w-]+:\d+", "arn:{partition}:ecs:{region}:{account}:task-definition/{value}"),
+        ),
+        "a task definition revision's ARN, or family:revision",
+    ),
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_ecs_task_definition",
+        service="ecs",
+        list_call="list_task_definitions",
+        list_params={"status": "ACTIVE"},
+        items_path="taskDefinitionArns[].{taskDefinitionArn: @}",
+        id_key="taskDefinitionArn",
+        details=(
+            DetailCall(
+                operation="describe_task_definition",
+                param="taskDefinition",
+                items_path="@",
+                answer_key="",
+                merge=_merge_task_definition,
+                params={"include": ["TAGS"]},
+            ),
+        ),
+        keep_item=lambda item: item.get("status", "ACTIVE") == "ACTIVE",
+        to_attrs=_task_attrs,
+        normalise_desired=_task_desired,
+        match_key=_revision_key,
+        revision_of=_revision_of,
+        compared=(
+            "family",
+            "container_definitions",
+            "cpu",
+            "memory",
+            "network_mode",
+            "requires_compatibilities",
+            "execution_role_arn",
+            "task_role_arn",
+            "tags",
+        ),
+        ignored={
+            "arn": "family:revision: what state and AWS are matched by",
+            "arn_without_revision": "the family's ARN: computed",
+            "revision": "part of the ARN",
+            "volume": "not compared yet (a revision is immutable: only its tags change in place)",
+            "placement_constraints": "not compared yet (a revision is immutable)",
+            "proxy_configuration": "not compared yet (a revision is immutable)",
+            "inference_accelerator": "not compared yet (a revision is immutable)",
+            "ephemeral_storage": "not compared yet (a revision is immutable)",
+            "runtime_platform": "not compared yet (a revision is immutable)",
+            "ipc_mode": "not compared yet (a revision is immutable)",
+            "pid_mode": "not compared yet (a revision is immutable)",
+            "enable_fault_injection": "not compared yet (a revision is immutable)",
+            "skip_destroy": "Terraform-only setting",
+            "track_latest": "Terraform-only setting (the revision state holds is the one compared)",
+        },
+        aws_default=_made_by_another_service,
+        restore_calls=_task_restore,
+        restorable=("tags",),
+        delete_calls=_task_family_delete,
+        describe=lambda resource: f"ECS task definition {resource.attrs.get('arn') or resource.id}",
+        events=_TASK_EVENTS,
+        pulumi_tokens=("aws:ecs/taskDefinition:TaskDefinition",),
+        graph=GraphHooks(
+            forward=("execution_role_arn", "task_role_arn"),
+            name=lambda attrs: str(attrs.get("arn") or attrs.get("family") or "ECS task definition"),
         ),
     )
 )

@@ -196,6 +196,14 @@ _GROUP_EVENTS = TypeEvents(
 )
 
 
+def _group_made_elsewhere(item: Attrs) -> bool:
+    """A VPC's default group, and groups a service made for itself: EKS's cluster security
+    group (eks-cluster-sg-*, tagged aws:eks:cluster-name), a CloudFormation stack's."""
+    return item.get("GroupName") == "default" or any(
+        str(tag.get("Key", "")).startswith("aws:") for tag in item.get("Tags") or []
+    )
+
+
 REGISTRY.register(
     ResourceType(
         name="aws_security_group",
@@ -217,7 +225,7 @@ REGISTRY.register(
             "egress": "compared rule by rule (aws_vpc_security_group_egress_rule)",
             "revoke_rules_on_delete": "Terraform-only setting",
         },
-        aws_default=lambda item: item.get("GroupName") == "default",
+        aws_default=_group_made_elsewhere,
         restore_calls=ec2_tags_only,
         describe=lambda resource: f"security group {resource.attrs.get('name') or resource.id}",
         delete_calls=writes("delete_security_group")(
