@@ -10,7 +10,9 @@ from guard.demo.emulator import machine_image
 from guard.demo.state import TerraformState, instance_attributes, target_group_attributes
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.ec2 import build_instance
-from tests.support.netedge import target_group_attachment_attributes
+from tests.cases.vpc import build_network
+from tests.support.netedge import network_acl_rule_attributes, target_group_attachment_attributes
+from tests.support.network import network_acl_attributes
 
 REGION = "us-east-1"
 
@@ -68,6 +70,57 @@ def _move_port(session: boto3.Session, ctx: Context) -> None:
     ctx["moved_key"] = f"{group}/{target}:9090"
 
 
+def build_network_acl_rule(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """An ACL declared without inline blocks, and its HTTPS-in rule as an aws_network_acl_rule."""
+    build_network(session, state, ctx)
+    ec2 = _ec2(session)
+    acl = ec2.create_network_acl(VpcId=ctx["vpc_id"])["NetworkAcl"]
+    acl_id = ctx["acl_id"] = acl["NetworkAclId"]
+    # Written by the first apply, before its rules were made: no inline rules.
+    state.add(
+        "aws_network_acl", "sweep_naclr_web", network_acl_attributes(acl, _account(session), REGION, [], [])
+    )
+    ec2.create_network_acl_entry(
+        NetworkAclId=acl_id,
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="allow",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 443, "To": 443},
+    )
+    live = ec2.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"][0]
+    entry = next(e for e in live["Entries"] if e["RuleNumber"] == 100)
+    attrs = network_acl_rule_attributes(acl_id, entry, "tcp")
+    ctx["rule_id"] = attrs["id"]
+    ctx["rule_key"] = f"{acl_id}:100:tcp:false"
+    state.add("aws_network_acl_rule", "https_in", attrs)
+
+
+def _open_ssh_instead(session: boto3.Session, ctx: Context) -> None:
+    _ec2(session).replace_network_acl_entry(
+        NetworkAclId=ctx["acl_id"],
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="allow",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 22, "To": 22},
+    )
+
+
+def _deny_rule(session: boto3.Session, ctx: Context) -> str:
+    _ec2(session).create_network_acl_entry(
+        NetworkAclId=ctx["acl_id"],
+        RuleNumber=90,
+        Protocol="-1",
+        RuleAction="deny",
+        Egress=False,
+        CidrBlock="198.51.100.0/24",
+    )
+    return f"{ctx['acl_id']}:90:-1:false"
+
+
 CASES = [
     TypeCase(
         "aws_lb_target_group_attachment",
@@ -95,6 +148,34 @@ CASES = [
             "moved_key",
             "aws_lb_target_group_attachment.web",
             paths=("port",),
+        ),
+    ),
+    TypeCase(
+        "aws_network_acl_rule",
+        build=build_network_acl_rule,
+        drift=_open_ssh_instead,
+        expected=Expected(
+            "changed",
+            "aws_network_acl_rule",
+            "rule_key",
+            "aws_network_acl_rule.https_in",
+            paths=("from_port", "to_port"),
+        ),
+        unmanaged=_deny_rule,
+        unmanaged_type="aws_network_acl_rule",
+    ),
+    TypeCase(
+        "aws_network_acl_rule",
+        build=build_network_acl_rule,
+        drift=lambda s, c: _ec2(s).delete_network_acl_entry(
+            NetworkAclId=c["acl_id"], RuleNumber=100, Egress=False
+        ),
+        expected=Expected(
+            "missing",
+            "aws_network_acl_rule",
+            "rule_id",
+            "aws_network_acl_rule.https_in",
+            title_has="was deleted",
         ),
     ),
 ]

@@ -17,4 +17,14 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_lb_target_group", TARGET_GROUP)],
     ),
+    # An ACL rule has no id in AWS: the entry calls name its ACL, read with its rules (as
+    # aws_network_acl and, for a default ACL, aws_default_network_acl already follow them).
+    (
+        "ec2",
+        "CreateNetworkAclEntry ReplaceNetworkAclEntry DeleteNetworkAclEntry",
+        {"networkAclId": "acl-0sweepnaclr00001", "ruleNumber": 100, "egress": False},
+        None,
+        None,
+        [("aws_network_acl", "acl-0sweepnaclr00001"), ("aws_default_network_acl", "acl-0sweepnaclr00001")],
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,4 +17,27 @@ def target_group_attachment_attributes(
         "port": target.get("Port"),
         "target_group_arn": group_arn,
         "target_id": target["Id"],
+    }
+
+
+def network_acl_rule_attributes(acl_id: str, entry: Mapping[str, Any], protocol: str) -> dict[str, Any]:
+    """aws_network_acl_rule as the provider stores it: `protocol` as written in the configuration,
+    the id a hash of it (nacl-<crc32>), unset fields as "" and 0."""
+    ports = entry.get("PortRange") or {}
+    icmp = entry.get("IcmpTypeCode") or {}
+    egress = bool(entry.get("Egress"))
+    key = f"{acl_id}-{entry['RuleNumber']}-{str(egress).lower()}-{protocol}-"
+    return {
+        "cidr_block": entry.get("CidrBlock", ""),
+        "egress": egress,
+        "from_port": ports.get("From", 0),
+        "icmp_code": icmp.get("Code", 0),
+        "icmp_type": icmp.get("Type", 0),
+        "id": f"nacl-{zlib.crc32(key.encode())}",
+        "ipv6_cidr_block": entry.get("Ipv6CidrBlock", ""),
+        "network_acl_id": acl_id,
+        "protocol": protocol,
+        "rule_action": entry["RuleAction"],
+        "rule_number": entry["RuleNumber"],
+        "to_port": ports.get("To", 0),
     }

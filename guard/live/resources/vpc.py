@@ -787,6 +787,191 @@ REGISTRY.register(
 )
 
 
+# --- network ACL rules ---------------------------------------------------------------------
+#
+# One entry of the same DescribeNetworkAcls the ACLs are read by. The provider's id is a hash
+# of what the configuration said (nacl-<crc32 of ACL, number, egress and protocol as written>),
+# so a rule is matched by its ACL, direction and number: the key AWS itself has.
+
+
+def _split_acl_entries(item: Attrs) -> list[Attrs]:
+    """The ACL's entries, each a rule; the catch-all deny rules (32767, and 32768 for IPv6) are AWS's."""
+    out = []
+    for entry in item.get("Entries") or []:
+        if int(entry.get("RuleNumber") or 0) >= _DEFAULT_RULE:
+            continue
+        egress = bool(entry.get("Egress"))
+        name = protocol(entry.get("Protocol"))
+        key = f"{item['NetworkAclId']}:{entry['RuleNumber']}:{name}:{str(egress).lower()}"  # the import id
+        out.append(
+            {
+                **entry,
+                "NetworkAclId": item["NetworkAclId"],
+                "IsDefaultAcl": item.get("IsDefault"),
+                "RuleKey": key,
+            }
+        )
+    return out
+
+
+def _rule_shape(values: Attrs, egress: Any, acl_id: Any) -> Attrs:
+    entry = acl_entry(
+        values.get("rule_no"),
+        values.get("action"),
+        values.get("protocol"),
+        values.get("cidr_block"),
+        values.get("ipv6_cidr_block"),
+        values.get("from_port"),
+        values.get("to_port"),
+        values.get("icmp_type"),
+        values.get("icmp_code"),
+    )
+    return {
+        "network_acl_id": acl_id,
+        "egress": bool(egress),
+        "rule_number": entry["rule_no"],
+        "rule_action": entry["action"],
+        **{name: entry[name] for name in _RULE_FIELDS},
+    }
+
+
+_RULE_FIELDS = ("protocol", "cidr_block", "ipv6_cidr_block", "from_port", "to_port", "icmp_type", "icmp_code")
+
+
+def _acl_rule_attrs(item: Attrs) -> Attrs:
+    ports = item.get("PortRange") or {}
+    icmp = item.get("IcmpTypeCode") or {}
+    return _rule_shape(
+        {
+            "rule_no": item.get("RuleNumber"),
+            "action": item.get("RuleAction"),
+            "protocol": item.get("Protocol"),
+            "cidr_block": item.get("CidrBlock"),
+            "ipv6_cidr_block": item.get("Ipv6CidrBlock"),
+            "from_port": ports.get("From"),
+            "to_port": ports.get("To"),
+            "icmp_type": icmp.get("Type"),
+            "icmp_code": icmp.get("Code"),
+        },
+        item.get("Egress"),
+        item.get("NetworkAclId"),
+    )
+
+
+def _acl_rule_desired(attrs: Attrs) -> Attrs:
+    return _rule_shape(
+        {**attrs, "rule_no": attrs.get("rule_number"), "action": attrs.get("rule_action")},
+        attrs.get("egress"),
+        attrs.get("network_acl_id"),
+    )
+
+
+def _acl_rule_key(resource: Resource) -> str:
+    attrs = resource.attrs
+    return f"{attrs.get('network_acl_id')}|{bool(attrs.get('egress'))}|{attrs.get('rule_number')}"
+
+
+_PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
+
+
+def _entry_params(attrs: Attrs) -> dict[str, Any]:
+    """CreateNetworkAclEntry / ReplaceNetworkAclEntry parameters for a rule as compared."""
+    shaped = _acl_rule_desired(attrs)
+    number = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}.get(
+        shaped["protocol"], shaped["protocol"]
+    )
+    params: dict[str, Any] = {
+        "NetworkAclId": shaped["network_acl_id"],
+        "RuleNumber": shaped["rule_number"],
+        "Protocol": "-1" if number in ("all", "-1") else number,
+        "RuleAction": shaped["rule_action"],
+        "Egress": shaped["egress"],
+    }
+    if shaped["cidr_block"]:
+        params["CidrBlock"] = shaped["cidr_block"]
+    if shaped["ipv6_cidr_block"]:
+        params["Ipv6CidrBlock"] = shaped["ipv6_cidr_block"]
+    if shaped["protocol"] in _PORTED:
+        params["PortRange"] = {"From": shaped["from_port"], "To": shaped["to_port"]}
+    if shaped["protocol"] in ("icmp", "icmpv6"):
+        params["IcmpTypeCode"] = {"Type": shaped["icmp_type"], "Code": shaped["icmp_code"]}
+    return params
+
+
+@writes("create_network_acl_entry")
+def _create_entry(declared: Resource) -> list[AwsCall]:
+    return [AwsCall("ec2", "create_network_acl_entry", _entry_params(declared.attrs), declared.region)]
+
+
+@writes("replace_network_acl_entry")
+def _replace_entry(declared: Resource, live: Resource | None, _: tuple[Change, ...]) -> list[AwsCall]:
+    region = live.region if live is not None else declared.region
+    return [AwsCall("ec2", "replace_network_acl_entry", _entry_params(declared.attrs), region)]
+
+
+@writes("delete_network_acl_entry")
+def _delete_entry(live: Resource) -> list[AwsCall]:
+    params = {
+        "NetworkAclId": live.attrs.get("network_acl_id"),
+        "RuleNumber": live.attrs.get("rule_number"),
+        "Egress": bool(live.attrs.get("egress")),
+    }
+    return [AwsCall("ec2", "delete_network_acl_entry", params, live.region)]
+
+
+def _describe_acl_rule(resource: Resource) -> str:
+    attrs = _acl_rule_desired(resource.attrs)  # the same for a state's and AWS's shape
+    direction = "egress" if attrs.get("egress") else "ingress"
+    where = attrs.get("cidr_block") or attrs.get("ipv6_cidr_block") or "?"
+    ports = f" {attrs.get('from_port')}-{attrs.get('to_port')}" if attrs.get("protocol") in _PORTED else ""
+    return (
+        f"{direction} rule {attrs.get('rule_number')} of {attrs.get('network_acl_id')} "
+        f"({attrs.get('rule_action')} {attrs.get('protocol')}{ports} {where})"
+    )
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_network_acl_rule",
+        service="ec2",
+        list_call="describe_network_acls",
+        items_path="NetworkAcls",
+        split_item=_split_acl_entries,
+        id_key="RuleKey",
+        to_attrs=_acl_rule_attrs,
+        normalise_desired=_acl_rule_desired,
+        compared=("rule_action", *_RULE_FIELDS),
+        ignored={
+            "network_acl_id": "the rule's ACL: part of what matches it",
+            "egress": "the rule's direction: part of what matches it",
+            "rule_number": "the rule's number: part of what matches it",
+        },
+        match_key=_acl_rule_key,
+        parent=("network_acl_id", "aws_network_acl"),
+        # Rules of an ACL declared with inline ingress/egress blocks (or of a default ACL)
+        # are that resource's, compared there: reported here only for an ACL whose rules the
+        # state holds as aws_network_acl_rule.
+        unmanaged_needs_sibling=True,
+        restore_calls=_replace_entry,
+        restorable=("*",),
+        recreate_calls=_create_entry,
+        delete_calls=_delete_entry,
+        describe=_describe_acl_rule,
+        read_params=lambda r: {"NetworkAclIds": [str(r.attrs.get("network_acl_id") or "")]},
+        events=TypeEvents(
+            missing=("DeleteNetworkAclEntry",),
+            unmanaged=("CreateNetworkAclEntry",),
+            changed=("ReplaceNetworkAclEntry",),
+            # A rule has no id in AWS: the event names its ACL, read with its rules.
+            touched_by=dict.fromkeys(_ACL_ENTRY_EVENTS, "requestParameters.networkAclId"),
+            ids=Prefixed("acl-"),
+            names_parent=True,
+        ),
+        pulumi_tokens=("aws:ec2/networkAclRule:NetworkAclRule",),
+    )
+)
+
+
 # Not read live; the bridge's module `ec2transitgateway` is Terraform's `ec2_transit_gateway`
 # (aws_ec2_transit_gateway itself is read, in guard/live/resources/network.py).
 REGISTRY.know(
