@@ -11,6 +11,7 @@ import boto3
 from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
+from tests.support.services import iam_role_attributes
 
 
 def ecs_cluster_attributes(cluster: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
@@ -329,6 +330,99 @@ def _unmanaged_lifecycle_policy(session: boto3.Session, ctx: Context) -> str:
     return str(ctx["bare_repository"])
 
 
+# --- EKS ---------------------------------------------------------------------------------
+
+
+def _eks_role(session: boto3.Session, state: TerraformState, name: str) -> str:
+    assume = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "eks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = client(session, "iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(assume))[
+        "Role"
+    ]
+    state.add("aws_iam_role", name.replace("-", "_"), iam_role_attributes(role, assume))
+    return str(role["Arn"])
+
+
+def eks_cluster_attributes(cluster: dict[str, Any], vpc_id: str) -> dict[str, Any]:
+    vpc = cluster["resourcesVpcConfig"]
+    return {
+        "access_config": [],
+        "arn": cluster["arn"],
+        "bootstrap_self_managed_addons": True,
+        "certificate_authority": [{"data": cluster["certificateAuthority"]["data"]}],
+        "cluster_id": None,
+        "compute_config": [],
+        "created_at": str(cluster["createdAt"]),
+        "default_addons_to_remove": None,
+        "enabled_cluster_log_types": ["audit"],
+        "encryption_config": [],
+        "endpoint": cluster["endpoint"],
+        "force_update_version": None,
+        "id": cluster["name"],
+        "identity": [{"oidc": [{"issuer": cluster["identity"]["oidc"]["issuer"]}]}],
+        "kubernetes_network_config": [
+            {
+                "ip_family": "ipv4",
+                "service_ipv4_cidr": "172.20.0.0/16",
+                "service_ipv6_cidr": "",
+                "elastic_load_balancing": [],
+            }
+        ],
+        "name": cluster["name"],
+        "outpost_config": [],
+        "platform_version": "eks.1",
+        "remote_network_config": [],
+        "role_arn": cluster["roleArn"],
+        "status": "ACTIVE",
+        "storage_config": [],
+        "tags": {"Team": "platform"},
+        "tags_all": {"Team": "platform"},
+        "timeouts": None,
+        "upgrade_policy": [{"support_type": "EXTENDED"}],
+        "version": cluster["version"],
+        # What the provider reads back: AWS's defaults (a public endpoint open to everyone).
+        "vpc_config": [
+            {
+                "cluster_security_group_id": "",
+                "endpoint_private_access": True,
+                "endpoint_public_access": False,
+                "public_access_cidrs": ["0.0.0.0/0"],
+                "security_group_ids": [],
+                "subnet_ids": sorted(vpc["subnetIds"]),
+                "vpc_id": vpc_id,
+            }
+        ],
+        "zonal_shift_config": [],
+    }
+
+
+def build_eks_cluster(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    ec2 = client(session, "ec2")
+    subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"][:2]
+    role = _eks_role(session, state, "sweep-eks-cluster-role")
+    # A private endpoint only, as the platform team set it; audit logs on.
+    cluster = client(session, "eks").create_cluster(
+        name="sweep-eks",
+        version="1.29",
+        roleArn=role,
+        resourcesVpcConfig={
+            "subnetIds": [s["SubnetId"] for s in subnets],
+            "endpointPublicAccess": False,
+            "endpointPrivateAccess": True,
+        },
+        logging={"clusterLogging": [{"types": ["audit"], "enabled": True}]},
+        tags={"Team": "platform"},
+    )["cluster"]
+    ctx["cluster"] = cluster["name"]
+    ctx["role"] = role
+    ctx["subnets"] = [s["SubnetId"] for s in subnets]
+    state.add("aws_eks_cluster", "sweep_eks", eks_cluster_attributes(cluster, subnets[0]["VpcId"]))
+
+
 CASES = [
     TypeCase(
         "aws_ecs_cluster",
@@ -409,5 +503,28 @@ CASES = [
         ),
         unmanaged=_unmanaged_family,
         unmanaged_type="aws_ecs_task_definition",
+    ),
+    TypeCase(
+        "aws_eks_cluster",
+        build=build_eks_cluster,
+        # Audit logging switched off in the console: who did what in the cluster is no longer kept.
+        # (The endpoint edit is the classic one, but moto's UpdateClusterConfig replaces the
+        # whole VPC configuration where AWS merges it, dropping the subnets.)
+        drift=lambda s, c: client(s, "eks").update_cluster_config(
+            name=c["cluster"], logging={"clusterLogging": [{"types": ["audit"], "enabled": False}]}
+        ),
+        expected=Expected(
+            "changed",
+            "aws_eks_cluster",
+            "cluster",
+            "aws_eks_cluster.sweep_eks",
+            paths=("enabled_cluster_log_types",),
+        ),
+        unmanaged=lambda s, c: str(
+            client(s, "eks").create_cluster(
+                name="sweep-eks-adhoc", roleArn=c["role"], resourcesVpcConfig={"subnetIds": c["subnets"]}
+            )["cluster"]["name"]
+        ),
+        unmanaged_type="aws_eks_cluster",
     ),
 ]

@@ -8,6 +8,8 @@ ACCOUNT = "123456789012"
 CLUSTER = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/apps"
 SERVICE = f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/apps/api"
 TASK = f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/api:7"
+EKS_CLUSTER = "prod"
+EKS_ARN = f"arn:aws:eks:us-east-1:{ACCOUNT}:cluster/prod"
 REPOSITORY = "team/api"
 REPOSITORY_ARN = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{REPOSITORY}"
 
@@ -151,5 +153,29 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_ecs_task_definition", TASK)],
+    ),
+    (
+        "eks",
+        "CreateCluster",
+        {"name": EKS_CLUSTER, "roleArn": f"arn:aws:iam::{ACCOUNT}:role/eks"},
+        {"cluster": {"name": EKS_CLUSTER, "arn": EKS_ARN}},
+        None,
+        [("aws_eks_cluster", EKS_CLUSTER)],
+    ),
+    (
+        "eks",
+        "DeleteCluster UpdateClusterConfig UpdateClusterVersion",
+        {"name": EKS_CLUSTER},
+        None,
+        None,
+        [("aws_eks_cluster", EKS_CLUSTER)],
+    ),
+    (
+        "eks",
+        "TagResource UntagResource",
+        {"resourceArn": EKS_ARN, "tagKeys": ["Team"]},
+        None,
+        None,
+        [("aws_eks_cluster", EKS_CLUSTER)],
     ),
 ]
