@@ -51,14 +51,14 @@ READ_ONLY["Statement"].append(
 _CHECK_SIGNATURE = IAMRequest.check_signature
 
 
-def _check_signature_but_bodyless_guardduty(request: IAMRequest) -> None:
-    """GuardDuty's reads are REST GETs with neither query nor body. For such a request moto
+def _check_signature_but_bodyless_gets(request: IAMRequest) -> None:
+    """GuardDuty's and EKS's reads are REST GETs with neither query nor body. For such a request moto
     fills its parsed parameters with the headers (moto/core/responses.py, setup_class) and
     hashes those as the payload (moto/iam/access_control.py signs `body or data`), so the
     signature never matches, whatever the policy grants. Only that check is skipped: the
     action moto derives from the route (guardduty:ListDetectors, guardduty:GetDetector, the
     names real IAM uses) is still checked against the documented policy."""
-    if request._service == "guardduty" and not request._body:
+    if request._service in ("guardduty", "eks") and not request._body:
         return
     _CHECK_SIGNATURE(request)
 
@@ -175,7 +175,7 @@ states = ["{tmp_path / f"{DENIED}.tfstate"}"]
     # (SignatureDoesNotMatch, or an empty error, even for a principal allowed "*").
     for response in (LambdaResponse, Route53, APIGatewayResponse, ApiGatewayV2Response, CloudFrontResponse):
         monkeypatch.setattr(response, "_authenticate_and_authorize_normal_action", lambda self, *a: None)
-    monkeypatch.setattr(IAMRequest, "check_signature", _check_signature_but_bodyless_guardduty)
+    monkeypatch.setattr(IAMRequest, "check_signature", _check_signature_but_bodyless_gets)
     monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
     monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
     return config, estates
