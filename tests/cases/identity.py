@@ -12,6 +12,7 @@ from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.iam import ASSUME_EC2, ASSUME_EC2_DECLARED, READ_LOGS, READ_LOGS_DECLARED, WIDE_OPEN
 from tests.support.identity import (
+    iam_access_key_attributes,
     iam_group_policy_attributes,
     iam_instance_profile_attributes,
     iam_owner_policy_attachment_attributes,
@@ -27,6 +28,7 @@ REGION = "us-east-1"
 GP_GROUP = "sweep-gp-auditors"
 GPA_GROUP = "sweep-gpa-operators"
 UPA_USER = "sweep-upa-release"
+AK_USER = "sweep-ak-ci"
 IP_PROFILE = "sweep-ip-web"
 IP_ROLE, IP_OTHER_ROLE = "sweep-ip-web", "sweep-ip-batch"
 
@@ -152,6 +154,25 @@ def _adhoc_profile(session: boto3.Session, ctx: Context) -> str:
     return "sweep-ip-adhoc"
 
 
+# aws_iam_access_key ----------------------------------------------------------------------
+
+
+def build_access_key(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    _user(session, state, AK_USER)
+    key = _iam(session).create_access_key(UserName=AK_USER)["AccessKey"]
+    ctx["access_key_id"], ctx["secret"] = key["AccessKeyId"], key["SecretAccessKey"]
+    state.add(
+        "aws_iam_access_key",
+        "ci",
+        iam_access_key_attributes(key),
+        sensitive=("secret", "ses_smtp_password_v4"),
+    )
+
+
+def _second_key(session: boto3.Session, ctx: Context) -> str:
+    return str(_iam(session).create_access_key(UserName=AK_USER)["AccessKey"]["AccessKeyId"])
+
+
 CASES = [
     TypeCase(
         "aws_iam_group_policy",
@@ -242,5 +263,17 @@ CASES = [
             "aws_iam_instance_profile.web",
             paths=("tags.Team",),
         ),
+    ),
+    TypeCase(
+        "aws_iam_access_key",
+        build=build_access_key,
+        drift=lambda s, c: _iam(s).update_access_key(
+            UserName=AK_USER, AccessKeyId=c["access_key_id"], Status="Inactive"
+        ),
+        expected=Expected(
+            "changed", "aws_iam_access_key", "access_key_id", "aws_iam_access_key.ci", paths=("status",)
+        ),
+        unmanaged=_second_key,
+        unmanaged_type="aws_iam_access_key",
     ),
 ]

@@ -43,4 +43,21 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_iam_instance_profile", "web")],
     ),
+    # CloudTrail records the new key's id, never its secret.
+    (
+        "iam",
+        "CreateAccessKey",
+        {"userName": "bob"},
+        {"accessKey": {"accessKeyId": "AKIAIOSFODNN7EXAMPLE", "status": "Active", "userName": "bob"}},
+        None,
+        [("aws_iam_access_key", "AKIAIOSFODNN7EXAMPLE")],
+    ),
+    (
+        "iam",
+        "DeleteAccessKey UpdateAccessKey",
+        {"userName": "bob", "accessKeyId": "AKIAIOSFODNN7EXAMPLE", "status": "Inactive"},
+        None,
+        None,
+        [("aws_iam_access_key", "AKIAIOSFODNN7EXAMPLE")],
+    ),
 ]

@@ -24,6 +24,7 @@ from guard.live.types import (
     GraphHooks,
     GraphRole,
     Join,
+    PerParent,
     ResourceType,
     writes,
 )
@@ -720,5 +721,82 @@ REGISTRY.register(
         pulumi_tokens=("aws:iam/instanceProfile:InstanceProfile",),
         # Instances name it; it names its role (plain references join them).
         graph=GraphHooks(name=lambda attrs: str(attrs.get("name") or "instance profile")),
+    )
+)
+
+
+# aws_iam_access_key ------------------------------------------------------------------
+# ListAccessKeys is per user (IAM has no batch read of keys): one call per live user. The
+# secret and the SMTP password exist only at creation and in state; guard never reads them.
+
+_SENSITIVE_KEY = "sensitive: only in state, never read and never printed"
+
+
+@writes("update_access_key")
+def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    if not any(change.path == "status" for change in changes):
+        return []
+    return [
+        _iam(
+            "update_access_key",
+            UserName=resource.attrs.get("user"),
+            AccessKeyId=resource.id,
+            Status=resource.attrs.get("status") or "Active",
+        )
+    ]
+
+
+_KEY_ID = IdForms(((r"(?:AKIA|ASIA)[A-Z0-9]{12,}", "{value}"),), "an access key id (AKIA...)")
+_KEY_EVENTS = TypeEvents(
+    missing=("DeleteAccessKey",),
+    unmanaged=("CreateAccessKey",),
+    changed=("UpdateAccessKey",),
+    by_path={"status": ("UpdateAccessKey",)},
+    touched_by={
+        "CreateAccessKey": "responseElements.accessKey.accessKeyId",
+        "DeleteAccessKey": "requestParameters.accessKeyId",
+        "UpdateAccessKey": "requestParameters.accessKeyId",
+    },
+    ids=_KEY_ID,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_iam_access_key",
+        service="iam",
+        list_call="list_access_keys",
+        items_path="AccessKeyMetadata",
+        id_key="AccessKeyId",
+        global_service=True,
+        per_parent=PerParent(type="aws_iam_user", param="UserName"),
+        to_attrs=lambda item: {"user": item["UserName"], "status": item.get("Status") or "Active"},
+        normalise_desired=lambda attrs: {
+            "user": attrs.get("user"),
+            "status": attrs.get("status") or "Active",
+        },
+        compared=("user", "status"),
+        ignored={
+            "secret": _SENSITIVE_KEY,
+            "ses_smtp_password_v4": _SENSITIVE_KEY,
+            "encrypted_secret": "the secret encrypted with pgp_key: only in state, never read",
+            "encrypted_ses_smtp_password_v4": "the SMTP password encrypted with pgp_key: only in state",
+            "key_fingerprint": "fingerprint of the PGP key used at creation",
+            "pgp_key": "Terraform-only setting, used at creation",
+            "create_date": "computed",
+        },
+        # An inactive key nobody declared signs nothing: only an active one is a finding.
+        aws_default=lambda item: item.get("Status") != "Active",
+        parent=("user", "aws_iam_user"),
+        restore_calls=_key_restore,
+        restorable=("status",),
+        # A deleted key cannot come back (its secret is gone): Terraform makes a new one.
+        delete_calls=writes("delete_access_key")(
+            lambda live: [_iam("delete_access_key", UserName=live.attrs.get("user"), AccessKeyId=live.id)]
+        ),
+        describe=lambda resource: f"access key {resource.id} of user {resource.attrs.get('user')}",
+        events=_KEY_EVENTS,
+        pulumi_tokens=("aws:iam/accessKey:AccessKey",),
+        graph=GraphHooks(forward=("user",)),
     )
 )
