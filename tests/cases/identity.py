@@ -15,6 +15,7 @@ from tests.support.identity import (
     iam_access_key_attributes,
     iam_group_policy_attributes,
     iam_instance_profile_attributes,
+    iam_openid_connect_provider_attributes,
     iam_owner_policy_attachment_attributes,
 )
 from tests.support.services import (
@@ -29,6 +30,9 @@ GP_GROUP = "sweep-gp-auditors"
 GPA_GROUP = "sweep-gpa-operators"
 UPA_USER = "sweep-upa-release"
 AK_USER = "sweep-ak-ci"
+OIDC_URL = "https://sweep-oidc.token.example.com"
+# As a configuration may write them: upper case; IAM keeps what it was given.
+OIDC_THUMBPRINT = "9E99A48A9960B14926BB7F3B02E22DA2B0AB7280"
 IP_PROFILE = "sweep-ip-web"
 IP_ROLE, IP_OTHER_ROLE = "sweep-ip-web", "sweep-ip-batch"
 
@@ -173,6 +177,37 @@ def _second_key(session: boto3.Session, ctx: Context) -> str:
     return str(_iam(session).create_access_key(UserName=AK_USER)["AccessKey"]["AccessKeyId"])
 
 
+# aws_iam_openid_connect_provider ---------------------------------------------------------
+
+
+def build_oidc_provider(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    client_ids = ["sts.amazonaws.com", "sweep-oidc-app"]
+    arn = _iam(session).create_open_id_connect_provider(
+        Url=OIDC_URL,
+        ClientIDList=client_ids,
+        ThumbprintList=[OIDC_THUMBPRINT.lower()],
+        Tags=[{"Key": "Team", "Value": "platform"}],
+    )["OpenIDConnectProviderArn"]
+    ctx["oidc_arn"] = arn
+    state.add(
+        "aws_iam_openid_connect_provider",
+        "ci",
+        iam_openid_connect_provider_attributes(
+            arn, OIDC_URL, client_ids, [OIDC_THUMBPRINT], {"Team": "platform"}
+        ),
+    )
+
+
+def _adhoc_oidc_provider(session: boto3.Session, ctx: Context) -> str:
+    return str(
+        _iam(session).create_open_id_connect_provider(
+            Url="https://sweep-oidc-adhoc.example.com",
+            ClientIDList=["sts.amazonaws.com"],
+            ThumbprintList=["a" * 40],
+        )["OpenIDConnectProviderArn"]
+    )
+
+
 CASES = [
     TypeCase(
         "aws_iam_group_policy",
@@ -275,5 +310,33 @@ CASES = [
         ),
         unmanaged=_second_key,
         unmanaged_type="aws_iam_access_key",
+    ),
+    TypeCase(
+        "aws_iam_openid_connect_provider",
+        build=build_oidc_provider,
+        drift=lambda s, c: _iam(s).update_open_id_connect_provider_thumbprint(
+            OpenIDConnectProviderArn=c["oidc_arn"], ThumbprintList=["b" * 40]
+        ),
+        expected=Expected(
+            "changed",
+            "aws_iam_openid_connect_provider",
+            "oidc_arn",
+            "aws_iam_openid_connect_provider.ci",
+            paths=("thumbprint_list",),
+        ),
+        unmanaged=_adhoc_oidc_provider,
+        unmanaged_type="aws_iam_openid_connect_provider",
+    ),
+    TypeCase(
+        "aws_iam_openid_connect_provider",
+        build=build_oidc_provider,
+        drift=lambda s, c: _iam(s).delete_open_id_connect_provider(OpenIDConnectProviderArn=c["oidc_arn"]),
+        expected=Expected(
+            "missing",
+            "aws_iam_openid_connect_provider",
+            "oidc_arn",
+            "aws_iam_openid_connect_provider.ci",
+            title_has="was deleted",
+        ),
     ),
 ]

@@ -6,6 +6,7 @@ from tests.event_samples import Sample
 
 ACCOUNT = "123456789012"
 POLICY = f"arn:aws:iam::{ACCOUNT}:policy/deploy"
+OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 
 SAMPLES: list[Sample] = [
     (
@@ -59,5 +60,23 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_iam_access_key", "AKIAIOSFODNN7EXAMPLE")],
+    ),
+    (
+        "iam",
+        "CreateOpenIDConnectProvider",
+        {"url": "https://token.actions.githubusercontent.com", "clientIDList": ["sts.amazonaws.com"]},
+        {"openIDConnectProviderArn": OIDC},
+        None,
+        [("aws_iam_openid_connect_provider", OIDC)],
+    ),
+    (
+        "iam",
+        "DeleteOpenIDConnectProvider UpdateOpenIDConnectProviderThumbprint "
+        "AddClientIDToOpenIDConnectProvider RemoveClientIDFromOpenIDConnectProvider "
+        "TagOpenIDConnectProvider UntagOpenIDConnectProvider",
+        {"openIDConnectProviderArn": OIDC},
+        None,
+        None,
+        [("aws_iam_openid_connect_provider", OIDC)],
     ),
 ]

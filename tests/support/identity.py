@@ -57,3 +57,18 @@ def iam_access_key_attributes(key: Any) -> dict[str, Any]:
         "status": key.get("Status", "Active"),
         "user": key["UserName"],
     }
+
+
+def iam_openid_connect_provider_attributes(
+    arn: str, url: str, client_ids: list[str], thumbprints: list[str], tags: dict[str, str]
+) -> dict[str, Any]:
+    """aws_iam_openid_connect_provider: the id is its ARN; `url` as configured (https://...)."""
+    return {
+        "arn": arn,
+        "client_id_list": sorted(client_ids),
+        "id": arn,
+        "tags": tags or None,
+        "tags_all": tags,
+        "thumbprint_list": thumbprints,
+        "url": url,
+    }
