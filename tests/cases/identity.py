@@ -13,6 +13,7 @@ from tests.cases import Context, Expected, TypeCase
 from tests.cases.iam import ASSUME_EC2, ASSUME_EC2_DECLARED, READ_LOGS, READ_LOGS_DECLARED, WIDE_OPEN
 from tests.support.identity import (
     iam_access_key_attributes,
+    iam_group_membership_attributes,
     iam_group_policy_attributes,
     iam_instance_profile_attributes,
     iam_openid_connect_provider_attributes,
@@ -30,6 +31,8 @@ GP_GROUP = "sweep-gp-auditors"
 GPA_GROUP = "sweep-gpa-operators"
 UPA_USER = "sweep-upa-release"
 AK_USER = "sweep-ak-ci"
+GM_GROUP = "sweep-gm-oncall"
+GM_USERS = ("sweep-gm-alice", "sweep-gm-bob", "sweep-gm-carol")
 OIDC_URL = "https://sweep-oidc.token.example.com"
 # As a configuration may write them: upper case; IAM keeps what it was given.
 OIDC_THUMBPRINT = "9E99A48A9960B14926BB7F3B02E22DA2B0AB7280"
@@ -208,6 +211,24 @@ def _adhoc_oidc_provider(session: boto3.Session, ctx: Context) -> str:
     )
 
 
+# aws_iam_group_membership ------------------------------------------------------------------
+
+
+def build_group_membership(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Alice and Bob on call; Carol declared too, in no group."""
+    _group(session, state, GM_GROUP)
+    for user in GM_USERS:
+        _user(session, state, user)
+    for user in GM_USERS[:2]:
+        _iam(session).add_user_to_group(GroupName=GM_GROUP, UserName=user)
+    ctx["membership_group"] = GM_GROUP
+    state.add(
+        "aws_iam_group_membership",
+        "oncall",
+        iam_group_membership_attributes("sweep-gm-oncall-members", GM_GROUP, list(GM_USERS[:2])),
+    )
+
+
 CASES = [
     TypeCase(
         "aws_iam_group_policy",
@@ -337,6 +358,19 @@ CASES = [
             "oidc_arn",
             "aws_iam_openid_connect_provider.ci",
             title_has="was deleted",
+        ),
+    ),
+    # Exclusive: a member added outside Terraform is drift on the membership.
+    TypeCase(
+        "aws_iam_group_membership",
+        build=build_group_membership,
+        drift=lambda s, c: _iam(s).add_user_to_group(GroupName=GM_GROUP, UserName=GM_USERS[2]),
+        expected=Expected(
+            "changed",
+            "aws_iam_group_membership",
+            "membership_group",
+            "aws_iam_group_membership.oncall",
+            paths=("users",),
         ),
     ),
 ]

@@ -79,4 +79,13 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_iam_openid_connect_provider", OIDC)],
     ),
+    # A membership's Terraform id is its own name: the event names the group, read again.
+    (
+        "iam",
+        "AddUserToGroup RemoveUserFromGroup",
+        {"groupName": "ops", "userName": "bob"},
+        None,
+        None,
+        [("aws_iam_group", "ops")],
+    ),
 ]

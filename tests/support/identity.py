@@ -72,3 +72,8 @@ def iam_openid_connect_provider_attributes(
         "thumbprint_list": thumbprints,
         "url": url,
     }
+
+
+def iam_group_membership_attributes(name: str, group: str, users: list[str]) -> dict[str, Any]:
+    """aws_iam_group_membership: the id is its `name`."""
+    return {"group": group, "id": name, "name": name, "users": sorted(users)}

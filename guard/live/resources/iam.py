@@ -936,3 +936,74 @@ REGISTRY.register(
         graph=GraphHooks(name=lambda attrs: str(_oidc_url(attrs.get("url")) or "OIDC provider")),
     )
 )
+
+
+# aws_iam_group_membership ------------------------------------------------------------
+# Exclusive: Terraform manages the group's whole member list, so a user added out of band
+# is drift on it. IAM lists a user's groups, not a group's users: the members come from
+# the users' part of the same GetAccountAuthorizationDetails answer (no extra call).
+
+
+def _merge_members(groups: list[Attrs], users: list[Attrs]) -> None:
+    members: dict[str, list[str]] = {}
+    for user in users:
+        for group in user.get("GroupList") or []:
+            members.setdefault(str(group), []).append(str(user["UserName"]))
+    for group in groups:
+        group["Members"] = sorted(members.get(str(group["GroupName"]), []))
+
+
+@writes("add_user_to_group", "remove_user_from_group")
+def _membership_restore(
+    resource: Resource, live: Resource | None, changes: tuple[Change, ...]
+) -> list[AwsCall]:
+    if not any(change.path == "users" for change in changes):
+        return []
+    group = resource.attrs.get("group")
+    want = set(resource.attrs.get("users") or [])
+    have = set(live.attrs.get("users") or []) if live is not None else set()
+    return [_iam("add_user_to_group", GroupName=group, UserName=user) for user in sorted(want - have)] + [
+        _iam("remove_user_from_group", GroupName=group, UserName=user) for user in sorted(have - want)
+    ]
+
+
+_MEMBERSHIP_EVENTS = TypeEvents(
+    changed=("AddUserToGroup", "RemoveUserFromGroup"),
+    by_path={"users": ("AddUserToGroup", "RemoveUserFromGroup")},
+    lookup_attr="group",  # CloudTrail names the group; the membership is found by it
+    # Terraform's id is the membership's own name: the group is read again with its members.
+    touched_by=dict.fromkeys(("AddUserToGroup", "RemoveUserFromGroup"), "requestParameters.groupName"),
+    ids=_GROUP_NAME,
+    names_parent=True,
+)
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_group_membership",
+        events=_MEMBERSHIP_EVENTS,
+        items_path="GroupDetailList",
+        id_key="GroupName",
+        companion_call=(_DETAILS, "UserDetailList"),
+        merge_companion=_merge_members,
+        keep_item=lambda item: bool(item.get("Members", True)),  # a group nobody is in has no membership
+        to_attrs=lambda item: {"group": item["GroupName"], "users": list(item.get("Members") or [])},
+        normalise_desired=lambda attrs: {
+            "group": attrs.get("group"),
+            "users": sorted(str(user) for user in attrs.get("users") or []),
+        },
+        compared=("group", "users"),
+        ignored={"name": "Terraform's own label for the membership (its id); AWS holds no such name"},
+        # Never unmanaged: a group's members may be declared per user instead
+        # (aws_iam_user_group_membership), so members no aws_iam_group_membership lists are
+        # no evidence of drift on their own.
+        aws_default=lambda item: True,
+        parent=("group", "aws_iam_group"),
+        match_key=lambda resource: str(resource.attrs.get("group") or ""),
+        restore_calls=_membership_restore,
+        restorable=("users",),
+        describe=lambda resource: f"members of group {resource.attrs.get('group')}",
+        pulumi_tokens=("aws:iam/groupMembership:GroupMembership",),
+        graph=GraphHooks(forward=("group",)),
+    )
+)
