@@ -58,7 +58,7 @@ def collect(
             key = _list_call(declaration, declaration.list_params, region)
             calls.setdefault(key, []).append(declaration)
             if declaration.companion_call:
-                side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
+                side = _companion(declaration, region)
                 companions[(declaration.name, region)] = side
                 calls.setdefault(side, [])
 
@@ -81,6 +81,15 @@ def collect(
                 _add(inventory, clients, declaration, items, call.region, workers)
     _collect_children(clients, inventory, children, workers)
     return inventory
+
+
+def _companion(declaration: ResourceType, region: str) -> _ListCall:
+    """The companion call; when it is the type's own list call (a group's members are in its
+    users' part of the same answer), its pages are the list call's, read once."""
+    assert declaration.companion_call is not None
+    operation = declaration.companion_call[0]
+    params = _frozen(declaration.list_params) if operation == declaration.list_call else ()
+    return _ListCall(declaration.service, operation, params, region)
 
 
 def _list_call(declaration: ResourceType, params: Mapping[str, Any], region: str) -> _ListCall:
@@ -343,8 +352,8 @@ def read_live(
         raise
     side_pages: list[Any] = []
     if declaration.companion_call:
-        side = _ListCall(declaration.service, declaration.companion_call[0], (), region)
-        side_pages = _read_pages(clients, side)
+        side = _companion(declaration, region)
+        side_pages = result if side.operation == declaration.list_call else _read_pages(clients, side)
     items = _listed_items(declaration, result, side_pages, enriched=call.per_item is not None)
     if parent_param:
         items = [{**item, parent_param: item.get(parent_param) or parent_id} for item in items]

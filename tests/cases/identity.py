@@ -12,8 +12,11 @@ from guard.demo.state import TerraformState
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.iam import ASSUME_EC2, ASSUME_EC2_DECLARED, READ_LOGS, READ_LOGS_DECLARED, WIDE_OPEN
 from tests.support.identity import (
+    iam_access_key_attributes,
+    iam_group_membership_attributes,
     iam_group_policy_attributes,
     iam_instance_profile_attributes,
+    iam_openid_connect_provider_attributes,
     iam_owner_policy_attachment_attributes,
 )
 from tests.support.services import (
@@ -27,6 +30,12 @@ REGION = "us-east-1"
 GP_GROUP = "sweep-gp-auditors"
 GPA_GROUP = "sweep-gpa-operators"
 UPA_USER = "sweep-upa-release"
+AK_USER = "sweep-ak-ci"
+GM_GROUP = "sweep-gm-oncall"
+GM_USERS = ("sweep-gm-alice", "sweep-gm-bob", "sweep-gm-carol")
+OIDC_URL = "https://sweep-oidc.token.example.com"
+# As a configuration may write them: upper case; IAM keeps what it was given.
+OIDC_THUMBPRINT = "9E99A48A9960B14926BB7F3B02E22DA2B0AB7280"
 IP_PROFILE = "sweep-ip-web"
 IP_ROLE, IP_OTHER_ROLE = "sweep-ip-web", "sweep-ip-batch"
 
@@ -152,6 +161,74 @@ def _adhoc_profile(session: boto3.Session, ctx: Context) -> str:
     return "sweep-ip-adhoc"
 
 
+# aws_iam_access_key ----------------------------------------------------------------------
+
+
+def build_access_key(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    _user(session, state, AK_USER)
+    key = _iam(session).create_access_key(UserName=AK_USER)["AccessKey"]
+    ctx["access_key_id"], ctx["secret"] = key["AccessKeyId"], key["SecretAccessKey"]
+    state.add(
+        "aws_iam_access_key",
+        "ci",
+        iam_access_key_attributes(key),
+        sensitive=("secret", "ses_smtp_password_v4"),
+    )
+
+
+def _second_key(session: boto3.Session, ctx: Context) -> str:
+    return str(_iam(session).create_access_key(UserName=AK_USER)["AccessKey"]["AccessKeyId"])
+
+
+# aws_iam_openid_connect_provider ---------------------------------------------------------
+
+
+def build_oidc_provider(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    client_ids = ["sts.amazonaws.com", "sweep-oidc-app"]
+    arn = _iam(session).create_open_id_connect_provider(
+        Url=OIDC_URL,
+        ClientIDList=client_ids,
+        ThumbprintList=[OIDC_THUMBPRINT.lower()],
+        Tags=[{"Key": "Team", "Value": "platform"}],
+    )["OpenIDConnectProviderArn"]
+    ctx["oidc_arn"] = arn
+    state.add(
+        "aws_iam_openid_connect_provider",
+        "ci",
+        iam_openid_connect_provider_attributes(
+            arn, OIDC_URL, client_ids, [OIDC_THUMBPRINT], {"Team": "platform"}
+        ),
+    )
+
+
+def _adhoc_oidc_provider(session: boto3.Session, ctx: Context) -> str:
+    return str(
+        _iam(session).create_open_id_connect_provider(
+            Url="https://sweep-oidc-adhoc.example.com",
+            ClientIDList=["sts.amazonaws.com"],
+            ThumbprintList=["a" * 40],
+        )["OpenIDConnectProviderArn"]
+    )
+
+
+# aws_iam_group_membership ------------------------------------------------------------------
+
+
+def build_group_membership(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Alice and Bob on call; Carol declared too, in no group."""
+    _group(session, state, GM_GROUP)
+    for user in GM_USERS:
+        _user(session, state, user)
+    for user in GM_USERS[:2]:
+        _iam(session).add_user_to_group(GroupName=GM_GROUP, UserName=user)
+    ctx["membership_group"] = GM_GROUP
+    state.add(
+        "aws_iam_group_membership",
+        "oncall",
+        iam_group_membership_attributes("sweep-gm-oncall-members", GM_GROUP, list(GM_USERS[:2])),
+    )
+
+
 CASES = [
     TypeCase(
         "aws_iam_group_policy",
@@ -241,6 +318,59 @@ CASES = [
             "profile",
             "aws_iam_instance_profile.web",
             paths=("tags.Team",),
+        ),
+    ),
+    TypeCase(
+        "aws_iam_access_key",
+        build=build_access_key,
+        drift=lambda s, c: _iam(s).update_access_key(
+            UserName=AK_USER, AccessKeyId=c["access_key_id"], Status="Inactive"
+        ),
+        expected=Expected(
+            "changed", "aws_iam_access_key", "access_key_id", "aws_iam_access_key.ci", paths=("status",)
+        ),
+        unmanaged=_second_key,
+        unmanaged_type="aws_iam_access_key",
+    ),
+    TypeCase(
+        "aws_iam_openid_connect_provider",
+        build=build_oidc_provider,
+        drift=lambda s, c: _iam(s).update_open_id_connect_provider_thumbprint(
+            OpenIDConnectProviderArn=c["oidc_arn"], ThumbprintList=["b" * 40]
+        ),
+        expected=Expected(
+            "changed",
+            "aws_iam_openid_connect_provider",
+            "oidc_arn",
+            "aws_iam_openid_connect_provider.ci",
+            paths=("thumbprint_list",),
+        ),
+        unmanaged=_adhoc_oidc_provider,
+        unmanaged_type="aws_iam_openid_connect_provider",
+    ),
+    TypeCase(
+        "aws_iam_openid_connect_provider",
+        build=build_oidc_provider,
+        drift=lambda s, c: _iam(s).delete_open_id_connect_provider(OpenIDConnectProviderArn=c["oidc_arn"]),
+        expected=Expected(
+            "missing",
+            "aws_iam_openid_connect_provider",
+            "oidc_arn",
+            "aws_iam_openid_connect_provider.ci",
+            title_has="was deleted",
+        ),
+    ),
+    # Exclusive: a member added outside Terraform is drift on the membership.
+    TypeCase(
+        "aws_iam_group_membership",
+        build=build_group_membership,
+        drift=lambda s, c: _iam(s).add_user_to_group(GroupName=GM_GROUP, UserName=GM_USERS[2]),
+        expected=Expected(
+            "changed",
+            "aws_iam_group_membership",
+            "membership_group",
+            "aws_iam_group_membership.oncall",
+            paths=("users",),
         ),
     ),
 ]

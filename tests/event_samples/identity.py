@@ -6,6 +6,7 @@ from tests.event_samples import Sample
 
 ACCOUNT = "123456789012"
 POLICY = f"arn:aws:iam::{ACCOUNT}:policy/deploy"
+OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 
 SAMPLES: list[Sample] = [
     (
@@ -42,5 +43,49 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_iam_instance_profile", "web")],
+    ),
+    # CloudTrail records the new key's id, never its secret.
+    (
+        "iam",
+        "CreateAccessKey",
+        {"userName": "bob"},
+        {"accessKey": {"accessKeyId": "AKIAIOSFODNN7EXAMPLE", "status": "Active", "userName": "bob"}},
+        None,
+        [("aws_iam_access_key", "AKIAIOSFODNN7EXAMPLE")],
+    ),
+    (
+        "iam",
+        "DeleteAccessKey UpdateAccessKey",
+        {"userName": "bob", "accessKeyId": "AKIAIOSFODNN7EXAMPLE", "status": "Inactive"},
+        None,
+        None,
+        [("aws_iam_access_key", "AKIAIOSFODNN7EXAMPLE")],
+    ),
+    (
+        "iam",
+        "CreateOpenIDConnectProvider",
+        {"url": "https://token.actions.githubusercontent.com", "clientIDList": ["sts.amazonaws.com"]},
+        {"openIDConnectProviderArn": OIDC},
+        None,
+        [("aws_iam_openid_connect_provider", OIDC)],
+    ),
+    (
+        "iam",
+        "DeleteOpenIDConnectProvider UpdateOpenIDConnectProviderThumbprint "
+        "AddClientIDToOpenIDConnectProvider RemoveClientIDFromOpenIDConnectProvider "
+        "TagOpenIDConnectProvider UntagOpenIDConnectProvider",
+        {"openIDConnectProviderArn": OIDC},
+        None,
+        None,
+        [("aws_iam_openid_connect_provider", OIDC)],
+    ),
+    # A membership's Terraform id is its own name: the event names the group, read again.
+    (
+        "iam",
+        "AddUserToGroup RemoveUserFromGroup",
+        {"groupName": "ops", "userName": "bob"},
+        None,
+        None,
+        [("aws_iam_group", "ops")],
     ),
 ]

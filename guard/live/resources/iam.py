@@ -26,6 +26,7 @@ from guard.live.types import (
     GraphHooks,
     GraphRole,
     Join,
+    PerParent,
     ResourceType,
     writes,
 )
@@ -732,5 +733,289 @@ REGISTRY.register(
         pulumi_tokens=("aws:iam/instanceProfile:InstanceProfile",),
         # Instances name it; it names its role (plain references join them).
         graph=GraphHooks(name=lambda attrs: str(attrs.get("name") or "instance profile")),
+    )
+)
+
+
+# aws_iam_access_key ------------------------------------------------------------------
+# ListAccessKeys is per user (IAM has no batch read of keys): one call per live user. The
+# secret and the SMTP password exist only at creation and in state; guard never reads them.
+
+_SENSITIVE_KEY = "sensitive: only in state, never read and never printed"
+
+
+@writes("update_access_key")
+def _key_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    if not any(change.path == "status" for change in changes):
+        return []
+    return [
+        _iam(
+            "update_access_key",
+            UserName=resource.attrs.get("user"),
+            AccessKeyId=resource.id,
+            Status=resource.attrs.get("status") or "Active",
+        )
+    ]
+
+
+_KEY_ID = IdForms(((r"(?:AKIA|ASIA)[A-Z0-9]{12,}", "{value}"),), "an access key id (AKIA...)")
+_KEY_EVENTS = TypeEvents(
+    missing=("DeleteAccessKey",),
+    unmanaged=("CreateAccessKey",),
+    changed=("UpdateAccessKey",),
+    by_path={"status": ("UpdateAccessKey",)},
+    touched_by={
+        "CreateAccessKey": "responseElements.accessKey.accessKeyId",
+        "DeleteAccessKey": "requestParameters.accessKeyId",
+        "UpdateAccessKey": "requestParameters.accessKeyId",
+    },
+    ids=_KEY_ID,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_iam_access_key",
+        service="iam",
+        list_call="list_access_keys",
+        items_path="AccessKeyMetadata",
+        id_key="AccessKeyId",
+        global_service=True,
+        per_parent=PerParent(type="aws_iam_user", param="UserName"),
+        to_attrs=lambda item: {"user": item["UserName"], "status": item.get("Status") or "Active"},
+        normalise_desired=lambda attrs: {
+            "user": attrs.get("user"),
+            "status": attrs.get("status") or "Active",
+        },
+        compared=("user", "status"),
+        ignored={
+            "secret": _SENSITIVE_KEY,
+            "ses_smtp_password_v4": _SENSITIVE_KEY,
+            "encrypted_secret": "the secret encrypted with pgp_key: only in state, never read",
+            "encrypted_ses_smtp_password_v4": "the SMTP password encrypted with pgp_key: only in state",
+            "key_fingerprint": "fingerprint of the PGP key used at creation",
+            "pgp_key": "Terraform-only setting, used at creation",
+            "create_date": "computed",
+        },
+        # An inactive key nobody declared signs nothing: only an active one is a finding.
+        aws_default=lambda item: item.get("Status") != "Active",
+        parent=("user", "aws_iam_user"),
+        restore_calls=_key_restore,
+        restorable=("status",),
+        # A deleted key cannot come back (its secret is gone): Terraform makes a new one.
+        delete_calls=writes("delete_access_key")(
+            lambda live: [_iam("delete_access_key", UserName=live.attrs.get("user"), AccessKeyId=live.id)]
+        ),
+        describe=lambda resource: f"access key {resource.id} of user {resource.attrs.get('user')}",
+        events=_KEY_EVENTS,
+        pulumi_tokens=("aws:iam/accessKey:AccessKey",),
+        graph=GraphHooks(forward=("user",)),
+    )
+)
+
+
+# aws_iam_openid_connect_provider -----------------------------------------------------
+# ListOpenIDConnectProviders gives ARNs only, and IAM has no batch describe: one
+# GetOpenIDConnectProvider per provider (client ids, thumbprints, tags).
+
+
+def _merge_oidc(item: Attrs, answer: Attrs) -> None:
+    for key in ("Url", "ClientIDList", "ThumbprintList", "Tags"):
+        item[key] = answer.get(key)
+
+
+def _oidc_url(value: Any) -> str | None:
+    """State holds the URL as configured (https://...); IAM answers it without the scheme."""
+    text = str(value or "").strip()
+    return text.removeprefix("https://").rstrip("/") or None
+
+
+def _oidc_shape(url: Any, client_ids: Any, thumbprints: Any) -> Attrs:
+    return {
+        "url": _oidc_url(url),
+        "client_id_list": sorted(str(c) for c in client_ids or []),
+        # A thumbprint is hex: IAM and configurations may differ in case, never in meaning.
+        "thumbprint_list": sorted(str(t).lower() for t in thumbprints or []),
+    }
+
+
+@writes(
+    "update_open_id_connect_provider_thumbprint",
+    "tag_open_id_connect_provider",
+    "untag_open_id_connect_provider",
+)
+def _oidc_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
+    arn = resource.id
+    calls = []
+    if any(change.path == "thumbprint_list" for change in changes):
+        thumbprints = list(resource.attrs.get("thumbprint_list") or [])
+        calls.append(
+            _iam(
+                "update_open_id_connect_provider_thumbprint",
+                OpenIDConnectProviderArn=arn,
+                ThumbprintList=thumbprints,
+            )
+        )
+    restore, remove = tag_changes(changes)
+    if restore:
+        calls.append(
+            _iam(
+                "tag_open_id_connect_provider",
+                OpenIDConnectProviderArn=arn,
+                Tags=[{"Key": k, "Value": v} for k, v in restore.items()],
+            )
+        )
+    if remove:
+        calls.append(_iam("untag_open_id_connect_provider", OpenIDConnectProviderArn=arn, TagKeys=remove))
+    return calls
+
+
+@writes("create_open_id_connect_provider")
+def _oidc_recreate(resource: Resource) -> list[AwsCall]:
+    """Its ARN is made from its URL: the re-made provider has the declared id again."""
+    shaped = _oidc_shape(
+        resource.attrs.get("url"), resource.attrs.get("client_id_list"), resource.attrs.get("thumbprint_list")
+    )
+    request: dict[str, Any] = {"Url": f"https://{shaped['url']}", "ClientIDList": shaped["client_id_list"]}
+    if shaped["thumbprint_list"]:
+        request["ThumbprintList"] = list(resource.attrs.get("thumbprint_list") or [])
+    declared = declared_tags(resource.attrs)
+    if declared:
+        request["Tags"] = [{"Key": k, "Value": v} for k, v in declared.items()]
+    return [_iam("create_open_id_connect_provider", **request)]
+
+
+_OIDC_BY_PATH = {
+    "client_id_list": ("AddClientIDToOpenIDConnectProvider", "RemoveClientIDFromOpenIDConnectProvider"),
+    "thumbprint_list": ("UpdateOpenIDConnectProviderThumbprint",),
+    "tags": ("TagOpenIDConnectProvider", "UntagOpenIDConnectProvider"),
+}
+_OIDC_ARN = "requestParameters.openIDConnectProviderArn"
+_OIDC_EVENTS = TypeEvents(
+    missing=("DeleteOpenIDConnectProvider",),
+    unmanaged=("CreateOpenIDConnectProvider",),
+    changed=edits(_OIDC_BY_PATH),
+    by_path=_OIDC_BY_PATH,
+    touched_by={
+        "CreateOpenIDConnectProvider": "responseElements.openIDConnectProviderArn",
+        **dict.fromkeys(("DeleteOpenIDConnectProvider", *edits(_OIDC_BY_PATH)), _OIDC_ARN),
+    },
+    ids=arn_id("iam", "oidc-provider/.+"),
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_iam_openid_connect_provider",
+        service="iam",
+        list_call="list_open_id_connect_providers",
+        items_path="OpenIDConnectProviderList",
+        id_key="Arn",
+        global_service=True,
+        details=(
+            DetailCall(
+                operation="get_open_id_connect_provider",
+                param="OpenIDConnectProviderArn",
+                items_path="@",
+                answer_key="",
+                merge=_merge_oidc,
+            ),
+        ),
+        to_attrs=lambda item: {
+            **_oidc_shape(item.get("Url"), item.get("ClientIDList"), item.get("ThumbprintList")),
+            "tags": tags(item),
+        },
+        normalise_desired=lambda attrs: {
+            **_oidc_shape(attrs.get("url"), attrs.get("client_id_list"), attrs.get("thumbprint_list")),
+            "tags": declared_tags(attrs),
+        },
+        compared=("url", "client_id_list", "thumbprint_list", "tags"),
+        ignored={
+            "tags_all": "tags with the provider's default_tags, compared as tags",
+            "arn": "computed (made from the URL; the id)",
+        },
+        restore_calls=_oidc_restore,
+        # Client ids go back through Terraform: the emulator cannot prove Add/RemoveClientID.
+        restorable=("thumbprint_list", "tags"),
+        recreate_calls=_oidc_recreate,
+        delete_calls=writes("delete_open_id_connect_provider")(
+            lambda live: [_iam("delete_open_id_connect_provider", OpenIDConnectProviderArn=live.id)]
+        ),
+        describe=lambda resource: f"OIDC provider {resource.attrs.get('url') or resource.id}",
+        events=_OIDC_EVENTS,
+        pulumi_tokens=("aws:iam/openIdConnectProvider:OpenIdConnectProvider",),
+        # Roles name it in their trust policies (plain references join them).
+        graph=GraphHooks(name=lambda attrs: str(_oidc_url(attrs.get("url")) or "OIDC provider")),
+    )
+)
+
+
+# aws_iam_group_membership ------------------------------------------------------------
+# Exclusive: Terraform manages the group's whole member list, so a user added out of band
+# is drift on it. IAM lists a user's groups, not a group's users: the members come from
+# the users' part of the same GetAccountAuthorizationDetails answer (no extra call).
+
+
+def _merge_members(groups: list[Attrs], users: list[Attrs]) -> None:
+    members: dict[str, list[str]] = {}
+    for user in users:
+        for group in user.get("GroupList") or []:
+            members.setdefault(str(group), []).append(str(user["UserName"]))
+    for group in groups:
+        group["Members"] = sorted(members.get(str(group["GroupName"]), []))
+
+
+@writes("add_user_to_group", "remove_user_from_group")
+def _membership_restore(
+    resource: Resource, live: Resource | None, changes: tuple[Change, ...]
+) -> list[AwsCall]:
+    if not any(change.path == "users" for change in changes):
+        return []
+    group = resource.attrs.get("group")
+    want = set(resource.attrs.get("users") or [])
+    have = set(live.attrs.get("users") or []) if live is not None else set()
+    return [_iam("add_user_to_group", GroupName=group, UserName=user) for user in sorted(want - have)] + [
+        _iam("remove_user_from_group", GroupName=group, UserName=user) for user in sorted(have - want)
+    ]
+
+
+_MEMBERSHIP_EVENTS = TypeEvents(
+    changed=("AddUserToGroup", "RemoveUserFromGroup"),
+    by_path={"users": ("AddUserToGroup", "RemoveUserFromGroup")},
+    lookup_attr="group",  # CloudTrail names the group; the membership is found by it
+    # Terraform's id is the membership's own name: the group is read again with its members.
+    touched_by=dict.fromkeys(("AddUserToGroup", "RemoveUserFromGroup"), "requestParameters.groupName"),
+    ids=_GROUP_NAME,
+    names_parent=True,
+)
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_group_membership",
+        events=_MEMBERSHIP_EVENTS,
+        items_path="GroupDetailList",
+        id_key="GroupName",
+        companion_call=(_DETAILS, "UserDetailList"),
+        merge_companion=_merge_members,
+        keep_item=lambda item: bool(item.get("Members", True)),  # a group nobody is in has no membership
+        to_attrs=lambda item: {"group": item["GroupName"], "users": list(item.get("Members") or [])},
+        normalise_desired=lambda attrs: {
+            "group": attrs.get("group"),
+            "users": sorted(str(user) for user in attrs.get("users") or []),
+        },
+        compared=("group", "users"),
+        ignored={"name": "Terraform's own label for the membership (its id); AWS holds no such name"},
+        # Never unmanaged: a group's members may be declared per user instead
+        # (aws_iam_user_group_membership), so members no aws_iam_group_membership lists are
+        # no evidence of drift on their own.
+        aws_default=lambda item: True,
+        parent=("group", "aws_iam_group"),
+        match_key=lambda resource: str(resource.attrs.get("group") or ""),
+        restore_calls=_membership_restore,
+        restorable=("users",),
+        describe=lambda resource: f"members of group {resource.attrs.get('group')}",
+        pulumi_tokens=("aws:iam/groupMembership:GroupMembership",),
+        graph=GraphHooks(forward=("group",)),
     )
 )
