@@ -21,11 +21,14 @@ from tests.support.s3_settings import (
     lifecycle_filter,
     lifecycle_rule,
     logging_attributes,
+    notification_attributes,
+    notification_queue,
 )
 from tests.support.services import (
     s3_bucket_attributes,
     s3_bucket_policy_attributes,
     s3_ownership_controls_attributes,
+    sqs_queue_attributes,
 )
 
 REGION = "us-east-1"
@@ -401,5 +404,80 @@ CASES += [
         expected=Expected("unmanaged", "aws_s3_bucket_acl", "other"),
         unmanaged=_grant_on_undeclared,
         unmanaged_type="aws_s3_bucket_acl",
+    ),
+]
+
+
+# aws_s3_bucket_notification --------------------------------------------------------
+#
+# moto keeps no EventBridgeConfiguration (AWS answers it as {} once turned on); guard reads
+# it as AWS answers it, so the case notifies a queue.
+
+
+def build_notification(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    bucket, _ = _buckets(session, state, ctx, "notification")
+    sqs = session.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="sweep-s3-notification-uploads")["QueueUrl"]
+    live = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    state.add("aws_sqs_queue", "notification_uploads", sqs_queue_attributes(url, live))
+    ctx["queue_arn"] = live["QueueArn"]
+    _notify(session, bucket, live["QueueArn"], ["s3:ObjectCreated:Put", "s3:ObjectCreated:Post"])
+    queue = notification_queue(
+        "uploads", live["QueueArn"], ["s3:ObjectCreated:Post", "s3:ObjectCreated:Put"], "incoming/", ".csv"
+    )
+    state.add("aws_s3_bucket_notification", "assets", notification_attributes(bucket, [queue]))
+
+
+def _notify(session: boto3.Session, bucket: str, queue_arn: str, events: list[str]) -> None:
+    rules = [
+        {"Name": "prefix", "Value": "incoming/"},
+        {"Name": "suffix", "Value": ".csv"},
+    ]  # as the provider sends them
+    config = {
+        "Id": "uploads",
+        "QueueArn": queue_arn,
+        "Events": events,
+        "Filter": {"Key": {"FilterRules": rules}},
+    }
+    _s3(session).put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [config]}
+    )
+
+
+def _notification_on_other_bucket(session: boto3.Session, ctx: Context) -> str:
+    _notify(session, ctx["other"], ctx["queue_arn"], ["s3:ObjectRemoved:*"])
+    return str(ctx["other"])
+
+
+CASES += [
+    TypeCase(
+        "aws_s3_bucket_notification",
+        build=build_notification,
+        # Someone narrowed it to one event: POST uploads no longer reach the queue.
+        drift=lambda s, c: _notify(s, c["bucket"], c["queue_arn"], ["s3:ObjectCreated:Put"]),
+        expected=Expected(
+            "changed",
+            "aws_s3_bucket_notification",
+            "bucket",
+            "aws_s3_bucket_notification.assets",
+            paths=("queue",),
+        ),
+        unmanaged=_notification_on_other_bucket,
+        unmanaged_type="aws_s3_bucket_notification",
+    ),
+    TypeCase(
+        "aws_s3_bucket_notification",
+        build=build_notification,
+        # An empty configuration is how notifications are removed.
+        drift=lambda s, c: _s3(s).put_bucket_notification_configuration(
+            Bucket=c["bucket"], NotificationConfiguration={}
+        ),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_notification",
+            "bucket",
+            "aws_s3_bucket_notification.assets",
+            title_has="was deleted",
+        ),
     ),
 ]

@@ -147,3 +147,30 @@ def acl_attributes(
         "expected_bucket_owner": "",
         "id": f"{bucket},{acl}" if acl else bucket,
     }
+
+
+def notification_attributes(
+    bucket: str,
+    queue: list[dict[str, Any]] = (),
+    eventbridge: bool = False,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    return {
+        "bucket": bucket,
+        "eventbridge": eventbridge,
+        "id": bucket,
+        "lambda_function": [],
+        "queue": list(queue),
+        "topic": [],
+    }
+
+
+def notification_queue(
+    config_id: str, queue_arn: str, events: list[str], prefix: str = "", suffix: str = ""
+) -> dict[str, Any]:
+    return {
+        "events": events,
+        "filter_prefix": prefix,
+        "filter_suffix": suffix,
+        "id": config_id,
+        "queue_arn": queue_arn,
+    }

@@ -6,8 +6,8 @@ against the bucket's own region, and shared by all six types:
 GetBucketLocation (only when ListBuckets does not say the region), GetBucketTagging,
 GetPublicAccessBlock, GetBucketPolicy, GetBucketVersioning, GetBucketEncryption,
 GetBucketOwnershipControls, and the settings guard/live/resources/s3_settings.py declares
-(GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl): 10 or 11 calls
-per bucket.
+(GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl,
+GetBucketNotificationConfiguration): 11 or 12 calls per bucket.
 
 A "not configured" answer means the setting is absent, not that the read failed.
 Real AWS encrypts every bucket with SSE-S3 (AES256) since January 2023 and a bucket
@@ -28,7 +28,7 @@ from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
-CALLS_PER_BUCKET = 11
+CALLS_PER_BUCKET = 12
 _NOT_CONFIGURED = {
     "NoSuchBucketPolicy",
     "ServerSideEncryptionConfigurationNotFoundError",
@@ -76,6 +76,7 @@ def bucket_region(clients: Any, region: str, bucket: dict[str, Any]) -> str:
     "get_bucket_logging",
     "get_bucket_cors",
     "get_bucket_acl",
+    "get_bucket_notification_configuration",
 )
 def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, Any]:
     """Every setting of one bucket, read from the bucket's own region."""
@@ -92,6 +93,7 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
     logging = s3.get_bucket_logging(Bucket=name)
     cors = _optional(s3.get_bucket_cors, Bucket=name)
     acl = s3.get_bucket_acl(Bucket=name)
+    notification = _without_metadata(s3.get_bucket_notification_configuration(Bucket=name))
     return {
         **bucket,
         "Region": home,
@@ -104,6 +106,7 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
         "Lifecycle": _without_metadata(lifecycle) if (lifecycle or {}).get("Rules") else None,
         "Logging": logging.get("LoggingEnabled"),
         "Cors": (cors or {}).get("CORSRules"),
+        "Notification": notification,
         "Acl": {"Owner": acl.get("Owner") or {}, "Grants": acl.get("Grants") or []},
     }
 

@@ -694,3 +694,133 @@ REGISTRY.register(
         graph=GraphHooks(forward=("bucket",)),
     )
 )
+
+
+# aws_s3_bucket_notification ----------------------------------------------------------
+#
+# An empty configuration is no notification; EventBridge turned on is one.
+
+_DESTINATIONS = (
+    ("topic", "TopicConfigurations", "topic_arn", "TopicArn"),
+    ("queue", "QueueConfigurations", "queue_arn", "QueueArn"),
+    ("lambda_function", "LambdaFunctionConfigurations", "lambda_function_arn", "LambdaFunctionArn"),
+)
+
+
+def _notifies(item: Attrs) -> bool:
+    config = item.get("Notification") or {}
+    return "EventBridgeConfiguration" in config or any(config.get(key) for _, key, _, _ in _DESTINATIONS)
+
+
+def _destination(arn_name: str, config_id: Any, arn: Any, events: Any, prefix: Any, suffix: Any) -> Attrs:
+    return {
+        "id": str(config_id or "") or None,
+        arn_name: arn,
+        "events": sorted(events or []),
+        "filter_prefix": str(prefix or ""),
+        "filter_suffix": str(suffix or ""),
+    }
+
+
+def _key_rules(config: Attrs) -> dict[str, str]:
+    """AWS answers the rule names as Prefix/Suffix, and accepts them in either case."""
+    rules = ((config.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+    return {str(rule.get("Name", "")).lower(): str(rule.get("Value") or "") for rule in rules}
+
+
+def _notification_attrs(item: Attrs) -> Attrs:
+    config = item.get("Notification") or {}
+    attrs: Attrs = {"bucket": item["Name"], "eventbridge": "EventBridgeConfiguration" in config}
+    for name, key, arn_name, arn_key in _DESTINATIONS:
+        attrs[name] = _sorted(
+            _destination(
+                arn_name,
+                entry.get("Id"),
+                entry.get(arn_key),
+                entry.get("Events"),
+                _key_rules(entry).get("prefix"),
+                _key_rules(entry).get("suffix"),
+            )
+            for entry in config.get(key) or []
+        )
+    return attrs
+
+
+def _notification_desired(attrs: Attrs) -> Attrs:
+    desired: Attrs = {"bucket": attrs.get("bucket"), "eventbridge": bool(attrs.get("eventbridge"))}
+    for name, _, arn_name, _ in _DESTINATIONS:
+        desired[name] = _sorted(
+            _destination(
+                arn_name,
+                entry.get("id"),
+                entry.get(arn_name),
+                entry.get("events"),
+                entry.get("filter_prefix"),
+                entry.get("filter_suffix"),
+            )
+            for entry in attrs.get(name) or []
+        )
+    return desired
+
+
+@writes("put_bucket_notification_configuration")
+def _notification_put(resource: Resource) -> list[AwsCall]:
+    config: Attrs = {}
+    for name, key, arn_name, arn_key in _DESTINATIONS:
+        entries = []
+        for entry in resource.attrs.get(name) or []:
+            api: Attrs = {arn_key: entry.get(arn_name), "Events": list(entry.get("events") or [])}
+            if entry.get("id"):
+                api["Id"] = entry["id"]
+            rules = [
+                {"Name": rule, "Value": entry[f"filter_{rule}"]}
+                for rule in ("prefix", "suffix")
+                if entry.get(f"filter_{rule}")
+            ]
+            if rules:
+                api["Filter"] = {"Key": {"FilterRules": rules}}
+            entries.append(api)
+        if entries:
+            config[key] = entries
+    if resource.attrs.get("eventbridge"):
+        config["EventBridgeConfiguration"] = {}
+    return [
+        s3_call(
+            "put_bucket_notification_configuration", bucket_of(resource), NotificationConfiguration=config
+        )
+    ]
+
+
+_NOTIFICATION_PATHS = ("eventbridge", "topic", "queue", "lambda_function")
+# CloudTrail records PutBucketNotificationConfiguration as PutBucketNotification (a real,
+# older operation); an empty configuration is how notifications are removed.
+_NOTIFICATION_EVENTS = replace(
+    setting_events("PutBucketNotification", "", _NOTIFICATION_PATHS),
+    missing=("PutBucketNotification", "DeleteBucket"),
+)
+
+
+REGISTRY.register(
+    bucket_setting(
+        "aws_s3_bucket_notification",
+        events=_NOTIFICATION_EVENTS,
+        split_item=lambda bucket: [bucket] if _notifies(bucket) else [],
+        to_attrs=_notification_attrs,
+        normalise_desired=_notification_desired,
+        compared=("bucket", *_NOTIFICATION_PATHS),
+        parent=("bucket", "aws_s3_bucket"),
+        restore_calls=writes(_notification_put)(lambda resource, _, __: _notification_put(resource)),
+        restorable=("*",),
+        recreate_calls=_notification_put,
+        delete_calls=writes("put_bucket_notification_configuration")(
+            lambda resource: [
+                s3_call(
+                    "put_bucket_notification_configuration", bucket_of(resource), NotificationConfiguration={}
+                )
+            ]
+        ),
+        describe=lambda resource: f"event notifications of bucket {bucket_of(resource)}",
+        pulumi_tokens=("aws:s3/bucketNotification:BucketNotification",),
+        graph=GraphHooks(forward=("bucket", "topic", "queue", "lambda_function")),
+    )
+)
