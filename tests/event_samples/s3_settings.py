@@ -46,4 +46,12 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_s3_bucket_notification", "logs")],
     ),
+    (
+        "s3",
+        "PutBucketReplication DeleteBucketReplication",
+        {"bucketName": "logs", "Host": "logs.s3.amazonaws.com", "replication": ""},
+        None,
+        None,
+        [("aws_s3_bucket_replication_configuration", "logs")],
+    ),
 ]

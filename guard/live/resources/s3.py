@@ -7,7 +7,7 @@ GetBucketLocation (only when ListBuckets does not say the region), GetBucketTagg
 GetPublicAccessBlock, GetBucketPolicy, GetBucketVersioning, GetBucketEncryption,
 GetBucketOwnershipControls, and the settings guard/live/resources/s3_settings.py declares
 (GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl,
-GetBucketNotificationConfiguration): 11 or 12 calls per bucket.
+GetBucketNotificationConfiguration, GetBucketReplication): 12 or 13 calls per bucket.
 
 A "not configured" answer means the setting is absent, not that the read failed.
 Real AWS encrypts every bucket with SSE-S3 (AES256) since January 2023 and a bucket
@@ -28,7 +28,7 @@ from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
-CALLS_PER_BUCKET = 12
+CALLS_PER_BUCKET = 13
 _NOT_CONFIGURED = {
     "NoSuchBucketPolicy",
     "ServerSideEncryptionConfigurationNotFoundError",
@@ -38,6 +38,7 @@ _NOT_CONFIGURED = {
     "NoSuchTagSetError",
     "NoSuchLifecycleConfiguration",
     "NoSuchCORSConfiguration",
+    "ReplicationConfigurationNotFoundError",
 }
 _LOCATION_REGIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
 AWS_DEFAULT_ENCRYPTION = {
@@ -77,6 +78,7 @@ def bucket_region(clients: Any, region: str, bucket: dict[str, Any]) -> str:
     "get_bucket_cors",
     "get_bucket_acl",
     "get_bucket_notification_configuration",
+    "get_bucket_replication",
 )
 def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, Any]:
     """Every setting of one bucket, read from the bucket's own region."""
@@ -94,6 +96,7 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
     cors = _optional(s3.get_bucket_cors, Bucket=name)
     acl = s3.get_bucket_acl(Bucket=name)
     notification = _without_metadata(s3.get_bucket_notification_configuration(Bucket=name))
+    replication = _optional(s3.get_bucket_replication, Bucket=name)
     return {
         **bucket,
         "Region": home,
@@ -107,6 +110,7 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
         "Logging": logging.get("LoggingEnabled"),
         "Cors": (cors or {}).get("CORSRules"),
         "Notification": notification,
+        "Replication": (replication or {}).get("ReplicationConfiguration"),
         "Acl": {"Owner": acl.get("Owner") or {}, "Grants": acl.get("Grants") or []},
     }
 
