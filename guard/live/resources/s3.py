@@ -202,13 +202,17 @@ REGISTRY.register(
                 "computed copy; compared as aws_s3_bucket_server_side_encryption_configuration"
             ),
             "policy": "computed copy; compared as aws_s3_bucket_policy",
-            "acl": "deprecated inline setting; ACLs are disabled by BucketOwnerEnforced",
-            "grant": "deprecated inline setting",
-            "lifecycle_rule": "deprecated inline setting, not read (one call per bucket)",
-            "logging": "deprecated inline setting, not read (one call per bucket)",
+            "acl": "deprecated inline setting; the live ACL is compared as aws_s3_bucket_acl",
+            "grant": "deprecated inline setting; the live ACL is compared as aws_s3_bucket_acl",
+            "lifecycle_rule": (
+                "deprecated inline setting; live rules compared as aws_s3_bucket_lifecycle_configuration"
+            ),
+            "logging": "deprecated inline setting; live logging is compared as aws_s3_bucket_logging",
             "website": "deprecated inline setting, not read (one call per bucket)",
-            "cors_rule": "deprecated inline setting, not read (one call per bucket)",
-            "replication_configuration": "deprecated inline setting, not read (one call per bucket)",
+            "cors_rule": "deprecated inline setting; live CORS compared as aws_s3_bucket_cors_configuration",
+            "replication_configuration": (
+                "deprecated inline; live replication compared as aws_s3_bucket_replication_configuration"
+            ),
             "force_destroy": "Terraform-only setting",
         },
         restore_calls=_bucket_restore,
