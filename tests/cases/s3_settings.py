@@ -21,11 +21,17 @@ from tests.support.s3_settings import (
     lifecycle_filter,
     lifecycle_rule,
     logging_attributes,
+    notification_attributes,
+    notification_queue,
+    replication_attributes,
+    replication_rule,
 )
 from tests.support.services import (
     s3_bucket_attributes,
     s3_bucket_policy_attributes,
     s3_ownership_controls_attributes,
+    s3_versioning_attributes,
+    sqs_queue_attributes,
 )
 
 REGION = "us-east-1"
@@ -401,5 +407,161 @@ CASES += [
         expected=Expected("unmanaged", "aws_s3_bucket_acl", "other"),
         unmanaged=_grant_on_undeclared,
         unmanaged_type="aws_s3_bucket_acl",
+    ),
+]
+
+
+# aws_s3_bucket_notification --------------------------------------------------------
+#
+# moto keeps no EventBridgeConfiguration (AWS answers it as {} once turned on); guard reads
+# it as AWS answers it, so the case notifies a queue.
+
+
+def build_notification(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    bucket, _ = _buckets(session, state, ctx, "notification")
+    sqs = session.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="sweep-s3-notification-uploads")["QueueUrl"]
+    live = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    state.add("aws_sqs_queue", "notification_uploads", sqs_queue_attributes(url, live))
+    ctx["queue_arn"] = live["QueueArn"]
+    _notify(session, bucket, live["QueueArn"], ["s3:ObjectCreated:Put", "s3:ObjectCreated:Post"])
+    queue = notification_queue(
+        "uploads", live["QueueArn"], ["s3:ObjectCreated:Post", "s3:ObjectCreated:Put"], "incoming/", ".csv"
+    )
+    state.add("aws_s3_bucket_notification", "assets", notification_attributes(bucket, [queue]))
+
+
+def _notify(session: boto3.Session, bucket: str, queue_arn: str, events: list[str]) -> None:
+    rules = [
+        {"Name": "prefix", "Value": "incoming/"},
+        {"Name": "suffix", "Value": ".csv"},
+    ]  # as the provider sends them
+    config = {
+        "Id": "uploads",
+        "QueueArn": queue_arn,
+        "Events": events,
+        "Filter": {"Key": {"FilterRules": rules}},
+    }
+    _s3(session).put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [config]}
+    )
+
+
+def _notification_on_other_bucket(session: boto3.Session, ctx: Context) -> str:
+    _notify(session, ctx["other"], ctx["queue_arn"], ["s3:ObjectRemoved:*"])
+    return str(ctx["other"])
+
+
+CASES += [
+    TypeCase(
+        "aws_s3_bucket_notification",
+        build=build_notification,
+        # Someone narrowed it to one event: POST uploads no longer reach the queue.
+        drift=lambda s, c: _notify(s, c["bucket"], c["queue_arn"], ["s3:ObjectCreated:Put"]),
+        expected=Expected(
+            "changed",
+            "aws_s3_bucket_notification",
+            "bucket",
+            "aws_s3_bucket_notification.assets",
+            paths=("queue",),
+        ),
+        unmanaged=_notification_on_other_bucket,
+        unmanaged_type="aws_s3_bucket_notification",
+    ),
+    TypeCase(
+        "aws_s3_bucket_notification",
+        build=build_notification,
+        # An empty configuration is how notifications are removed.
+        drift=lambda s, c: _s3(s).put_bucket_notification_configuration(
+            Bucket=c["bucket"], NotificationConfiguration={}
+        ),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_notification",
+            "bucket",
+            "aws_s3_bucket_notification.assets",
+            title_has="was deleted",
+        ),
+    ),
+]
+
+
+# aws_s3_bucket_replication_configuration -------------------------------------------
+#
+# moto keeps less than AWS: it answers every rule's filter as Prefix "" (the whole bucket)
+# and drops SourceSelectionCriteria and an Enabled DeleteMarkerReplication; the case
+# replicates the whole bucket (the usual setup) and edits what moto keeps: the storage class.
+
+REPLICA = "sweep-s3-replication-replica"
+REPLICATION_ROLE = "arn:aws:iam::123456789012:role/sweep-s3-replication"
+
+
+def _replicate(session: boto3.Session, bucket: str, storage_class: str) -> None:
+    rule = {
+        "ID": "uploads",
+        "Priority": 1,
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "DeleteMarkerReplication": {"Status": "Disabled"},
+        "Destination": {"Bucket": f"arn:aws:s3:::{REPLICA}", "StorageClass": storage_class},
+    }
+    _s3(session).put_bucket_replication(
+        Bucket=bucket, ReplicationConfiguration={"Role": REPLICATION_ROLE, "Rules": [rule]}
+    )
+
+
+def build_replication(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """Replication needs versioning on both sides: all three buckets declare it."""
+    bucket, other = _buckets(session, state, ctx, "replication")
+    s3 = _s3(session)
+    s3.create_bucket(Bucket=REPLICA)
+    state.add("aws_s3_bucket", "replication_replica", s3_bucket_attributes(REPLICA, REGION))
+    for name, resource_name in ((bucket, "assets"), (other, "other"), (REPLICA, "replica")):
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        state.add(
+            "aws_s3_bucket_versioning",
+            f"replication_{resource_name}",
+            s3_versioning_attributes(name, "Enabled"),
+        )
+    _replicate(session, bucket, "STANDARD_IA")
+    rule = replication_rule("uploads", 1, "", f"arn:aws:s3:::{REPLICA}", "STANDARD_IA")
+    state.add(
+        "aws_s3_bucket_replication_configuration",
+        "assets",
+        replication_attributes(bucket, REPLICATION_ROLE, [rule]),
+    )
+
+
+def _replication_on_other_bucket(session: boto3.Session, ctx: Context) -> str:
+    _replicate(session, ctx["other"], "STANDARD")
+    return str(ctx["other"])
+
+
+CASES += [
+    TypeCase(
+        "aws_s3_bucket_replication_configuration",
+        build=build_replication,
+        drift=lambda s, c: _replicate(s, c["bucket"], "GLACIER"),
+        expected=Expected(
+            "changed",
+            "aws_s3_bucket_replication_configuration",
+            "bucket",
+            "aws_s3_bucket_replication_configuration.assets",
+            paths=("rule.uploads",),
+        ),
+        unmanaged=_replication_on_other_bucket,
+        unmanaged_type="aws_s3_bucket_replication_configuration",
+    ),
+    TypeCase(
+        "aws_s3_bucket_replication_configuration",
+        build=build_replication,
+        drift=lambda s, c: _s3(s).delete_bucket_replication(Bucket=c["bucket"]),
+        expected=Expected(
+            "missing",
+            "aws_s3_bucket_replication_configuration",
+            "bucket",
+            "aws_s3_bucket_replication_configuration.assets",
+            title_has="was deleted",
+        ),
     ),
 ]

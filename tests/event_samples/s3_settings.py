@@ -38,4 +38,20 @@ SAMPLES: list[Sample] = [
         [{"type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::logs"}],
         [("aws_s3_bucket_acl", "logs")],
     ),
+    (
+        "s3",
+        "PutBucketNotification",
+        {"bucketName": "logs", "Host": "logs.s3.amazonaws.com", "notification": ""},
+        None,
+        None,
+        [("aws_s3_bucket_notification", "logs")],
+    ),
+    (
+        "s3",
+        "PutBucketReplication DeleteBucketReplication",
+        {"bucketName": "logs", "Host": "logs.s3.amazonaws.com", "replication": ""},
+        None,
+        None,
+        [("aws_s3_bucket_replication_configuration", "logs")],
+    ),
 ]

@@ -147,3 +147,66 @@ def acl_attributes(
         "expected_bucket_owner": "",
         "id": f"{bucket},{acl}" if acl else bucket,
     }
+
+
+def notification_attributes(
+    bucket: str,
+    queue: list[dict[str, Any]] = (),
+    eventbridge: bool = False,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    return {
+        "bucket": bucket,
+        "eventbridge": eventbridge,
+        "id": bucket,
+        "lambda_function": [],
+        "queue": list(queue),
+        "topic": [],
+    }
+
+
+def notification_queue(
+    config_id: str, queue_arn: str, events: list[str], prefix: str = "", suffix: str = ""
+) -> dict[str, Any]:
+    return {
+        "events": events,
+        "filter_prefix": prefix,
+        "filter_suffix": suffix,
+        "id": config_id,
+        "queue_arn": queue_arn,
+    }
+
+
+def replication_attributes(bucket: str, role: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bucket": bucket, "id": bucket, "role": role, "rule": rules, "token": None}
+
+
+def replication_rule(
+    rule_id: str,
+    priority: int,
+    prefix: str,
+    destination: str,
+    storage_class: str = "",
+    delete_markers: str = "Disabled",
+) -> dict[str, Any]:
+    """A rule in the provider's shape: a `filter` block (V2 rules), unset blocks as []."""
+    return {
+        "delete_marker_replication": [{"status": delete_markers}],
+        "destination": [
+            {
+                "access_control_translation": [],
+                "account": "",
+                "bucket": destination,
+                "encryption_configuration": [],
+                "metrics": [],
+                "replication_time": [],
+                "storage_class": storage_class,
+            }
+        ],
+        "existing_object_replication": [],
+        "filter": [{"and": [], "prefix": prefix, "tag": []}],
+        "id": rule_id,
+        "prefix": "",
+        "priority": priority,
+        "source_selection_criteria": [],
+        "status": "Enabled",
+    }

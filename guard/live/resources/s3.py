@@ -6,8 +6,8 @@ against the bucket's own region, and shared by all six types:
 GetBucketLocation (only when ListBuckets does not say the region), GetBucketTagging,
 GetPublicAccessBlock, GetBucketPolicy, GetBucketVersioning, GetBucketEncryption,
 GetBucketOwnershipControls, and the settings guard/live/resources/s3_settings.py declares
-(GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl): 10 or 11 calls
-per bucket.
+(GetBucketLifecycleConfiguration, GetBucketLogging, GetBucketCors, GetBucketAcl,
+GetBucketNotificationConfiguration, GetBucketReplication): 12 or 13 calls per bucket.
 
 A "not configured" answer means the setting is absent, not that the read failed.
 Real AWS encrypts every bucket with SSE-S3 (AES256) since January 2023 and a bucket
@@ -28,7 +28,7 @@ from guard.live.shape import declared_tags, first_block, tags
 from guard.live.types import REGISTRY, Attrs, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
-CALLS_PER_BUCKET = 11
+CALLS_PER_BUCKET = 13
 _NOT_CONFIGURED = {
     "NoSuchBucketPolicy",
     "ServerSideEncryptionConfigurationNotFoundError",
@@ -38,6 +38,7 @@ _NOT_CONFIGURED = {
     "NoSuchTagSetError",
     "NoSuchLifecycleConfiguration",
     "NoSuchCORSConfiguration",
+    "ReplicationConfigurationNotFoundError",
 }
 _LOCATION_REGIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
 AWS_DEFAULT_ENCRYPTION = {
@@ -76,6 +77,8 @@ def bucket_region(clients: Any, region: str, bucket: dict[str, Any]) -> str:
     "get_bucket_logging",
     "get_bucket_cors",
     "get_bucket_acl",
+    "get_bucket_notification_configuration",
+    "get_bucket_replication",
 )
 def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, Any]:
     """Every setting of one bucket, read from the bucket's own region."""
@@ -92,6 +95,8 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
     logging = s3.get_bucket_logging(Bucket=name)
     cors = _optional(s3.get_bucket_cors, Bucket=name)
     acl = s3.get_bucket_acl(Bucket=name)
+    notification = _without_metadata(s3.get_bucket_notification_configuration(Bucket=name))
+    replication = _optional(s3.get_bucket_replication, Bucket=name)
     return {
         **bucket,
         "Region": home,
@@ -104,6 +109,8 @@ def read_bucket(clients: Any, region: str, bucket: dict[str, Any]) -> dict[str, 
         "Lifecycle": _without_metadata(lifecycle) if (lifecycle or {}).get("Rules") else None,
         "Logging": logging.get("LoggingEnabled"),
         "Cors": (cors or {}).get("CORSRules"),
+        "Notification": notification,
+        "Replication": (replication or {}).get("ReplicationConfiguration"),
         "Acl": {"Owner": acl.get("Owner") or {}, "Grants": acl.get("Grants") or []},
     }
 
@@ -195,13 +202,17 @@ REGISTRY.register(
                 "computed copy; compared as aws_s3_bucket_server_side_encryption_configuration"
             ),
             "policy": "computed copy; compared as aws_s3_bucket_policy",
-            "acl": "deprecated inline setting; ACLs are disabled by BucketOwnerEnforced",
-            "grant": "deprecated inline setting",
-            "lifecycle_rule": "deprecated inline setting, not read (one call per bucket)",
-            "logging": "deprecated inline setting, not read (one call per bucket)",
+            "acl": "deprecated inline setting; the live ACL is compared as aws_s3_bucket_acl",
+            "grant": "deprecated inline setting; the live ACL is compared as aws_s3_bucket_acl",
+            "lifecycle_rule": (
+                "deprecated inline setting; live rules compared as aws_s3_bucket_lifecycle_configuration"
+            ),
+            "logging": "deprecated inline setting; live logging is compared as aws_s3_bucket_logging",
             "website": "deprecated inline setting, not read (one call per bucket)",
-            "cors_rule": "deprecated inline setting, not read (one call per bucket)",
-            "replication_configuration": "deprecated inline setting, not read (one call per bucket)",
+            "cors_rule": "deprecated inline setting; live CORS compared as aws_s3_bucket_cors_configuration",
+            "replication_configuration": (
+                "deprecated inline; live replication compared as aws_s3_bucket_replication_configuration"
+            ),
             "force_destroy": "Terraform-only setting",
         },
         restore_calls=_bucket_restore,

@@ -694,3 +694,393 @@ REGISTRY.register(
         graph=GraphHooks(forward=("bucket",)),
     )
 )
+
+
+# aws_s3_bucket_notification ----------------------------------------------------------
+#
+# An empty configuration is no notification; EventBridge turned on is one.
+
+_DESTINATIONS = (
+    ("topic", "TopicConfigurations", "topic_arn", "TopicArn"),
+    ("queue", "QueueConfigurations", "queue_arn", "QueueArn"),
+    ("lambda_function", "LambdaFunctionConfigurations", "lambda_function_arn", "LambdaFunctionArn"),
+)
+
+
+def _notifies(item: Attrs) -> bool:
+    config = item.get("Notification") or {}
+    return "EventBridgeConfiguration" in config or any(config.get(key) for _, key, _, _ in _DESTINATIONS)
+
+
+def _destination(arn_name: str, config_id: Any, arn: Any, events: Any, prefix: Any, suffix: Any) -> Attrs:
+    return {
+        "id": str(config_id or "") or None,
+        arn_name: arn,
+        "events": sorted(events or []),
+        "filter_prefix": str(prefix or ""),
+        "filter_suffix": str(suffix or ""),
+    }
+
+
+def _key_rules(config: Attrs) -> dict[str, str]:
+    """AWS answers the rule names as Prefix/Suffix, and accepts them in either case."""
+    rules = ((config.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+    return {str(rule.get("Name", "")).lower(): str(rule.get("Value") or "") for rule in rules}
+
+
+def _notification_attrs(item: Attrs) -> Attrs:
+    config = item.get("Notification") or {}
+    attrs: Attrs = {"bucket": item["Name"], "eventbridge": "EventBridgeConfiguration" in config}
+    for name, key, arn_name, arn_key in _DESTINATIONS:
+        attrs[name] = _sorted(
+            _destination(
+                arn_name,
+                entry.get("Id"),
+                entry.get(arn_key),
+                entry.get("Events"),
+                _key_rules(entry).get("prefix"),
+                _key_rules(entry).get("suffix"),
+            )
+            for entry in config.get(key) or []
+        )
+    return attrs
+
+
+def _notification_desired(attrs: Attrs) -> Attrs:
+    desired: Attrs = {"bucket": attrs.get("bucket"), "eventbridge": bool(attrs.get("eventbridge"))}
+    for name, _, arn_name, _ in _DESTINATIONS:
+        desired[name] = _sorted(
+            _destination(
+                arn_name,
+                entry.get("id"),
+                entry.get(arn_name),
+                entry.get("events"),
+                entry.get("filter_prefix"),
+                entry.get("filter_suffix"),
+            )
+            for entry in attrs.get(name) or []
+        )
+    return desired
+
+
+@writes("put_bucket_notification_configuration")
+def _notification_put(resource: Resource) -> list[AwsCall]:
+    config: Attrs = {}
+    for name, key, arn_name, arn_key in _DESTINATIONS:
+        entries = []
+        for entry in resource.attrs.get(name) or []:
+            api: Attrs = {arn_key: entry.get(arn_name), "Events": list(entry.get("events") or [])}
+            if entry.get("id"):
+                api["Id"] = entry["id"]
+            rules = [
+                {"Name": rule, "Value": entry[f"filter_{rule}"]}
+                for rule in ("prefix", "suffix")
+                if entry.get(f"filter_{rule}")
+            ]
+            if rules:
+                api["Filter"] = {"Key": {"FilterRules": rules}}
+            entries.append(api)
+        if entries:
+            config[key] = entries
+    if resource.attrs.get("eventbridge"):
+        config["EventBridgeConfiguration"] = {}
+    return [
+        s3_call(
+            "put_bucket_notification_configuration", bucket_of(resource), NotificationConfiguration=config
+        )
+    ]
+
+
+_NOTIFICATION_PATHS = ("eventbridge", "topic", "queue", "lambda_function")
+# CloudTrail records PutBucketNotificationConfiguration as PutBucketNotification (a real,
+# older operation); an empty configuration is how notifications are removed.
+_NOTIFICATION_EVENTS = replace(
+    setting_events("PutBucketNotification", "", _NOTIFICATION_PATHS),
+    missing=("PutBucketNotification", "DeleteBucket"),
+)
+
+
+REGISTRY.register(
+    bucket_setting(
+        "aws_s3_bucket_notification",
+        events=_NOTIFICATION_EVENTS,
+        split_item=lambda bucket: [bucket] if _notifies(bucket) else [],
+        to_attrs=_notification_attrs,
+        normalise_desired=_notification_desired,
+        compared=("bucket", *_NOTIFICATION_PATHS),
+        parent=("bucket", "aws_s3_bucket"),
+        restore_calls=writes(_notification_put)(lambda resource, _, __: _notification_put(resource)),
+        restorable=("*",),
+        recreate_calls=_notification_put,
+        delete_calls=writes("put_bucket_notification_configuration")(
+            lambda resource: [
+                s3_call(
+                    "put_bucket_notification_configuration", bucket_of(resource), NotificationConfiguration={}
+                )
+            ]
+        ),
+        describe=lambda resource: f"event notifications of bucket {bucket_of(resource)}",
+        pulumi_tokens=("aws:s3/bucketNotification:BucketNotification",),
+        graph=GraphHooks(forward=("bucket", "topic", "queue", "lambda_function")),
+    )
+)
+
+
+# aws_s3_bucket_replication_configuration ---------------------------------------------
+#
+# Rules keyed by id, one shape for both sides. What AWS leaves out means its default:
+# no DeleteMarkerReplication or ExistingObjectReplication is Disabled, no storage class
+# keeps the source's, Priority 0 is the priority of a rule written without one.
+
+
+def _status(value: Any) -> str:
+    return str(value or "Disabled")
+
+
+def _timed(status: Any, minutes: Any) -> str | None:
+    """Replication time control and metrics: their minutes, only when turned on."""
+    if status != "Enabled":
+        return None
+    return f"Enabled:{int(minutes)}" if minutes else "Enabled"
+
+
+def _replication_rule(
+    priority: Any,
+    status: Any,
+    filter_: Attrs,
+    delete_markers: Any,
+    existing_objects: Any,
+    destination: Attrs,
+    replica_modifications: Any,
+    sse_kms_objects: Any,
+) -> Attrs:
+    return {
+        "priority": int(priority or 0),
+        "status": str(status or ""),
+        "filter": filter_,
+        "delete_marker_replication": _status(delete_markers),
+        "existing_object_replication": _status(existing_objects),
+        "destination": destination,
+        "replica_modifications": _status(replica_modifications),
+        "sse_kms_encrypted_objects": _status(sse_kms_objects),
+    }
+
+
+def _destination_shape(
+    bucket: Any,
+    account: Any,
+    storage_class: Any,
+    owner: Any,
+    key: Any,
+    time_: str | None,
+    metrics: str | None,
+) -> Attrs:
+    return {
+        "bucket": bucket,
+        "account": str(account or "") or None,
+        "storage_class": str(storage_class or "") or None,
+        "access_control_translation_owner": str(owner or "") or None,
+        "replica_kms_key_id": str(key or "") or None,
+        "replication_time": time_,
+        "metrics": metrics,
+    }
+
+
+def _aws_replication_rule(rule: Attrs) -> Attrs:
+    given = rule.get("Filter")
+    if given is None:
+        filter_ = _filter(rule.get("Prefix"), {}, None, None)
+    else:
+        both = given.get("And") or {}
+        tag_list = both.get("Tags") or ([given["Tag"]] if given.get("Tag") else [])
+        filter_ = _filter(
+            given.get("Prefix") or both.get("Prefix"), {t["Key"]: t["Value"] for t in tag_list}, None, None
+        )
+    dest = rule.get("Destination") or {}
+    time_ = dest.get("ReplicationTime") or {}
+    metrics = dest.get("Metrics") or {}
+    criteria = rule.get("SourceSelectionCriteria") or {}
+    return _replication_rule(
+        rule.get("Priority"),
+        rule.get("Status"),
+        filter_,
+        (rule.get("DeleteMarkerReplication") or {}).get("Status"),
+        (rule.get("ExistingObjectReplication") or {}).get("Status"),
+        _destination_shape(
+            dest.get("Bucket"),
+            dest.get("Account"),
+            dest.get("StorageClass"),
+            (dest.get("AccessControlTranslation") or {}).get("Owner"),
+            (dest.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID"),
+            _timed(time_.get("Status"), (time_.get("Time") or {}).get("Minutes")),
+            _timed(metrics.get("Status"), (metrics.get("EventThreshold") or {}).get("Minutes")),
+        ),
+        (criteria.get("ReplicaModifications") or {}).get("Status"),
+        (criteria.get("SseKmsEncryptedObjects") or {}).get("Status"),
+    )
+
+
+def _declared_replication_rule(rule: Attrs) -> Attrs:
+    given = first_block(rule, "filter")
+    both = first_block(given, "and")
+    tag = first_block(given, "tag")
+    tags = dict(both.get("tags") or {}) or (
+        {str(tag["key"]): str(tag.get("value") or "")} if tag.get("key") else {}
+    )
+    dest = first_block(rule, "destination")
+    time_ = first_block(dest, "replication_time")
+    metrics = first_block(dest, "metrics")
+    criteria = first_block(rule, "source_selection_criteria")
+    return _replication_rule(
+        rule.get("priority"),
+        rule.get("status"),
+        _filter(given.get("prefix") or both.get("prefix") or rule.get("prefix"), tags, None, None),
+        first_block(rule, "delete_marker_replication").get("status"),
+        first_block(rule, "existing_object_replication").get("status"),
+        _destination_shape(
+            dest.get("bucket"),
+            dest.get("account"),
+            dest.get("storage_class"),
+            first_block(dest, "access_control_translation").get("owner"),
+            first_block(dest, "encryption_configuration").get("replica_kms_key_id"),
+            _timed(time_.get("status"), first_block(time_, "time").get("minutes")),
+            _timed(metrics.get("status"), first_block(metrics, "event_threshold").get("minutes")),
+        ),
+        first_block(criteria, "replica_modifications").get("status"),
+        first_block(criteria, "sse_kms_encrypted_objects").get("status"),
+    )
+
+
+def _replication_attrs(item: Attrs) -> Attrs:
+    config = item.get("Replication") or {}
+    return {
+        "bucket": item["Name"],
+        "role": config.get("Role"),
+        "rule": {
+            str(rule.get("ID") or ""): _aws_replication_rule(rule) for rule in config.get("Rules") or []
+        },
+    }
+
+
+def _replication_desired(attrs: Attrs) -> Attrs:
+    return {
+        "bucket": attrs.get("bucket"),
+        "role": attrs.get("role"),
+        "rule": {
+            str(rule.get("id") or ""): _declared_replication_rule(rule) for rule in attrs.get("rule") or []
+        },
+    }
+
+
+def _api_timed(value: Any, inner: str) -> Attrs | None:
+    if not value:
+        return None
+    status, _, minutes = str(value).partition(":")
+    api: Attrs = {"Status": status}
+    if minutes:
+        api[inner] = {"Minutes": int(minutes)}
+    return api
+
+
+def _api_replication_rule(rule_id: str, rule: Attrs) -> Attrs:
+    filter_ = rule.get("filter") or _WHOLE_BUCKET
+    api_filter = _api_filter({"prefix": filter_.get("prefix"), "tags": filter_.get("tags")})
+    dest = rule.get("destination") or {}
+    destination: Attrs = {"Bucket": dest.get("bucket")}
+    for key, value in (
+        ("Account", dest.get("account")),
+        ("StorageClass", dest.get("storage_class")),
+        (
+            "AccessControlTranslation",
+            {"Owner": dest["access_control_translation_owner"]}
+            if dest.get("access_control_translation_owner")
+            else None,
+        ),
+        (
+            "EncryptionConfiguration",
+            {"ReplicaKmsKeyID": dest["replica_kms_key_id"]} if dest.get("replica_kms_key_id") else None,
+        ),
+        ("ReplicationTime", _api_timed(dest.get("replication_time"), "Time")),
+        ("Metrics", _api_timed(dest.get("metrics"), "EventThreshold")),
+    ):
+        if value:
+            destination[key] = value
+    api: Attrs = {
+        "ID": rule_id,
+        "Priority": rule.get("priority") or 0,
+        "Status": rule.get("status"),
+        "Filter": api_filter,
+        "DeleteMarkerReplication": {"Status": rule.get("delete_marker_replication") or "Disabled"},
+        "Destination": destination,
+    }
+    if rule.get("existing_object_replication") == "Enabled":
+        api["ExistingObjectReplication"] = {"Status": "Enabled"}
+    criteria = {
+        key: {"Status": "Enabled"}
+        for key, name in (
+            ("ReplicaModifications", "replica_modifications"),
+            ("SseKmsEncryptedObjects", "sse_kms_encrypted_objects"),
+        )
+        if rule.get(name) == "Enabled"
+    }
+    if criteria:
+        api["SourceSelectionCriteria"] = criteria
+    return api
+
+
+@writes("put_bucket_replication")
+def _replication_put(resource: Resource) -> list[AwsCall]:
+    rules = resource.attrs.get("rule") or {}
+    config = {
+        "Role": resource.attrs.get("role"),
+        "Rules": [_api_replication_rule(k, v) for k, v in sorted(rules.items())],
+    }
+    return [s3_call("put_bucket_replication", bucket_of(resource), ReplicationConfiguration=config)]
+
+
+def _replication_hcl(resource: Resource) -> Attrs:
+    """The provider's `rule` blocks (filter, destination, delete markers) from the shape compared."""
+    blocks = []
+    for rule_id, rule in sorted((resource.attrs.get("rule") or {}).items()):
+        dest = rule.get("destination") or {}
+        blocks.append(
+            {
+                "id": rule_id,
+                "priority": rule.get("priority"),
+                "status": rule.get("status"),
+                "filter": _hcl_filter(rule.get("filter") or _WHOLE_BUCKET),
+                "delete_marker_replication": [{"status": rule.get("delete_marker_replication")}],
+                "destination": [
+                    {
+                        "bucket": dest.get("bucket"),
+                        "account": dest.get("account"),
+                        "storage_class": dest.get("storage_class"),
+                    }
+                ],
+            }
+        )
+    return {"bucket": resource.attrs.get("bucket"), "role": resource.attrs.get("role"), "rule": blocks}
+
+
+REGISTRY.register(
+    bucket_setting(
+        "aws_s3_bucket_replication_configuration",
+        events=setting_events("PutBucketReplication", "DeleteBucketReplication", ("role", "rule")),
+        split_item=when("Replication"),
+        to_attrs=_replication_attrs,
+        normalise_desired=_replication_desired,
+        compared=("bucket", "role", "rule"),
+        ignored={"token": "a secret (Object Lock buckets), never read back by S3"},
+        parent=("bucket", "aws_s3_bucket"),
+        restore_calls=writes(_replication_put)(lambda resource, _, __: _replication_put(resource)),
+        restorable=("*",),
+        recreate_calls=_replication_put,
+        delete_calls=writes("delete_bucket_replication")(
+            lambda resource: [s3_call("delete_bucket_replication", bucket_of(resource))]
+        ),
+        hcl_arguments=_replication_hcl,
+        describe=lambda resource: f"replication of bucket {bucket_of(resource)}",
+        pulumi_tokens=("aws:s3/bucketReplicationConfig:BucketReplicationConfig",),
+        graph=GraphHooks(forward=("bucket", "role", "rule")),
+    )
+)
