@@ -150,18 +150,36 @@ def scope_for(
     scope = Scope(ids={resource_id for _, resource_id in targets})
     target_types = {type_name for type_name, _ in targets}
     parent_attrs = set()
+    children: dict[str, str] = {}  # child type -> the attribute naming its parent
     for type_name in target_types:
         scope.types[type_name] = "id"
         for name, declaration in registry.types.items():
             if declaration.parent and declaration.parent[1] == type_name:
                 scope.types[name] = "parent"
                 parent_attrs.add(declaration.parent[0])
+                children[name] = declaration.parent[0]
     for resource in declared:
         if resource.region and resource.region != region:
             continue
-        if resource.id in scope.ids or any(resource.attrs.get(a) in scope.ids for a in parent_attrs):
+        if (
+            resource.id in scope.ids
+            or any(resource.attrs.get(a) in scope.ids for a in parent_attrs)
+            or _names_parent_as_declared(resource, children, scope.ids, registry)
+        ):
             scope.desired.append(resource)
     return scope
+
+
+def _names_parent_as_declared(
+    resource: Resource, children: dict[str, str], ids: set[str], registry: Registry
+) -> bool:
+    """A child whose state names its parent in another form (a Lambda permission's
+    function_name holding the function's ARN): its normalised shape names the parent's id."""
+    canonical = registry.canonical(resource.type)
+    attr = children.get(canonical)
+    if attr is None:
+        return False
+    return registry.get(canonical).normalise_desired(dict(resource.attrs)).get(attr) in ids
 
 
 def read_scope(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from typing import Any
 
@@ -18,8 +19,10 @@ from guard.live.shape import (
 from guard.live.types import (
     REGISTRY,
     Attrs,
+    Expansion,
     GraphHooks,
     GraphRole,
+    Join,
     ResourceType,
     writes,
 )
@@ -619,3 +622,170 @@ REGISTRY.register(
         recreate_calls=_recreate_key,
     )
 )
+
+
+# aws_volume_attachment ------------------------------------------------------------------
+
+
+def volume_attachment_id(device: Any, instance: Any, volume: Any) -> str:
+    """Terraform's id: `vai-` and the CRC-32 of "DEVICE-INSTANCE-VOLUME-" (the provider's hash)."""
+    return f"vai-{zlib.crc32(f'{device}-{instance}-{volume}-'.encode())}"
+
+
+def _mark_attachments(volumes: list[Attrs], reservations: list[Attrs]) -> None:
+    """An attachment made by launching the instance (its root device, or one set to die with
+    it) is the instance's: aws_instance declares it, never aws_volume_attachment.
+
+    AWS says DeleteOnTermination on the attachment too; moto only in the instance's mappings."""
+    launched: set[tuple[str, str]] = set()
+    for instance in (i for r in reservations for i in r.get("Instances") or []):
+        for mapping in instance.get("BlockDeviceMappings") or []:
+            ebs = mapping.get("Ebs") or {}
+            root = mapping.get("DeviceName") == instance.get("RootDeviceName")
+            if ebs.get("VolumeId") and (root or ebs.get("DeleteOnTermination")):
+                launched.add((ebs["VolumeId"], str(instance.get("InstanceId"))))
+    for volume in volumes:
+        volume["Attachments"] = [
+            {
+                **attachment,
+                "LaunchedWithInstance": bool(attachment.get("DeleteOnTermination"))
+                or (volume["VolumeId"], str(attachment.get("InstanceId"))) in launched,
+            }
+            for attachment in volume.get("Attachments") or []
+        ]
+
+
+def _attachment_items(volume: Attrs) -> list[Attrs]:
+    return [
+        {
+            **attachment,
+            "Id": volume_attachment_id(
+                attachment.get("Device"), attachment.get("InstanceId"), volume["VolumeId"]
+            ),
+            "VolumeId": volume["VolumeId"],
+        }
+        for attachment in volume.get("Attachments") or []
+        if attachment.get("State") in ("attaching", "attached", "busy")
+    ]
+
+
+def _attachment_shape(device: Any, instance: Any, volume: Any) -> Attrs:
+    return {"device_name": device or None, "instance_id": instance or None, "volume_id": volume or None}
+
+
+def _volume_attachment_key(resource: Resource) -> str:
+    attrs = resource.attrs
+    return f"{attrs.get('volume_id')}|{attrs.get('instance_id')}|{attrs.get('device_name')}"
+
+
+def _instance_attachments(instance: Resource, _: Any) -> list[Resource]:
+    """The volumes an aws_instance declares inline (root_block_device, ebs_block_device) are
+    attached by launching it: they stand for those attachments, so none is unmanaged."""
+    shapes = []
+    blocks = [
+        *(instance.attrs.get("root_block_device") or []),
+        *(instance.attrs.get("ebs_block_device") or []),
+    ]
+    for block in blocks:
+        if isinstance(block, dict) and block.get("volume_id") and block.get("device_name"):
+            device, volume = block["device_name"], block["volume_id"]
+            shapes.append(
+                replace(
+                    instance,
+                    type="aws_volume_attachment",
+                    id=volume_attachment_id(device, instance.id, volume),
+                    attrs=_attachment_shape(device, instance.id, volume),
+                    declared_type=instance.type,
+                )
+            )
+    return shapes
+
+
+def _attach_call(resource: Resource) -> AwsCall:
+    attrs = resource.attrs
+    request = {
+        "Device": attrs.get("device_name"),
+        "InstanceId": attrs.get("instance_id"),
+        "VolumeId": attrs.get("volume_id"),
+    }
+    return AwsCall("ec2", "attach_volume", request, resource.region)
+
+
+def _attachment_touched(value: Any, record: Any) -> str | None:
+    """AttachVolume names volume, instance and device; DetachVolume's answer says all three."""
+    if not isinstance(value, str) or not value.startswith("vol-"):
+        return None
+    said = {**(record.get("requestParameters") or {}), **(record.get("responseElements") or {})}
+    if not (said.get("instanceId") and said.get("device")):
+        return None
+    return volume_attachment_id(said["device"], said["instanceId"], value)
+
+
+_ATTACHMENT_EVENTS = TypeEvents(
+    missing=("DetachVolume",),
+    unmanaged=("AttachVolume",),
+    changed=("DetachVolume", "AttachVolume"),
+    touched_by=dict.fromkeys(("AttachVolume", "DetachVolume"), "requestParameters.volumeId"),
+    ids=_attachment_touched,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_volume_attachment",
+        events=_ATTACHMENT_EVENTS,
+        service="ec2",
+        # The same pages as aws_ebs_volume and aws_instance: read once per region for all three.
+        list_call="describe_volumes",
+        items_path="Volumes",
+        companion_call=("describe_instances", "Reservations"),
+        merge_companion=_mark_attachments,
+        split_item=_attachment_items,
+        id_key="Id",
+        to_attrs=lambda item: _attachment_shape(
+            item.get("Device"), item.get("InstanceId"), item.get("VolumeId")
+        ),
+        normalise_desired=lambda attrs: _attachment_shape(
+            attrs.get("device_name"), attrs.get("instance_id"), attrs.get("volume_id")
+        ),
+        compared=("device_name", "instance_id", "volume_id"),
+        ignored={
+            "force_detach": "Terraform-only setting",
+            "skip_destroy": "Terraform-only setting",
+            "stop_instance_before_detaching": "Terraform-only setting",
+        },
+        aws_default=lambda item: bool(item.get("LaunchedWithInstance")),
+        parent=("instance_id", "aws_instance"),
+        match_key=_volume_attachment_key,
+        read_params=lambda resource: (
+            {"VolumeIds": [resource.attrs["volume_id"]]} if resource.attrs.get("volume_id") else {}
+        ),
+        restorable=(),
+        recreate_calls=writes("attach_volume")(lambda resource: [_attach_call(resource)]),
+        # Detaching is a write like any delete: only with --delete-unmanaged and the finding named.
+        delete_calls=writes("detach_volume")(
+            lambda live: [
+                AwsCall(
+                    "ec2",
+                    "detach_volume",
+                    {
+                        "VolumeId": live.attrs.get("volume_id"),
+                        "InstanceId": live.attrs.get("instance_id"),
+                        "Device": live.attrs.get("device_name"),
+                    },
+                    live.region,
+                )
+            ]
+        ),
+        describe=lambda resource: (
+            f"attachment of {resource.attrs.get('volume_id')} to {resource.attrs.get('instance_id')} "
+            f"as {resource.attrs.get('device_name')}"
+        ),
+        pulumi_tokens=("aws:ec2/volumeAttachment:VolumeAttachment",),
+        graph=GraphHooks(
+            role=GraphRole.ATTACHMENT,
+            joins=Join(user="instance_id", used="volume_id", relation="volume_attachment"),
+        ),
+    )
+)
+REGISTRY.add_expansion(Expansion("aws_instance", precedence=0, expand=_instance_attachments))
