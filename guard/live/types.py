@@ -129,6 +129,11 @@ class ResourceType:
     # declares too (a target group's attachments): other parents' children are a service's
     # own (Auto Scaling, ECS and EKS register targets in groups Terraform declares).
     unmanaged_needs_sibling: bool = False
+    # The declared parent already holds this setting in a deprecated inline attribute (an
+    # aws_s3_bucket's lifecycle_rule, which provider 4.x and 5.x also refresh from AWS): the
+    # live one is the bucket's as Terraform sees it, never unmanaged. Called with the parent's
+    # declared attributes.
+    held_by_parent: Callable[[Attrs], bool] = _no
     # Turns a desired resource's attributes into the shape compared (defaults, forms).
     normalise_desired: Callable[[Attrs], Attrs] = lambda attrs: attrs
     describe: Callable[[Resource], str] | None = None  # a resource in words, for titles

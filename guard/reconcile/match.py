@@ -82,6 +82,7 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
         if not have.owned_elsewhere
         and _parent_declared(have, registry, declared_ids)
         and _sibling_declared(have, registry, siblings)
+        and not _held_by_parent(have, registry, by_id)
     ]
     unmanaged = _newest_of_undeclared_families(unmanaged, [want for _, want in compared.values()], registry)
     missing, unmanaged = _pair_edits_in_place(result, registry, missing, unmanaged)
@@ -159,6 +160,14 @@ def _parent_declared(resource: Resource, registry: Registry, declared_ids: set[s
         return True
     attr, _ = declaration.parent
     return resource.attrs.get(attr) in declared_ids
+
+
+def _held_by_parent(resource: Resource, registry: Registry, by_id: dict[str, Resource]) -> bool:
+    declaration = registry.get(resource.type)
+    if declaration.parent is None:
+        return False
+    parent = by_id.get(str(resource.attrs.get(declaration.parent[0]) or ""))
+    return parent is not None and declaration.held_by_parent(parent.attrs)
 
 
 def _declared_parents(compared: Iterable[tuple[int, Resource]], registry: Registry) -> set[tuple[str, str]]:

@@ -339,6 +339,21 @@ _LIFECYCLE_EVENTS = setting_events(
 )
 
 
+def _acl_held_by_bucket(bucket: Attrs) -> bool:
+    """The bucket's deprecated `acl` or `grant` says more than the owner's own FULL_CONTROL
+    (which provider 4.x and 5.x write into every bucket's `grant` on refresh)."""
+    if str(bucket.get("acl") or "private") != "private":
+        return True
+    grants = bucket.get("grant") or []
+    return (
+        any(
+            g.get("type") != "CanonicalUser" or list(g.get("permissions") or []) != ["FULL_CONTROL"]
+            for g in grants
+        )
+        or len(grants) > 1
+    )
+
+
 REGISTRY.register(
     bucket_setting(
         "aws_s3_bucket_lifecycle_configuration",
@@ -351,6 +366,8 @@ REGISTRY.register(
         compared_if_declared=("transition_default_minimum_object_size",),
         ignored={"expected_bucket_owner": _EXPECTED_OWNER},
         parent=("bucket", "aws_s3_bucket"),
+        # A bucket written the provider-3 way holds it inline (its state keeps it, refreshed).
+        held_by_parent=lambda bucket: bool(bucket.get("lifecycle_rule")),
         restore_calls=writes(_lifecycle_put)(lambda resource, _, __: _lifecycle_put(resource)),
         restorable=("*",),
         recreate_calls=_lifecycle_put,
@@ -507,6 +524,8 @@ REGISTRY.register(
         compared=("bucket", *_LOGGING_PATHS),
         ignored={"expected_bucket_owner": _EXPECTED_OWNER},
         parent=("bucket", "aws_s3_bucket"),
+        # A bucket written the provider-3 way holds it inline (its state keeps it, refreshed).
+        held_by_parent=lambda bucket: bool(bucket.get("logging")),
         restore_calls=writes(_logging_put)(lambda resource, _, __: _logging_put(resource)),
         restorable=("*",),
         recreate_calls=_logging_put,
@@ -585,6 +604,8 @@ REGISTRY.register(
         compared=("bucket", "cors_rule"),
         ignored={"expected_bucket_owner": _EXPECTED_OWNER},
         parent=("bucket", "aws_s3_bucket"),
+        # A bucket written the provider-3 way holds it inline (its state keeps it, refreshed).
+        held_by_parent=lambda bucket: bool(bucket.get("cors_rule")),
         restore_calls=writes(_cors_put)(lambda resource, _, __: _cors_put(resource)),
         restorable=("*",),
         recreate_calls=_cors_put,
@@ -681,6 +702,8 @@ REGISTRY.register(
         # The owner's FULL_CONTROL alone is what S3 gives every bucket: nobody set anything.
         aws_default=lambda item: _acl_attrs(item)["grant"] == _OWNER_ONLY,
         parent=("bucket", "aws_s3_bucket"),
+        # A bucket written the provider-3 way holds it inline (its state keeps it, refreshed).
+        held_by_parent=_acl_held_by_bucket,
         restore_calls=writes("put_bucket_acl")(lambda resource, live, _: _acl_put(resource, live)),
         restorable=("*",),
         # No recreate_calls: every bucket has an ACL, so this is never "missing" while the
@@ -1072,6 +1095,8 @@ REGISTRY.register(
         compared=("bucket", "role", "rule"),
         ignored={"token": "a secret (Object Lock buckets), never read back by S3"},
         parent=("bucket", "aws_s3_bucket"),
+        # A bucket written the provider-3 way holds it inline (its state keeps it, refreshed).
+        held_by_parent=lambda bucket: bool(bucket.get("replication_configuration")),
         restore_calls=writes(_replication_put)(lambda resource, _, __: _replication_put(resource)),
         restorable=("*",),
         recreate_calls=_replication_put,
