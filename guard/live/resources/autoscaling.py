@@ -449,7 +449,7 @@ REGISTRY.register(
         ),
         restore_calls=writes("put_scaling_policy")(lambda resource, _, __: [_put_policy(resource)]),
         restorable=("*",),
-        recreate_calls=writes("put_scaling_policy")(lambda resource: [_put_policy(resource)]),
+        # A deleted policy is re-created by Terraform (PutScalingPolicy would; no case proves it yet).
         delete_calls=writes("delete_policy")(
             lambda live: [
                 AwsCall(
@@ -595,9 +595,7 @@ REGISTRY.register(
             lambda resource, _, __: [_put_schedule(resource)]
         ),
         restorable=("*",),
-        recreate_calls=writes("put_scheduled_update_group_action")(
-            lambda resource: [_put_schedule(resource)]
-        ),
+        # A deleted action is re-created by Terraform (no case proves PutScheduledUpdateGroupAction yet).
         delete_calls=writes("delete_scheduled_action")(
             lambda live: [
                 AwsCall(
