@@ -13,6 +13,7 @@ from guard.alerting.fingerprint import fingerprint
 from guard.alerting.history import SqliteHistory
 from guard.demo import build_web_estate, delete_https_rule
 from guard.model import Change, Drift, DriftKind, Resource, RollbackStep, Severity
+from guard.remedy.offer import rollback_kind
 from guard.render.slack import Alert, alert_messages, headline, limit_violations
 from tests.slackapi import SlackApi
 
@@ -306,7 +307,7 @@ def test_a_200_finding_run_stays_within_every_slack_limit(slack, tmp_path):
 
     drifts = tuple(big_drift(n) for n in range(200))
     report = Report(account="123456789012", regions=(REGION,), sources=("s",), findings=drifts)
-    messages = alert_messages([Alert(d, fingerprint(d)) for d in drifts], buttons=True)
+    messages = alert_messages([Alert(d, fingerprint(d), rollback_kind(d)) for d in drifts], buttons=True)
     assert len(messages) > 1
     for message in messages:
         assert limit_violations(message) == []

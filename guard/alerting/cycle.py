@@ -232,7 +232,7 @@ def record(
         existing = store.get(fp)
         if existing is None or existing.status != OPEN:
             if store.claim(_new_record(fp, drift, scope, at)):
-                new.append(Alert(drift, fp))
+                new.append(Alert(drift, fp, rollback_kind(drift)))
             continue  # another runner claimed it between get and claim: theirs to post
         store.seen(fp, at)
         accepted = parse_time(existing.accepted_until)
@@ -241,7 +241,7 @@ def record(
                 continue  # accepted as intended from Slack: no alert, no reminder until it expires
             if store.claim_reminder(fp, existing.reminded_at, at):  # expired: alert again, once
                 store.decide(fp, {"accepted_until": None, "accepted_by": None, "accept_reason": None})
-                new.append(Alert(drift, fp))
+                new.append(Alert(drift, fp, rollback_kind(drift)))
             continue
         snoozed = parse_time(existing.snoozed_until)
         if snoozed is not None and now < snoozed:
@@ -249,7 +249,7 @@ def record(
         if notifier is not None and existing.notified_at is None and fp not in queued:
             # Recorded by a run that posted nothing: this run tells (once: the claim is conditional).
             if store.claim_reminder(fp, existing.reminded_at, at):
-                new.append(Alert(drift, fp))
+                new.append(Alert(drift, fp, rollback_kind(drift)))
             continue
         last_ping = existing.reminded_at or existing.notified_at
         due = bool(remind_after and last_ping and now - datetime.fromisoformat(last_ping) >= remind_after)

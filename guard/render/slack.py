@@ -59,6 +59,9 @@ class Alert:
 
     drift: Drift
     fingerprint: str
+    # What the Roll back button may run (guard.remedy.offer.rollback_kind): "" none (the
+    # button is not shown), "direct", or "disruptive" (two approvers).
+    rollback: str = ""
 
 
 # -- text helpers ---------------------------------------------------------------------
@@ -243,8 +246,6 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
 
 def action_buttons(alert: Alert) -> Block:
     """Acknowledge, Snooze 4 h / 1 day, Accept as intended, and Roll back when guard may run it."""
-    from guard.remedy.offer import rollback_kind
-
     fp = alert.fingerprint
     elements = [
         button("Acknowledge", ACK, fp),
@@ -252,7 +253,7 @@ def action_buttons(alert: Alert) -> Block:
         button("Snooze 1 day", SNOOZE_1D, fp),
         button("Accept as intended", ACCEPT, fp),
     ]
-    kind = rollback_kind(alert.drift)
+    kind = alert.rollback
     if kind:
         label = "Roll back (2 approvers)" if kind == "disruptive" else "Roll back"
         elements.append(button(label, ROLLBACK, fp, style="danger"))

@@ -299,11 +299,13 @@ def _put_lifecycle_policy(session: boto3.Session, repository: str, policy: dict[
     )
 
 
-def build_ecr_lifecycle_policy(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
-    repository = _repository(session, state, "sweep-ecr-lifecycle")
+def build_ecr_lifecycle_policy(
+    session: boto3.Session, state: TerraformState, ctx: Context, name: str = "sweep-ecr-lifecycle"
+) -> None:
+    repository = _repository(session, state, name)
     ctx["repository"] = repository["repositoryName"]
     # A second declared repository, without a policy: the unmanaged case puts one on it.
-    ctx["bare_repository"] = _repository(session, state, "sweep-ecr-lifecycle-bare")["repositoryName"]
+    ctx["bare_repository"] = _repository(session, state, f"{name}-bare")["repositoryName"]
     text = json.dumps(LIFECYCLE_POLICY, separators=(",", ":"))
     client(session, "ecr").put_lifecycle_policy(repositoryName=ctx["repository"], lifecyclePolicyText=text)
     state.add(
@@ -488,6 +490,18 @@ CASES = [
         ),
         unmanaged=_unmanaged_lifecycle_policy,
         unmanaged_type="aws_ecr_lifecycle_policy",
+    ),
+    TypeCase(
+        "aws_ecr_lifecycle_policy",
+        build=lambda s, state, c: build_ecr_lifecycle_policy(s, state, c, "sweep-ecr-lifecycle-gone"),
+        # The policy deleted in the console: images pile up until the repository's quota.
+        drift=lambda s, c: client(s, "ecr").delete_lifecycle_policy(repositoryName=c["repository"]),
+        expected=Expected(
+            "missing",
+            "aws_ecr_lifecycle_policy",
+            "repository",
+            "aws_ecr_lifecycle_policy.sweep_ecr_lifecycle",
+        ),
     ),
     TypeCase(
         "aws_ecs_task_definition",
