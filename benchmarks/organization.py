@@ -9,9 +9,9 @@ Organizations discovery, AssumeRole into every account, every type read in both 
 for each (workers, calls_per_second) pair and records wall time, AWS requests, the
 slowest account, and that the result is complete and clean.
 
-    python benchmarks/org.py                      # 200 accounts x 2 regions, the default grid
-    python benchmarks/org.py --quick              # 6 accounts, two runs: a smoke run (CI)
-    python benchmarks/org.py --accounts 50 --runs 4:0 16:20
+    python benchmarks/organization.py                      # 200 accounts x 2 regions, the default grid
+    python benchmarks/organization.py --quick              # 6 accounts, two runs: a smoke run (CI)
+    python benchmarks/organization.py --accounts 50 --runs 4:0 16:20
 
 Every emulator answer waits --latency-ms first (30 by default), as a call to AWS does. No
 timing is asserted here or anywhere: results go to docs/benchmarks.md.
