@@ -37,6 +37,13 @@ def first_set(attrs: Attrs, names: Iterable[str], default: str) -> str:
     return next((str(attrs[name]) for name in names if attrs.get(name)), default)
 
 
+def changed_settings(declared: Attrs, changes: tuple[Change, ...], params: dict[str, str]) -> dict[str, Any]:
+    """The request parameters (attribute -> parameter name in `params`) of the attributes an
+    edit changed, with their declared values: what a Modify call sends to put them back."""
+    paths = {change.path.split(".", 1)[0] for change in changes} & set(params)
+    return {params[path]: declared[path] for path in sorted(paths) if declared[path] is not None}
+
+
 def tag_changes(changes: tuple[Change, ...]) -> tuple[dict[str, str], list[str]]:
     """The tags to put back (changed or deleted: key -> declared value) and to remove (added)."""
     restore: dict[str, str] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.events import TypeEvents, edits, named
-from guard.live.shape import declared_tags, tag_changes, tags
+from guard.live.shape import changed_settings, declared_tags, tag_changes, tags
 from guard.live.types import REGISTRY, Attrs, GraphHooks, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
@@ -222,12 +222,7 @@ _GROUP_MODIFIABLE = {
 @writes("modify_replication_group", _tag_calls)
 def _group_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     declared = _group_shape(resource.attrs)
-    paths = {change.path.split(".", 1)[0] for change in changes}
-    params = {
-        _GROUP_MODIFIABLE[path]: declared[path]
-        for path in sorted(paths & set(_GROUP_MODIFIABLE))
-        if declared[path] is not None
-    }
+    params = changed_settings(declared, changes, _GROUP_MODIFIABLE)
     calls = []
     if params:
         request = {"ReplicationGroupId": declared["replication_group_id"], **params, "ApplyImmediately": True}
@@ -405,12 +400,7 @@ _CLUSTER_MODIFIABLE = {
 @writes("modify_cache_cluster", _tag_calls)
 def _cluster_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     declared = _cluster_shape(resource.attrs)
-    paths = {change.path.split(".", 1)[0] for change in changes}
-    params = {
-        _CLUSTER_MODIFIABLE[path]: declared[path]
-        for path in sorted(paths & set(_CLUSTER_MODIFIABLE))
-        if declared[path] is not None
-    }
+    params = changed_settings(declared, changes, _CLUSTER_MODIFIABLE)
     calls = []
     if params:
         request = {"CacheClusterId": declared["cluster_id"], **params, "ApplyImmediately": True}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.live.events import Prefixed, TypeEvents, edits, named
-from guard.live.shape import declared_tags, tag_changes, tags
+from guard.live.shape import changed_settings, declared_tags, tag_changes, tags
 from guard.live.types import REGISTRY, Attrs, GraphHooks, KnownType, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
@@ -337,12 +337,7 @@ _CLUSTER_MODIFIABLE = {
 @writes("modify_db_cluster", _rds_tag_calls)
 def _cluster_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     declared = _cluster_shape(resource.attrs)
-    paths = {change.path.split(".", 1)[0] for change in changes}
-    params = {
-        _CLUSTER_MODIFIABLE[path]: declared[path]
-        for path in sorted(paths & set(_CLUSTER_MODIFIABLE))
-        if declared[path] is not None
-    }
+    params = changed_settings(declared, changes, _CLUSTER_MODIFIABLE)
     calls = []
     if params:
         request = {"DBClusterIdentifier": declared["cluster_identifier"], **params, "ApplyImmediately": True}
@@ -523,12 +518,7 @@ _MEMBER_MODIFIABLE = {
 @writes("modify_db_instance", _rds_tag_calls)
 def _member_restore(resource: Resource, _: Resource | None, changes: tuple[Change, ...]) -> list[AwsCall]:
     declared = _member_shape(resource.attrs)
-    paths = {change.path.split(".", 1)[0] for change in changes}
-    params = {
-        _MEMBER_MODIFIABLE[path]: declared[path]
-        for path in sorted(paths & set(_MEMBER_MODIFIABLE))
-        if declared[path] is not None
-    }
+    params = changed_settings(declared, changes, _MEMBER_MODIFIABLE)
     calls = []
     if params:
         request = {"DBInstanceIdentifier": declared["identifier"], **params, "ApplyImmediately": True}
