@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from guard.errors import InputError
 from guard.live.events import TypeEvents
 from guard.model import AwsCall, Change, Resource
 
@@ -285,6 +286,27 @@ class Registry:
 
     def get(self, type_name: str) -> ResourceType:
         return self.types[self.canonical(type_name)]
+
+    def services(self) -> list[str]:
+        return sorted({declaration.service for declaration in self.types.values()})
+
+    def of_services(self, services: Iterable[str]) -> Registry:
+        """The types of these services only (`--service`). A type's parent, children and
+        expansions are always of its own service, so the narrowed table is closed."""
+        wanted = set(services)
+        unknown = sorted(wanted - set(self.services()))
+        if unknown:
+            raise InputError(
+                "--service",
+                f"{', '.join(unknown)} is not a service guard reads",
+                f"use one of: {', '.join(self.services())} (`guard types` lists them)",
+            )
+        narrowed = Registry()
+        narrowed.types = {n: d for n, d in self.types.items() if d.service in wanted}
+        narrowed.expansions = {t: e for t, e in self.expansions.items() if t in narrowed.types}
+        narrowed.aliases = {a: c for a, c in self.aliases.items() if c in narrowed.types}
+        narrowed.known = self.known
+        return narrowed
 
 
 REGISTRY = Registry()
