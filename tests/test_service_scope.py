@@ -75,3 +75,20 @@ def test_rollback_reads_only_the_named_services(aws, guard, tmp_path):
     assert iam_only.json()["findings"] == []
     ec2 = guard("rollback", "--state", path, "--region", REGION, "--service", "ec2", "--format", "json")
     assert ec2.json()["findings"], ec2.out
+
+
+def test_a_standalone_rule_is_read_with_its_service(aws, guard, tmp_path):
+    """aws_security_group_rule is compared as the rules it expands into, EC2's own types."""
+    web = build_web_estate(aws, REGION)
+    path = web.state.write(tmp_path / "web.tfstate")
+    ec2 = aws.client("ec2", region_name=REGION)
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [web.app_group_id]}])
+    from_lb = next(r["SecurityGroupRuleId"] for r in rules["SecurityGroupRules"] if r.get("FromPort") == 8080)
+    ec2.revoke_security_group_ingress(GroupId=web.app_group_id, SecurityGroupRuleIds=[from_lb])
+
+    found = guard("scan", "--state", path, "--region", REGION, "--service", "ec2", "--format", "json").json()
+    assert [(f["kind"], f["address"]) for f in found["findings"]] == [
+        ("missing", "module.app.aws_security_group_rule.from_lb")
+    ]
+    other = guard("scan", "--state", path, "--region", REGION, "--service", "elbv2", "--format", "json").json()
+    assert other["findings"] == [] and other["summary"]["unsupported_types"] == {}

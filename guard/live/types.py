@@ -303,10 +303,22 @@ class Registry:
             )
         narrowed = Registry()
         narrowed.types = {n: d for n, d in self.types.items() if d.service in wanted}
-        narrowed.expansions = {t: e for t, e in self.expansions.items() if t in narrowed.types}
+        # A state type that is only expanded (aws_security_group_rule) stays: its resources
+        # reach the narrowed table only when they stand for a type it reads (compared_here).
+        narrowed.expansions = {
+            t: e for t, e in self.expansions.items() if t in narrowed.types or t not in self.types
+        }
         narrowed.aliases = {a: c for a, c in self.aliases.items() if c in narrowed.types}
         narrowed.known = self.known
         return narrowed
+
+    def compared_here(self, resource: Resource, by_id: Mapping[str, Resource], full: Registry) -> bool:
+        """Whether this (narrowed) table compares the declared resource: its own type, or a
+        type its state expands into (`full` is the table it was narrowed from)."""
+        if self.canonical(resource.type) in self.types:
+            return True
+        expansions = full.expansions.get(resource.type, [])
+        return any(shape.type in self.types for e in expansions for shape in e.expand(resource, by_id))
 
 
 REGISTRY = Registry()

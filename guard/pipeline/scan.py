@@ -125,7 +125,10 @@ def scan(
     types: tuple[str, ...] | None = None
     if services:
         selected = registry.of_services(services)
-        around = tuple(r for r in declared if registry.handles(r.type) and not selected.handles(r.type))
+        by_id = {r.id: r for r in declared if r.id}
+        around = tuple(
+            r for r in declared if registry.handles(r.type) and not selected.compared_here(r, by_id, registry)
+        )
         skipped = {id(r) for r in around}
         declared = [r for r in declared if id(r) not in skipped]
         registry, types = selected, tuple(selected.types)
