@@ -28,6 +28,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     lambda_,
     logs,
     network,
+    network_interface,
     rds,
     rds_parameters,
     redshift,
