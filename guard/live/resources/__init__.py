@@ -17,6 +17,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     ec2,
     ecr,
     ecs,
+    efs,
     eks,
     elasticache,
     elb,
