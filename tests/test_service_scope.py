@@ -90,5 +90,6 @@ def test_a_standalone_rule_is_read_with_its_service(aws, guard, tmp_path):
     assert [(f["kind"], f["address"]) for f in found["findings"]] == [
         ("missing", "module.app.aws_security_group_rule.from_lb")
     ]
-    other = guard("scan", "--state", path, "--region", REGION, "--service", "elbv2", "--format", "json").json()
+    elbv2 = ("--service", "elbv2", "--format", "json")
+    other = guard("scan", "--state", path, "--region", REGION, *elbv2).json()
     assert other["findings"] == [] and other["summary"]["unsupported_types"] == {}
