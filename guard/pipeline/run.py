@@ -242,6 +242,8 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
 
     session = session or new_session()
     config = load_config(options.config) if options.config else None
+    if options.services:
+        REGISTRY.of_services(options.services)  # an unknown service: one line, before any account
     if config is None and not options.accounts:
         sources = command_line_sources(options)
         if not sources:
