@@ -12,6 +12,7 @@ import boto3
 import pytest
 from hypothesis import settings
 
+from guard.aws import new_session
 from guard.cli import run
 from guard.demo.emulator import pointed_at, reset_emulator, running_emulator
 
@@ -33,10 +34,14 @@ def emulator() -> Iterator[str]:
 
 @pytest.fixture
 def aws(emulator: str) -> Iterator[boto3.Session]:
-    """An empty emulated AWS for each test; boto3's chain points at it for the test's length."""
+    """An empty emulated AWS for each test; boto3's chain points at it for the test's length.
+
+    The session shares guard's botocore loader (guard.aws.new_session): a fresh loader
+    re-reads each service's model files, half a second per service, in every test.
+    """
     reset_emulator(emulator)
     with pointed_at(emulator, REGION):
-        yield boto3.Session(region_name=REGION)
+        yield new_session(region_name=REGION)
 
 
 @dataclass

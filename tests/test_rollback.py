@@ -1,8 +1,9 @@
-"""Rollback plans proven by running them: inject the edit on the emulator, scan, roll back, scan again."""
+"""Rollback's own promises: a dry run writes nothing, --apply only the planned writes, deletes only
+what is named, stale plans are skipped, a failing step stops the run. Every type's round trip
+is in tests/test_type_sweep.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import shlex
@@ -10,127 +11,27 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import botocore.session
 import hcl2
 import pytest
-from botocore import xform_name
-from botocore.validate import ParamValidator
 from rich.console import Console
 
 from guard.aws import Clients
 from guard.demo.state import TerraformState
 from guard.live import REGISTRY
-from guard.live.types import ResourceType
 from guard.model import Resource
 from guard.pipeline.rollback import EXIT_STEP_FAILED, RollbackStatus, rollback
 from guard.remedy.plan import iac_command, import_hcl, split_address
 from guard.render.rollback import render_rollback_console
-from tests.cases import TypeCase
 from tests.cases.ec2 import REGION, build_instance, build_vpc, build_vpc_rules
 from tests.support.network import vpc_rule_attributes
 from tests.support.services import s3_bucket_attributes
-from tests.test_type_sweep import CASES, service_args
-
-WRITE_KINDS = ("aws", "delete")
+from tests.support.sweep import check_cli_line
 
 
-@dataclasses.dataclass(frozen=True)
-class Edit:
-    """One way a case edits AWS: its drift, or a resource made outside Terraform."""
-
-    case: TypeCase
-    variant: str  # "drift" | "unmanaged"
-
-    @property
-    def type(self) -> str:
-        return self.case.type if self.variant == "drift" else self.case.unmanaged_type
-
-    @property
-    def kind(self) -> str:
-        return self.case.expected.kind if self.variant == "drift" else "unmanaged"
-
-    def __str__(self) -> str:
-        return f"{self.type}-{self.kind}"
-
-
-EDITS = [Edit(case, "drift") for case in CASES] + [
-    Edit(case, "unmanaged") for case in CASES if case.unmanaged is not None
-]
-
-
-def offered_kinds(declaration: ResourceType) -> set[str]:
-    """The drift kinds for which the type's declaration offers a direct AWS reversal."""
-    defaults = {f.name: f.default for f in dataclasses.fields(ResourceType)}
-    kinds = set()
-    if declaration.restore_calls is not defaults["restore_calls"]:
-        kinds.add("changed")
-    if declaration.recreate_calls is not None:
-        kinds.add("missing")
-    if declaration.delete_calls is not None:
-        kinds.add("unmanaged")
-    return kinds
-
-
-def test_every_offered_reversal_has_a_round_trip_case():
-    """A type that declares a way back for a drift kind must have a case that runs it."""
-    proven = {(edit.type, edit.kind) for edit in EDITS}
-    unproven = sorted(
-        (name, kind)
-        for name, declaration in REGISTRY.types.items()
-        for kind in offered_kinds(declaration)
-        if (name, kind) not in proven
-    )
-    assert unproven == [], "add a case in tests/cases/ for each (type, drift kind)"
-
-
-def _scan(guard: Any, path: Path, *narrow: str) -> dict[str, Any]:
-    result = guard("scan", "--state", path, "--region", REGION, "--format", "json", *narrow)
+def _scan(guard: Any, path: Path) -> dict[str, Any]:
+    result = guard("scan", "--state", path, "--region", REGION, "--format", "json")
     assert result.code in (0, 2), result.err
     return result.json()
-
-
-def _inject(edit: Edit, aws: boto3.Session, tmp_path: Path) -> tuple[Path, dict[str, Any], list[str]]:
-    """The case built and edited; the `--service` arguments that read what it declares."""
-    state, ctx = TerraformState(), {}
-    edit.case.build(aws, state, ctx)
-    path = state.write(tmp_path / "terraform.tfstate")
-    if edit.variant == "drift":
-        edit.case.drift(aws, ctx)
-    else:
-        assert edit.case.unmanaged is not None
-        ctx["unmanaged_id"] = edit.case.unmanaged(aws, ctx)
-    return path, ctx, service_args(edit.case, state)
-
-
-@pytest.mark.parametrize("edit", EDITS, ids=str)
-def test_rollback_apply_closes_the_finding(edit, aws, guard, tmp_path):
-    path, _, narrow = _inject(edit, aws, tmp_path)
-    before = _scan(guard, path, *narrow)
-    assert len(before["findings"]) == 1, [f["title"] for f in before["findings"]]
-    finding = before["findings"][0]
-    # The plan it prints is real before it is run (one edit's share of the check below).
-    _check_printed_plan(edit, finding["rollback"])
-    kinds = {step["kind"] for step in finding["rollback"]}
-    declaration = REGISTRY.get(edit.type)
-    if not kinds & set(WRITE_KINDS):
-        # No direct way back: only allowed when the declaration offers none for this kind,
-        # or the changed attribute is one it cannot restore (the plan then says so).
-        assert edit.kind not in offered_kinds(declaration) or "manual" in kinds, finding["rollback"]
-        return
-
-    args = ["rollback", "--state", path, "--region", REGION, "--apply", "--yes", "--format", "json", *narrow]
-    if "aws" not in kinds:  # a resource in no state: only deleted when named
-        args += ["--delete-unmanaged", "--only", finding["id"]]
-    result = guard(*args)
-    assert result.code == 0, (result.out, result.err)
-    report = result.json()
-    assert [f["outcome"] for f in report["findings"]] == ["done"]
-    assert [f["title"] for f in report["closed"]] == [finding["title"]]
-    assert report["new"] == [] and report["remaining"] == []
-
-    after = _scan(guard, path, *narrow)
-    assert after["findings"] == [], [f["title"] for f in after["findings"]]
-    assert after["complete"] is True
 
 
 # --- no write in a dry run; only the planned writes with --apply ---------------------
@@ -382,98 +283,6 @@ def test_change_without_a_safe_reversal_offers_only_iac(aws, guard, tmp_path):
 # --- the printed commands are real ---------------------------------------------------
 
 
-# Services whose aws CLI command is not the botocore name (aws-cli renames them; `aws s3`
-# is the high-level cp/sync command, the API calls are under `aws s3api`).
-AWS_CLI_RENAMED = {"s3": "s3api", "codedeploy": "deploy", "config": "configservice"}
-AWS_CLI_SERVICES = {command: service for service, command in AWS_CLI_RENAMED.items()}
-
-
-def _check_cli_line(line: str) -> None:
-    """The line parses with shlex, names a real operation, and every option is one of its inputs."""
-    words = shlex.split(line)
-    assert words[:1] == ["aws"], line
-    assert words[1] not in AWS_CLI_RENAMED, f"the aws CLI calls it {AWS_CLI_RENAMED.get(words[1])}: {line}"
-    service, command, rest = AWS_CLI_SERVICES.get(words[1], words[1]), words[2], words[3:]
-    loader = botocore.session.get_session()
-    assert service in loader.get_available_services(), line
-    model = loader.get_service_model(service)
-    operations = {xform_name(name, "-"): name for name in model.operation_names}
-    assert command in operations, f"{service} has no {command}: {line}"
-    shape = model.operation_model(operations[command]).input_shape
-    by_option = {xform_name(name, "-"): name for name in shape.members}
-    params: dict[str, Any] = {}
-    index = 0
-    while index < len(rest):
-        option = rest[index]
-        assert option.startswith("--"), line
-        values = []
-        index += 1
-        while index < len(rest) and not rest[index].startswith("--"):
-            values.append(rest[index])
-            index += 1
-        name = option[2:]
-        if name == "region":
-            assert len(values) == 1
-            continue
-        negative = name.startswith("no-") and name[3:] in by_option
-        member = by_option[name[3:]] if negative else by_option.get(name)
-        assert member is not None, f"{option} is not an input of {command}: {line}"
-        member_shape = shape.members[member]
-        if not values:  # a flag: a boolean, or EC2's structure of one boolean Value
-            value: Any = not negative
-            if member_shape.type_name == "structure":
-                value = {"Value": value}
-        elif member_shape.type_name == "list" and member_shape.member.type_name == "string":
-            value = values
-        elif member_shape.type_name in ("list", "structure", "map"):
-            (text,) = values
-            value = json.loads(text)
-        else:
-            (value,) = values
-            if member_shape.type_name == "integer":
-                value = int(value)
-        params[member] = value
-    report = ParamValidator().validate(params, shape)
-    assert not report.has_errors(), f"{report.generate_report()}: {line}"
-
-
-def required_step_kinds(edit: Edit) -> set[str]:
-    """The kinds of step an edit's plan must print, read from its type's declaration alone."""
-    declaration = REGISTRY.get(edit.type)
-    if edit.kind != "unmanaged":
-        return {"iac"}  # a declared resource can always be put back by its IaC tool
-    if declaration.parent is None:
-        # A resource in no state: adopt it, or delete it when the type says how.
-        return {"import"} | ({"delete"} if declaration.delete_calls is not None else set())
-    return {"aws"} if declaration.delete_calls is not None else set()  # an addition to a declared one
-
-
-def _check_printed_plan(edit: Edit, steps: list[dict[str, Any]]) -> None:
-    """Every printed aws CLI line and HCL block is real, and the plan holds what the type offers."""
-    kinds = {step["kind"] for step in steps}
-    assert kinds >= required_step_kinds(edit), (str(edit), steps)
-    assert all(step["cli"] for step in steps if step["kind"] in WRITE_KINDS), steps
-    # Not a vacuous check: an edit whose type declares a way back for it prints that way
-    # back (or says, in a manual step, which attribute has none).
-    if edit.kind in offered_kinds(REGISTRY.get(edit.type)):
-        assert kinds & set(WRITE_KINDS) or "manual" in kinds, (str(edit), steps)
-    for line in [step["cli"] for step in steps if step["cli"]]:
-        _check_cli_line(line)
-    for text in [step["iac"] for step in steps if step["kind"] == "import"]:
-        _check_import_hcl(text)
-
-
-def test_every_generated_cli_line_and_hcl_block_is_real():
-    """Each edit's plan is checked by _check_printed_plan inside its round trip above, one
-    test per edit so that xdist spreads them; this proves that, together, those plans print
-    every kind of step, a way back for at least half the edits, and at least four import blocks."""
-    required = [required_step_kinds(edit) for edit in EDITS]
-    assert set().union(*required) >= {"aws", "iac", "import", "delete"}
-    offered = [edit for edit in EDITS if edit.kind in offered_kinds(REGISTRY.get(edit.type))]
-    assert len(offered) >= len(EDITS) // 2
-    assert sum("import" in kinds for kinds in required) >= 4
-
-
 def test_ec2_boolean_values_print_as_flags():
     from guard.model import AwsCall
     from guard.remedy.plan import aws_cli
@@ -484,7 +293,7 @@ def test_ec2_boolean_values_print_as_flags():
     assert (
         aws_cli(call) == "aws ec2 modify-subnet-attribute --subnet-id subnet-1 --no-map-public-ip-on-launch"
     )
-    _check_cli_line(aws_cli(call))
+    check_cli_line(aws_cli(call))
 
 
 def test_s3_calls_print_under_s3api():
@@ -494,19 +303,9 @@ def test_s3_calls_print_under_s3api():
 
     call = AwsCall("s3", "delete_bucket_policy", {"Bucket": "acme-prod-logs"})
     assert aws_cli(call) == "aws s3api delete-bucket-policy --bucket acme-prod-logs"
-    _check_cli_line(aws_cli(call))
+    check_cli_line(aws_cli(call))
     elbv2 = AwsCall("elbv2", "delete_rule", {"RuleArn": "arn:aws:elasticloadbalancing:rule"}, "us-east-1")
     assert aws_cli(elbv2).startswith("aws elbv2 delete-rule --region us-east-1 ")
-
-
-def _check_import_hcl(text: str) -> None:
-    """python-hcl2 reads the block back: one import, one resource, and they name each other."""
-    document = hcl2.loads(text)
-    (imported,) = document["import"]
-    (resource,) = document["resource"]
-    ((type_label, named),) = resource.items()
-    ((name_label, _),) = named.items()
-    assert imported["to"] == f"${{{type_label.strip(chr(34))}.{name_label.strip(chr(34))}}}"
 
 
 def test_hcl_skeleton_keeps_awkward_values_intact():
