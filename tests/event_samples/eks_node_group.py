@@ -27,6 +27,8 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_eks_node_group", NODE_GROUP)],
     ),
+    # A record without the node group's name (a failed call) names no node group.
+    ("eks", "UpdateNodegroupConfig", {"name": "prod"}, None, None, []),
     # A node group's ARN is not a cluster's: only the node group is touched.
     (
         "eks",

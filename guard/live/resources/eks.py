@@ -400,7 +400,8 @@ def _node_group_hcl(live: Resource) -> Attrs:
     return arguments
 
 
-_NODE_GROUP_ID = "join(':', [requestParameters.name, requestParameters.nodegroupName])"
+# The trailing [] drops a part a record lacks (join() fails on null): no id, nothing touched.
+_NODE_GROUP_ID = "join(':', [requestParameters.name, requestParameters.nodegroupName][])"
 _NODE_GROUP_BY_PATH = {
     **dict.fromkeys(("scaling_config", "labels", "taint", "update_config"), ("UpdateNodegroupConfig",)),
     **dict.fromkeys(("version", "release_version", "launch_template"), ("UpdateNodegroupVersion",)),
@@ -413,7 +414,7 @@ _NODE_GROUP_EVENTS = TypeEvents(
     by_path=_NODE_GROUP_BY_PATH,
     touched_by={
         "CreateNodegroup": "join(':', [responseElements.nodegroup.clusterName, "
-        "responseElements.nodegroup.nodegroupName])",
+        "responseElements.nodegroup.nodegroupName][])",
         **dict.fromkeys(
             ("DeleteNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion"), _NODE_GROUP_ID
         ),
