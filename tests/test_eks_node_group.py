@@ -7,6 +7,7 @@ from __future__ import annotations
 from guard.demo.state import TerraformState
 from guard.live import REGISTRY
 from guard.model import Change, Resource
+from guard.state.pulumi import to_terraform_attrs
 from tests.cases.eks_node_group import CLUSTER, NODE_GROUP, build_eks_node_group
 from tests.cases.services import REGION, client
 
@@ -55,3 +56,20 @@ def test_a_maximum_put_back_below_the_current_size_moves_the_size_too():
     [call] = declaration.restore_calls(declared, live, (Change("scaling_config.max_size", 6, 12),))
     assert call.operation == "update_nodegroup_config"
     assert call.params["scalingConfig"] == {"minSize": 2, "maxSize": 6, "desiredSize": 6}
+
+
+def test_a_pulumi_node_group_reads_as_the_terraform_one():
+    outputs = {
+        "clusterName": "prod",
+        "nodeGroupName": "workers",
+        "scalingConfig": {"desiredSize": 3, "maxSize": 6, "minSize": 2},
+        "labels": {"workload": "batch", "team.example.com/owner": "data"},
+        "taints": [{"key": "dedicated", "value": "batch", "effect": "NO_SCHEDULE"}],
+        "updateConfig": {"maxUnavailable": 1},
+    }
+    attrs, _, _ = to_terraform_attrs(outputs, "aws_eks_node_group")
+    shaped = REGISTRY.get("aws_eks_node_group").normalise_desired(attrs)
+    assert shaped["scaling_config"] == {"min_size": 2, "max_size": 6}
+    assert shaped["labels"] == {"workload": "batch", "team.example.com/owner": "data"}
+    assert shaped["taint"] == [{"key": "dedicated", "value": "batch", "effect": "NO_SCHEDULE"}]
+    assert shaped["update_config"] == {"max_unavailable": 1, "max_unavailable_percentage": None}

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 
 from guard.demo.state import TerraformState
+from guard.live import REGISTRY
 from guard.live.resources.kms import _made_by_a_service
+from guard.state.pulumi import to_terraform_attrs
 from tests.cases.kms_grant import build_kms_grant
 from tests.cases.services import REGION, account, client
 
@@ -54,3 +56,20 @@ def test_grants_services_make_for_themselves_are_theirs():
     assert not _made_by_a_service(
         {"GranteePrincipal": role, "Constraints": {"EncryptionContextSubset": {"app": "orders"}}}
     )
+
+
+def test_a_pulumi_grant_keeps_its_encryption_context_keys():
+    outputs = {
+        "keyId": "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "grantId": "abc",
+        "granteePrincipal": "arn:aws:iam::123456789012:role/app",
+        "operations": ["Encrypt", "Decrypt"],
+        "constraints": [{"encryptionContextSubset": {"Department": "IT"}}],
+    }
+    attrs, _, _ = to_terraform_attrs(outputs, "aws_kms_grant")
+    shaped = REGISTRY.get("aws_kms_grant").normalise_desired(attrs)
+    assert shaped["constraints"] == {
+        "encryption_context_equals": {},
+        "encryption_context_subset": {"Department": "IT"},
+    }
+    assert shaped["operations"] == ["Decrypt", "Encrypt"]

@@ -505,6 +505,7 @@ REGISTRY.register(
         ),
         events=_NODE_GROUP_EVENTS,
         pulumi_tokens=("aws:eks/nodeGroup:NodeGroup",),
+        pulumi_blocks={"taints": "taint"},
         graph=GraphHooks(
             forward=("cluster_name", "node_role_arn"),
             name=lambda attrs: str(attrs.get("node_group_name") or "EKS node group"),
