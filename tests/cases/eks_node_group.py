@@ -1,7 +1,8 @@
 """The case for EKS managed node groups, built the way `terraform apply` would (the cluster,
 the node role, the node group) and recorded in the AWS provider 5.x state shape. Beside it,
 what EKS itself makes for a node group: a launch template and an Auto Scaling group tagged
-eks:cluster-name / eks:nodegroup-name, whose instances carry aws:autoscaling:groupName.
+eks:cluster-name / eks:nodegroup-name, whose instances carry aws:autoscaling:groupName, and
+the remote-access security group.
 The estate of every case (tests/test_promise_read_only.py) reads them all and must report
 none of them."""
 
@@ -106,6 +107,13 @@ def _what_eks_makes(session: boto3.Session, ctx: Context, group: dict[str, Any])
         {"Key": "eks:nodegroup-name", "Value": group["nodegroupName"]},
     ]
     name = group["resources"]["autoScalingGroups"][0]["name"]
+    # The SSH group EKS makes for a node group with remote access, named by the node group's uuid.
+    vpc = client(session, "ec2").describe_subnets(SubnetIds=ctx["subnets"][:1])["Subnets"][0]["VpcId"]
+    client(session, "ec2").create_security_group(
+        GroupName=f"eks-remoteAccess-{name.removeprefix('eks-')}",
+        Description="Security group for all nodes in the nodeGroup to allow SSH access",
+        VpcId=vpc,
+    )
     template = client(session, "ec2").create_launch_template(
         LaunchTemplateName=name,
         LaunchTemplateData={"InstanceType": "m5.large", "ImageId": "ami-12c6146b"},
