@@ -188,7 +188,9 @@ def _collect_children(
                     )
                     continue
                 parent_ids = sorted(
-                    r.id for r in inventory.resources if r.type == parent.type and r.region in (region, None)
+                    r.id
+                    for r in inventory.resources
+                    if r.type == parent.type and r.region in (region, None) and parent.listed(r)
                 )
                 for parent_id in parent_ids:
                     params = {**declaration.list_params, parent.param: parent_id}
@@ -297,7 +299,8 @@ def _add_details(
     def ask(job: tuple[Any, list[str]]) -> list[tuple[str, dict[str, Any]]]:
         group, batch = job
         service_client = clients.client(service, region)
-        value: Any = batch if detail.batch > 1 else batch[0]
+        sent = [by_id[item_id][detail.send] for item_id in batch] if detail.send else batch
+        value: Any = sent if detail.batch > 1 else sent[0]
         grouped = {detail.by: group} if detail.by else {}
         response = getattr(service_client, detail.operation)(
             **detail.params, **grouped, **{detail.param: value}

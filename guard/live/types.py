@@ -33,6 +33,9 @@ class PerParent:
 
     type: str  # the parent type, e.g. aws_lb
     param: str  # the list call's parameter naming the parent, e.g. LoadBalancerArn
+    # Which live parents have children of this type to list (a KMS key's grants: only the
+    # customer-managed keys'); by default every one.
+    listed: Callable[[Resource], bool] = lambda parent: True
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class DetailCall:
     # An item key whose value is sent under the same name, a batch never mixing two: ECS
     # describes services per cluster (the `cluster` a per-parent list wrote into each item).
     by: str = ""
+    # The item key whose value is sent when it is not the id: an EKS node group is described
+    # by its name, its id being `cluster:name`.
+    send: str = ""
 
 
 class GraphRole(Enum):

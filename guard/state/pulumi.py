@@ -59,6 +59,8 @@ MAP_ATTRIBUTES = frozenset(
         "attributes",
         "policy_attributes",
         "conditions_map",
+        "encryption_context_equals",
+        "encryption_context_subset",
     }
 )
 

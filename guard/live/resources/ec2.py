@@ -31,6 +31,7 @@ from guard.model import AwsCall, Change, Resource
 # Tags that mark an instance as launched by something other than Terraform.
 _OWNED_ELSEWHERE_TAGS = (
     "aws:autoscaling:groupName",
+    "eks:nodegroup-name",  # an EKS managed node group's node, also once out of its group
     "karpenter.sh/nodepool",
     "aws:ec2spot:fleet-request-id",
 )

@@ -198,9 +198,13 @@ _GROUP_EVENTS = TypeEvents(
 
 def _group_made_elsewhere(item: Attrs) -> bool:
     """A VPC's default group, and groups a service made for itself: EKS's cluster security
-    group (eks-cluster-sg-*, tagged aws:eks:cluster-name), a CloudFormation stack's."""
-    return item.get("GroupName") == "default" or any(
-        str(tag.get("Key", "")).startswith("aws:") for tag in item.get("Tags") or []
+    group (eks-cluster-sg-*, tagged aws:eks:cluster-name), the SSH group EKS makes for a
+    managed node group with remote access (eks-remoteAccess-*), a CloudFormation stack's."""
+    name = str(item.get("GroupName") or "")
+    return (
+        name == "default"
+        or name.startswith("eks-remoteAccess-")
+        or any(str(tag.get("Key", "")).startswith("aws:") for tag in item.get("Tags") or [])
     )
 
 
