@@ -10,10 +10,14 @@ import botocore.session
 from botocore import xform_name
 from botocore.validate import ParamValidator
 
+from guard.aws import Clients
 from guard.demo.state import TerraformState
 from guard.live import REGISTRY
+from guard.live.collector import collect
 from guard.model import Change, Resource
+from guard.state import read_state_file
 from tests.cases.data import build_parameter_group
+from tests.cases.efs import build_mount_target, make_file_system
 from tests.cases.services import client
 
 
@@ -187,3 +191,37 @@ def test_a_cache_cluster_edited_in_place_is_put_back_by_modify_cache_cluster():
         },
     )
     _valid(call.operation, call.params, "elasticache")
+
+
+def _listed_under(declared: list[Resource]) -> tuple[list[str], list[str]]:
+    """(the file systems DescribeMountTargets was called for, the mount targets read)."""
+    clients, asked = Clients(), []
+    clients.client("efs", "us-east-1").meta.events.register(
+        "before-parameter-build.efs.DescribeMountTargets",
+        lambda params, **_: asked.append(params.get("FileSystemId")),
+    )
+    types = [REGISTRY.get("aws_efs_file_system"), REGISTRY.get("aws_efs_mount_target")]
+    live = collect(clients, clients.account_id("us-east-1"), ("us-east-1",), types, declared=declared)
+    assert ("aws_efs_mount_target", "us-east-1") in live.checked
+    return sorted(asked), sorted(r.id for r in live.resources if r.type == "aws_efs_mount_target")
+
+
+def test_mount_targets_are_listed_only_under_declared_file_systems(aws, guard, tmp_path):
+    """DescribeMountTargets is one call per file system: it is made for the file systems the
+    state declares, and for one a declared mount target names, never for one in no state,
+    which is reported unmanaged itself (its mount targets with it)."""
+    state, ctx = TerraformState(), {}
+    build_mount_target(aws, state, ctx)
+    stray = make_file_system(aws, "sweep-efs-stray", "sweep-efs-stray")["FileSystemId"]
+    client(aws, "efs").create_mount_target(FileSystemId=stray, SubnetId=ctx["spare_subnet"])
+    path = state.write(tmp_path / "terraform.tfstate")
+    declared = read_state_file(path)
+
+    assert _listed_under(declared) == ([ctx["file_system_id"]], [ctx["mount_target_id"]])
+    # The file system declared elsewhere (another stack): its declared mount target is read.
+    only_target = [r for r in declared if r.type == "aws_efs_mount_target"]
+    assert _listed_under(only_target) == ([ctx["file_system_id"]], [ctx["mount_target_id"]])
+
+    result = guard("scan", "--state", path, "--region", "us-east-1", "--service", "efs", "--format", "json")
+    found = [(f["kind"], f["type"], f["id"]) for f in result.json()["findings"]]
+    assert found == [("unmanaged", "aws_efs_file_system", stray)]

@@ -33,6 +33,10 @@ class PerParent:
 
     type: str  # the parent type, e.g. aws_lb
     param: str  # the list call's parameter naming the parent, e.g. LoadBalancerArn
+    # List only under parents the state declares, or that a declared child names (EFS
+    # mount targets). Valid only with `parent` set, so that a child is never unmanaged under
+    # an undeclared parent anyway: that parent is unmanaged itself, its children with it.
+    declared_only: bool = False
 
 
 @dataclass(frozen=True)
