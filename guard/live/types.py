@@ -176,6 +176,9 @@ class ResourceType:
     # Terraform arguments for the HCL skeleton that adopts an unmanaged resource; by
     # default the compared attributes that are set.
     hcl_arguments: Callable[[Resource], Attrs] | None = None
+    # The id `terraform import` takes, when it is not the state's id (a Kinesis stream is
+    # imported by name; state holds its ARN).
+    import_id: Callable[[Resource], str] | None = None
     # How the Pulumi bridge names it where the naming rule in guard/state/pulumi.py gets it
     # wrong; and its list blocks Pulumi names differently from the generic table there.
     pulumi_tokens: tuple[str, ...] = ()
