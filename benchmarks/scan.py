@@ -306,7 +306,7 @@ def measure_reconcile(state_path: Path) -> dict[str, Any]:
     declared = read_state_file(state_path)
     clients = Clients()
     account = clients.account_id(REGION)
-    live = collect(clients, account, (REGION,), REGISTRY.types.values())
+    live = collect(clients, account, (REGION,), REGISTRY.types.values(), declared=declared)
     started = time.process_time()
     result = reconcile(declared, live, REGISTRY)
     return {

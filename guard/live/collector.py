@@ -45,8 +45,12 @@ def collect(
     regions: Sequence[str],
     types: Iterable[ResourceType],
     workers: int = 16,
+    declared: Sequence[Resource] | None = None,
 ) -> LiveInventory:
-    """Read every type in every region; a call that fails marks that (type, region) unchecked."""
+    """Read every type in every region; a call that fails marks that (type, region) unchecked.
+
+    `declared` (the state's resources) narrows a PerParent.declared_only list to the parents
+    that matter; without it every live parent is read."""
     declarations = list(types)
     children = [d for d in declarations if d.per_parent is not None]
     calls: dict[_ListCall, list[ResourceType]] = {}
@@ -79,7 +83,7 @@ def collect(
                     declaration, future.result(), side_pages, enriched=call.per_item is not None
                 )
                 _add(inventory, clients, declaration, items, call.region, workers)
-    _collect_children(clients, inventory, children, workers)
+    _collect_children(clients, inventory, children, workers, declared)
     return inventory
 
 
@@ -168,7 +172,11 @@ def _add(
 
 
 def _collect_children(
-    clients: Clients, inventory: LiveInventory, children: list[ResourceType], workers: int
+    clients: Clients,
+    inventory: LiveInventory,
+    children: list[ResourceType],
+    workers: int,
+    declared: Sequence[Resource] | None = None,
 ) -> None:
     """Types listed once per live parent, parents first (load balancers, listeners, rules)."""
     pending = list(children)
@@ -192,6 +200,9 @@ def _collect_children(
                     for r in inventory.resources
                     if r.type == parent.type and r.region in (region, None) and parent.listed(r)
                 )
+                wanted = _declared_parents(declaration, declared)
+                if wanted is not None:
+                    parent_ids = [parent_id for parent_id in parent_ids if parent_id in wanted]
                 for parent_id in parent_ids:
                     params = {**declaration.list_params, parent.param: parent_id}
                     call = _ListCall(declaration.service, declaration.list_call, _frozen(params), region)
@@ -223,6 +234,19 @@ def _collect_children(
                 else:
                     _add(inventory, clients, declaration, found.get(key, []), region, workers)
         pending = [d for d in pending if d not in ready]
+
+
+def _declared_parents(declaration: ResourceType, declared: Sequence[Resource] | None) -> set[str] | None:
+    """The parents a declared_only child type is listed under: those the state declares and
+    those its declared children name; None when every live parent is read."""
+    parent = declaration.per_parent
+    if declared is None or parent is None or not parent.declared_only or declaration.parent is None:
+        return None
+    attribute = declaration.parent[0]
+    named = {
+        str(r.attrs[attribute]) for r in declared if r.type == declaration.name and r.attrs.get(attribute)
+    }
+    return named | {r.id for r in declared if r.type == parent.type and r.id}
 
 
 def _read_pages(clients: Clients, call: _ListCall) -> list[Any]:

@@ -36,6 +36,10 @@ class PerParent:
     # Which live parents have children of this type to list (a KMS key's grants: only the
     # customer-managed keys'); by default every one.
     listed: Callable[[Resource], bool] = lambda parent: True
+    # List only under parents the state declares, or that a declared child names (EFS
+    # mount targets). Valid only with `parent` set, so that a child is never unmanaged under
+    # an undeclared parent anyway: that parent is unmanaged itself, its children with it.
+    declared_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,9 @@ class ResourceType:
     # Terraform arguments for the HCL skeleton that adopts an unmanaged resource; by
     # default the compared attributes that are set.
     hcl_arguments: Callable[[Resource], Attrs] | None = None
+    # The id `terraform import` takes, when it is not the state's id (a Kinesis stream is
+    # imported by name; state holds its ARN).
+    import_id: Callable[[Resource], str] | None = None
     # How the Pulumi bridge names it where the naming rule in guard/state/pulumi.py gets it
     # wrong; and its list blocks Pulumi names differently from the generic table there.
     pulumi_tokens: tuple[str, ...] = ()

@@ -121,6 +121,7 @@ def scan(
     which were), and stays in the graph as the state has it.
     """
     scanned_regions = tuple(regions) or regions_to_scan(declared, clients, sources)
+    everything = tuple(declared)
     around: tuple[Resource, ...] = ()
     types: tuple[str, ...] | None = None
     if services:
@@ -141,7 +142,7 @@ def scan(
         types=types,
     )
     account = clients.account_id(scanned_regions[0])
-    live = collect(clients, account, scanned_regions, registry.types.values())
+    live = collect(clients, account, scanned_regions, registry.types.values(), declared=everything)
     report = run_pass(declared, live, clients, registry, options)
     if types is None:
         return report

@@ -30,7 +30,7 @@ def compare_live(plan: Plan, clients: Clients, registry: Registry = REGISTRY) ->
         clients.default_region() or "us-east-1",
     )
     account = clients.account_id(regions[0])
-    live = collect(clients, account, regions, registry.types.values())
+    live = collect(clients, account, regions, registry.types.values(), declared=desired)
     report = run_pass(desired, live, clients, registry)
     comparison.not_checked += [f"{n.type} in {n.region}: {n.reason}" for n in report.not_checked]
     for drift in report.findings:

@@ -150,8 +150,9 @@ def import_hcl(resource: Resource, declaration: ResourceType) -> str:
             continue
         body[key] = _hcl_value(value, top_level=True)
     body[_IS_BLOCK] = True
+    imported = declaration.import_id(resource) if declaration.import_id is not None else resource.id
     document = {
-        "import": [{"to": f"${{{resource.type}.{name}}}", "id": _hcl_string(resource.id), _IS_BLOCK: True}],
+        "import": [{"to": f"${{{resource.type}.{name}}}", "id": _hcl_string(imported), _IS_BLOCK: True}],
         "resource": [{_hcl_string(resource.type): {_hcl_string(name): body}}],
     }
     text = hcl2.dumps(document)

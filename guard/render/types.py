@@ -32,7 +32,8 @@ def api_calls(declaration: ResourceType) -> list[str]:
     if declaration.per_parent is not None:
         parent = declaration.per_parent
         paged = _paged(declaration.service, declaration.list_call)
-        calls = [f"{declaration.list_call} ({paged}, once per {parent.type}, concurrent)"]
+        which = f"declared {parent.type}" if parent.declared_only else parent.type
+        calls = [f"{declaration.list_call} ({paged}, once per {which}, concurrent)"]
     else:
         calls = [f"{declaration.list_call} ({_paged(declaration.service, declaration.list_call)}, {scope})"]
     if declaration.companion_call:

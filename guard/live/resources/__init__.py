@@ -25,6 +25,7 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     events,
     guardduty,
     iam,
+    kinesis,
     kms,
     lambda_,
     logs,

@@ -1,6 +1,14 @@
 """EFS file systems: one paginated DescribeFileSystems per region (tags come inline), and
 DescribeLifecycleConfiguration per file system (EFS has no batch call for it). The backup
-policy (DescribeBackupPolicy) belongs to aws_efs_backup_policy and is not read here."""
+policy (DescribeBackupPolicy) belongs to aws_efs_backup_policy and is not read here.
+
+Mount targets: DescribeMountTargets per file system and DescribeMountTargetSecurityGroups
+per mount target (EFS has neither as a batch call). Mount targets are listed only under the
+file systems the state declares, or that a declared mount target names (PerParent
+declared_only): a file system in no state is reported unmanaged itself, and its mount
+targets go with it (deleting or adopting it covers them), so reading them would add one
+call per undeclared file system and change no finding. The network interface EFS makes for
+a mount target is EFS's own (requester-managed), not the mount target's attribute."""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from typing import Any
 
 from guard.live.events import TypeEvents, edits
 from guard.live.shape import declared_tags, tag_changes, tags
-from guard.live.types import REGISTRY, Attrs, DetailCall, GraphHooks, ResourceType, writes
+from guard.live.types import REGISTRY, Attrs, DetailCall, GraphHooks, PerParent, ResourceType, writes
 from guard.model import AwsCall, Change, Resource
 
 # Terraform's lifecycle_policy keys and the EFS LifecyclePolicies keys they stand for.
@@ -191,5 +199,108 @@ REGISTRY.register(
         pulumi_tokens=("aws:efs/fileSystem:FileSystem",),
         protected="deleting a file system deletes the files on it",
         graph=GraphHooks(forward=("kms_key_id",), name=_name),
+    )
+)
+
+
+def _merge_groups(item: Attrs, answer: Attrs) -> None:
+    item["SecurityGroups"] = answer.get("SecurityGroups") or []
+
+
+def _mount_target_attrs(item: Attrs) -> Attrs:
+    return {
+        "file_system_id": item.get("FileSystemId"),
+        "subnet_id": item.get("SubnetId"),
+        "ip_address": _text(item.get("IpAddress")),
+        "security_groups": sorted(item.get("SecurityGroups") or []),
+    }
+
+
+def _mount_target_desired(attrs: Attrs) -> Attrs:
+    return {
+        "file_system_id": attrs.get("file_system_id"),
+        "subnet_id": attrs.get("subnet_id"),
+        "ip_address": _text(attrs.get("ip_address")),
+        "security_groups": sorted(attrs.get("security_groups") or []),
+    }
+
+
+@writes("modify_mount_target_security_groups")
+def _mount_target_restore(
+    resource: Resource, _: Resource | None, changes: tuple[Change, ...]
+) -> list[AwsCall]:
+    if not any(change.path.split(".", 1)[0] == "security_groups" for change in changes):
+        return []
+    groups = _mount_target_desired(resource.attrs)["security_groups"]
+    request = {"MountTargetId": resource.id, "SecurityGroups": groups}
+    return [AwsCall("efs", "modify_mount_target_security_groups", request, resource.region)]
+
+
+_MT_ID = "requestParameters.mountTargetId"
+_MT_EVENTS = TypeEvents(
+    id_prefix="fsmt-",
+    missing=("DeleteMountTarget",),
+    unmanaged=("CreateMountTarget",),
+    changed=("ModifyMountTargetSecurityGroups",),
+    by_path={"security_groups": ("ModifyMountTargetSecurityGroups",)},
+    touched_by={
+        "CreateMountTarget": "responseElements.mountTargetId",
+        **dict.fromkeys(("DeleteMountTarget", "ModifyMountTargetSecurityGroups"), _MT_ID),
+    },
+    source=_SOURCE,
+)
+
+
+REGISTRY.register(
+    ResourceType(
+        name="aws_efs_mount_target",
+        service="efs",
+        list_call="describe_mount_targets",
+        items_path="MountTargets",
+        id_key="MountTargetId",
+        per_parent=PerParent("aws_efs_file_system", "FileSystemId", declared_only=True),
+        details=(
+            DetailCall(
+                operation="describe_mount_target_security_groups",
+                param="MountTargetId",
+                items_path="@",
+                answer_key="",
+                merge=_merge_groups,
+            ),
+        ),
+        keep_item=lambda item: item.get("LifeCycleState") not in ("deleting", "deleted"),
+        to_attrs=_mount_target_attrs,
+        normalise_desired=_mount_target_desired,
+        compared=("file_system_id", "subnet_id", "ip_address", "security_groups"),
+        ignored={
+            "id": "the mount target id",
+            "availability_zone_id": "computed from the subnet",
+            "availability_zone_name": "computed from the subnet",
+            "dns_name": "computed",
+            "mount_target_dns_name": "computed",
+            "file_system_arn": "computed from file_system_id",
+            "network_interface_id": "the interface EFS made for it (EFS's own)",
+            "owner_id": "computed",
+            "ip_address_type": "IPv6 mount targets: fixed at creation, not compared yet",
+            "ipv6_address": "IPv6 mount targets: fixed at creation, not compared yet",
+            "timeouts": "Terraform-only setting",
+        },
+        parent=("file_system_id", "aws_efs_file_system"),
+        restore_calls=_mount_target_restore,
+        # The subnet and address are fixed at creation: IaC replaces the mount target.
+        restorable=("security_groups",),
+        delete_calls=writes("delete_mount_target")(
+            lambda live: [AwsCall("efs", "delete_mount_target", {"MountTargetId": live.id}, live.region)]
+        ),
+        describe=lambda resource: (
+            f"EFS mount target {resource.id} of {resource.attrs.get('file_system_id')}"
+            f" in {resource.attrs.get('subnet_id')}"
+        ),
+        events=_MT_EVENTS,
+        pulumi_tokens=("aws:efs/mountTarget:MountTarget",),
+        graph=GraphHooks(
+            forward=("file_system_id", "security_groups", "subnet_id"),
+            name=lambda attrs: f"mount target in {attrs.get('subnet_id') or 'a subnet'}",
+        ),
     )
 )
