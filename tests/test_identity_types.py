@@ -40,3 +40,30 @@ def test_the_secret_in_state_is_never_printed(aws, guard, tmp_path):
         assert result.code == 2, result.err
         assert ctx["secret"] not in result.out + result.err
         assert "BEXAMPLESMTPPASSWORD" not in result.out + result.err
+
+
+def test_an_exclusive_attachment_and_a_per_user_one_of_the_same_policy_are_one_finding(aws, guard, tmp_path):
+    """Bob's attachment is declared per user, but the exclusive attachment of the same policy
+    does not list him: Terraform detaches and re-attaches it on every apply. The exclusive
+    attachment reports it, saying why; the per-user one is matched, not reported again."""
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import PA_USERS, build_exclusive_attachment
+    from tests.support.identity import iam_owner_policy_attachment_attributes
+
+    state, ctx = TerraformState(), {}
+    build_exclusive_attachment(aws, state, ctx)
+    aws.client("iam").attach_user_policy(UserName=PA_USERS[1], PolicyArn=ctx["policy_arn"])
+    state.add(
+        "aws_iam_user_policy_attachment",
+        "bob",
+        iam_owner_policy_attachment_attributes("user", PA_USERS[1], ctx["policy_arn"]),
+    )
+    findings = _scan(guard, state, tmp_path).json()["findings"]
+    assert [(f["kind"], f["type"], f["id"]) for f in findings] == [
+        ("changed", "aws_iam_policy_attachment", ctx["policy_arn"])
+    ]
+    assert (
+        "user sweep-pa-bob (aws_iam_user_policy_attachment.bob) is declared there too" in findings[0]["title"]
+    )
+    # Taking it away is a delete: offered, never run without --delete-unmanaged.
+    assert [step["kind"] for step in findings[0]["rollback"]] == ["delete", "iac"]
