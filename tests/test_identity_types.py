@@ -67,3 +67,27 @@ def test_an_exclusive_attachment_and_a_per_user_one_of_the_same_policy_are_one_f
     )
     # Taking it away is a delete: offered, never run without --delete-unmanaged.
     assert [step["kind"] for step in findings[0]["rollback"]] == ["delete", "iac"]
+
+
+def test_a_membership_declared_per_group_and_per_user_is_reported_once(aws, guard, tmp_path):
+    """Dana's developer group is declared by the group's exclusive aws_iam_group_membership
+    and by her own aws_iam_user_group_membership: taken out of it, she is one finding, the
+    group's, not a second one on her membership."""
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import UGM_GROUPS, UGM_USER, build_user_group_membership
+    from tests.support.identity import iam_group_membership_attributes
+
+    state, ctx = TerraformState(), {}
+    build_user_group_membership(aws, state, ctx)
+    state.add(
+        "aws_iam_group_membership",
+        "developers",
+        iam_group_membership_attributes("sweep-ugm-developers-members", UGM_GROUPS[0], [UGM_USER]),
+    )
+    assert _scan(guard, state, tmp_path).json()["findings"] == []
+
+    aws.client("iam").remove_user_from_group(GroupName=UGM_GROUPS[0], UserName=UGM_USER)
+    findings = _scan(guard, state, tmp_path).json()["findings"]
+    assert [(f["type"], f["address"]) for f in findings] == [
+        ("aws_iam_group_membership", "aws_iam_group_membership.developers")
+    ]

@@ -80,13 +80,15 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_iam_openid_connect_provider", OIDC)],
     ),
-    # A membership's Terraform id is its own name: the event names the group, read again.
+    # A membership's Terraform id is its own name (aws_iam_group_membership) or random
+    # (aws_iam_user_group_membership): the event names the group and the user, each read
+    # again with its members or groups.
     (
         "iam",
         "AddUserToGroup RemoveUserFromGroup",
         {"groupName": "ops", "userName": "bob"},
         None,
         None,
-        [("aws_iam_group", "ops")],
+        [("aws_iam_group", "ops"), ("aws_iam_user", "bob")],
     ),
 ]

@@ -97,3 +97,9 @@ def iam_policy_attachment_attributes(
         "roles": sorted(roles),
         "users": sorted(users),
     }
+
+
+def iam_user_group_membership_attributes(user: str, groups: Sequence[str]) -> dict[str, Any]:
+    """aws_iam_user_group_membership (provider 5.x): the id is random (resource.UniqueId(),
+    "terraform-" and 26 digits); `groups` a set of names."""
+    return {"groups": sorted(groups), "id": f"terraform-{unique_suffix()}", "user": user}

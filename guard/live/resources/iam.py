@@ -1192,3 +1192,88 @@ REGISTRY.register(
         graph=GraphHooks(forward=("policy_arn",)),
     )
 )
+
+
+# aws_iam_user_group_membership -------------------------------------------------------
+# Not exclusive: it holds some of one user's groups, and other groups the user is in (by
+# another membership, another state, the console) are not its drift. Several may name one
+# user. The groups come from the user's GroupList in the same GetAccountAuthorizationDetails
+# answer (no call of its own). Terraform's id is random (resource.UniqueId()); it is matched
+# by its user.
+
+
+def _declared_groups(live: Attrs, declared: Attrs) -> Attrs:
+    """The user's groups this membership names: the others are not its business."""
+    wanted = set(declared.get("groups") or [])
+    return {**live, "groups": sorted(group for group in live.get("groups") or [] if group in wanted)}
+
+
+def _groups_left_to_group_memberships(declared: Attrs, shapes: Any) -> Attrs:
+    """A group whose aws_iam_group_membership lists this user is compared there (exclusive,
+    it reports a user taken out of the group), not a second time here."""
+    user = declared.get("user")
+    held = {
+        shape.attrs.get("group")
+        for shape in shapes
+        if shape.type == "aws_iam_group_membership" and user in (shape.attrs.get("users") or [])
+    }
+    return {**declared, "groups": [group for group in declared.get("groups") or [] if group not in held]}
+
+
+@writes("add_user_to_group")
+def _user_groups_restore(
+    resource: Resource, live: Resource | None, changes: tuple[Change, ...]
+) -> list[AwsCall]:
+    if not any(change.path == "groups" for change in changes):
+        return []
+    user = resource.attrs.get("user")
+    have = set(live.attrs.get("groups") or []) if live is not None else set()
+    return [
+        _iam("add_user_to_group", GroupName=group, UserName=user)
+        for group in sorted(set(resource.attrs.get("groups") or []) - have)
+    ]
+
+
+_USER_GROUPS_EVENTS = TypeEvents(
+    changed=("AddUserToGroup", "RemoveUserFromGroup"),
+    by_path={"groups": ("AddUserToGroup", "RemoveUserFromGroup")},
+    lookup_attr="user",  # CloudTrail names the user (and the group); the membership is found by it
+    # Terraform's id is random: the user is read again with its groups.
+    touched_by=dict.fromkeys(("AddUserToGroup", "RemoveUserFromGroup"), "requestParameters.userName"),
+    ids=_USER_NAME,
+    names_parent=True,
+)
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_user_group_membership",
+        events=_USER_GROUPS_EVENTS,
+        items_path="UserDetailList",
+        id_key="UserName",
+        to_attrs=lambda item: {
+            "user": item["UserName"],
+            "groups": sorted(str(group) for group in item.get("GroupList") or []),
+        },
+        normalise_desired=lambda attrs: {
+            "user": attrs.get("user"),
+            "groups": sorted(str(group) for group in attrs.get("groups") or []),
+        },
+        compare_live=_declared_groups,
+        shares_live=True,
+        leaves_to_others=_groups_left_to_group_memberships,
+        compared=("user", "groups"),
+        # Never unmanaged: it is not exclusive, so a group a user is in that no membership
+        # names is no evidence of drift (aws_iam_group_membership reports what it holds).
+        aws_default=lambda item: True,
+        parent=("user", "aws_iam_user"),
+        match_key=lambda resource: str(resource.attrs.get("user") or ""),
+        restore_calls=_user_groups_restore,
+        restorable=("groups",),
+        # No recreate: it is missing only when its user is gone (the user's finding, and no
+        # group can be given to a user that is not there); Terraform makes both again.
+        describe=lambda resource: f"groups of user {resource.attrs.get('user')}",
+        pulumi_tokens=("aws:iam/userGroupMembership:UserGroupMembership",),
+        graph=GraphHooks(forward=("user",)),
+    )
+)
