@@ -91,3 +91,26 @@ def test_a_membership_declared_per_group_and_per_user_is_reported_once(aws, guar
     assert [(f["type"], f["address"]) for f in findings] == [
         ("aws_iam_group_membership", "aws_iam_group_membership.developers")
     ]
+
+
+def test_an_owner_declared_by_the_exclusive_and_a_per_user_attachment_is_one_finding(aws, guard, tmp_path):
+    """Alice is in the exclusive attachment's users and has her own
+    aws_iam_user_policy_attachment: the policy detached from her is the per-user finding alone."""
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import PA_USERS, build_exclusive_attachment
+    from tests.support.identity import iam_owner_policy_attachment_attributes
+
+    state, ctx = TerraformState(), {}
+    build_exclusive_attachment(aws, state, ctx)
+    state.add(
+        "aws_iam_user_policy_attachment",
+        "alice",
+        iam_owner_policy_attachment_attributes("user", PA_USERS[0], ctx["policy_arn"]),
+    )
+    assert _scan(guard, state, tmp_path).json()["findings"] == []
+
+    aws.client("iam").detach_user_policy(UserName=PA_USERS[0], PolicyArn=ctx["policy_arn"])
+    findings = _scan(guard, state, tmp_path).json()["findings"]
+    assert [(f["kind"], f["address"]) for f in findings] == [
+        ("missing", "aws_iam_user_policy_attachment.alice")
+    ]

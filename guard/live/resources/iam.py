@@ -1071,9 +1071,34 @@ def _exclusive_shape(policy_arn: Any, users: Any, roles: Any, groups: Any) -> At
 
 def _exclusive_live(live: Attrs, declared: Attrs) -> Attrs:
     """A role AWS made counts only when the declaration names it (Terraform would try to
-    detach the policy from any other, and IAM refuses to change a service-linked role)."""
+    detach the policy from any other, and IAM refuses to change a service-linked role); an
+    owner a per-owner attachment declares too is compared there."""
+    held = declared.get("_held_per_owner") or {}
     aws_roles = [role for role in live.get("_aws_roles") or [] if role in (declared.get("roles") or [])]
-    return {**live, "roles": sorted([*(live.get("roles") or []), *aws_roles])}
+    shaped = {**live, "roles": sorted([*(live.get("roles") or []), *aws_roles])}
+    for kind in _ENTITY_KINDS:
+        key = f"{kind}s"
+        shaped[key] = [name for name in shaped.get(key) or [] if name not in held.get(key, [])]
+    return shaped
+
+
+def _exclusive_left_to_owners(declared: Attrs, shapes: Any) -> Attrs:
+    """An owner this attachment lists and an aws_iam_role_policy_attachment (or a role's
+    managed_policy_arns, a group's or user's attachment) declares too is compared there
+    alone: a detach of it is one finding, the per-owner one."""
+    arn = declared.get("policy_arn")
+    held: dict[str, list[str]] = {}
+    kept = dict(declared)
+    for kind in _ENTITY_KINDS:
+        key = f"{kind}s"
+        per_owner = {
+            shape.attrs.get(kind)
+            for shape in shapes
+            if shape.type == f"aws_iam_{kind}_policy_attachment" and shape.attrs.get("policy_arn") == arn
+        }
+        held[key] = sorted(name for name in declared.get(key) or [] if name in per_owner)
+        kept[key] = [name for name in declared.get(key) or [] if name not in per_owner]
+    return {**kept, "_held_per_owner": held}
 
 
 def _entity_call(verb: str, kind: str, name: str, policy_arn: Any) -> AwsCall:
@@ -1173,6 +1198,7 @@ REGISTRY.register(
             attrs.get("policy_arn"), attrs.get("users"), attrs.get("roles"), attrs.get("groups")
         ),
         compare_live=_exclusive_live,
+        leaves_to_others=_exclusive_left_to_owners,
         compared=("policy_arn", "users", "roles", "groups"),
         ignored={"name": "Terraform's own label for the attachment (its id); AWS holds no such name"},
         # Never unmanaged: an attachment no state declares is reported by the per-owner
