@@ -1,5 +1,7 @@
 """What the identity types promise beyond the sweep: an access key's secret is never read
-nor printed, and an inactive key nobody declared is no finding."""
+nor printed, and an inactive key nobody declared is no finding; an attachment or membership
+declared two ways is reported once (and a fight between two declarations says so); on-event
+reads the exclusive attachment and the user's memberships again."""
 
 from __future__ import annotations
 
@@ -114,3 +116,42 @@ def test_an_owner_declared_by_the_exclusive_and_a_per_user_attachment_is_one_fin
     assert [(f["kind"], f["address"]) for f in findings] == [
         ("missing", "aws_iam_user_policy_attachment.alice")
     ]
+
+
+def _on_event(guard, state, tmp_path, name, request):
+    import json
+
+    from tests.cloudtrail_shapes import eventbridge, iam_user_identity, record
+
+    detail = record(name, iam_user_identity(), request, event_id=f"ev-{name}", source="iam.amazonaws.com")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(eventbridge(detail)), encoding="utf-8")
+    path = state.write(tmp_path / "terraform.tfstate")
+    result = guard("on-event", "--state", path, "--event", event, "--format", "json")
+    assert result.code == 2, result.err
+    [outcome] = result.json()["events"]
+    return [(f["kind"], f["address"]) for f in outcome["report"]["findings"]]
+
+
+def test_on_event_reads_the_policy_again_with_its_exclusive_attachment(aws, guard, tmp_path):
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import PA_USERS, build_exclusive_attachment
+
+    state, ctx = TerraformState(), {}
+    build_exclusive_attachment(aws, state, ctx)
+    aws.client("iam").attach_user_policy(UserName=PA_USERS[1], PolicyArn=ctx["policy_arn"])
+    request = {"userName": PA_USERS[1], "policyArn": ctx["policy_arn"]}
+    found = _on_event(guard, state, tmp_path, "AttachUserPolicy", request)
+    assert found == [("changed", "aws_iam_policy_attachment.read_logs")]
+
+
+def test_on_event_reads_the_user_again_with_its_group_memberships(aws, guard, tmp_path):
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import UGM_GROUPS, UGM_USER, build_user_group_membership
+
+    state, ctx = TerraformState(), {}
+    build_user_group_membership(aws, state, ctx)
+    aws.client("iam").remove_user_from_group(GroupName=UGM_GROUPS[0], UserName=UGM_USER)
+    request = {"groupName": UGM_GROUPS[0], "userName": UGM_USER}
+    found = _on_event(guard, state, tmp_path, "RemoveUserFromGroup", request)
+    assert found == [("changed", "aws_iam_user_group_membership.dana_engineering")]
