@@ -1212,7 +1212,7 @@ REGISTRY.register(
         removing=("detach_user_policy", "detach_role_policy", "detach_group_policy"),
         recreate_calls=_exclusive_recreate,
         conflicts=_exclusive_conflicts,
-        describe=lambda resource: f"attachments of {resource.attrs.get('policy_arn')}",
+        describe=lambda resource: f"exclusive attachment of {resource.attrs.get('policy_arn')}",
         pulumi_tokens=("aws:iam/policyAttachment:PolicyAttachment",),
         # The users, roles and groups use the policy; it belongs to the policy.
         graph=GraphHooks(forward=("policy_arn",)),
@@ -1298,7 +1298,7 @@ REGISTRY.register(
         restorable=("groups",),
         # No recreate: it is missing only when its user is gone (the user's finding, and no
         # group can be given to a user that is not there); Terraform makes both again.
-        describe=lambda resource: f"groups of user {resource.attrs.get('user')}",
+        describe=lambda resource: f"group membership of user {resource.attrs.get('user')}",
         pulumi_tokens=("aws:iam/userGroupMembership:UserGroupMembership",),
         graph=GraphHooks(forward=("user",)),
     )
