@@ -155,3 +155,24 @@ def test_on_event_reads_the_user_again_with_its_group_memberships(aws, guard, tm
     request = {"groupName": UGM_GROUPS[0], "userName": UGM_USER}
     found = _on_event(guard, state, tmp_path, "RemoveUserFromGroup", request)
     assert found == [("changed", "aws_iam_user_group_membership.dana_engineering")]
+
+
+def test_two_exclusive_attachments_of_one_policy_are_each_compared_and_say_they_fight(aws, guard, tmp_path):
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import PA_USERS, build_exclusive_attachment
+    from tests.support.identity import iam_policy_attachment_attributes
+
+    state, ctx = TerraformState(), {}
+    build_exclusive_attachment(aws, state, ctx)
+    aws.client("iam").attach_user_policy(UserName=PA_USERS[1], PolicyArn=ctx["policy_arn"])
+    state.add(
+        "aws_iam_policy_attachment",
+        "bob_reads_logs",
+        iam_policy_attachment_attributes("sweep-pa-bob-reads-logs", ctx["policy_arn"], users=[PA_USERS[1]]),
+    )
+    findings = _scan(guard, state, tmp_path).json()["findings"]
+    assert sorted(f["address"] for f in findings) == [
+        "aws_iam_policy_attachment.bob_reads_logs",
+        "aws_iam_policy_attachment.read_logs",
+    ]
+    assert all("exclusive attachment of the same policy" in f["title"] for f in findings)

@@ -1153,12 +1153,25 @@ def _exclusive_conflicts(want: Resource, have: Resource, shapes: Any) -> str:
                 and shape.attrs.get(kind) in extra
             ):
                 fights.append(f"{kind} {shape.attrs.get(kind)} ({shape.address})")
-    if not fights:
-        return ""
-    return (
-        f"the attachment to {', '.join(sorted(fights))} is declared there too: this exclusive "
-        "attachment detaches it on every apply and the other attaches it again; declare it in one place"
+    rivals = sorted(
+        shape.address
+        for shape in shapes
+        if shape.type == "aws_iam_policy_attachment"
+        and shape.attrs.get("policy_arn") == arn
+        and shape.address != want.address
     )
+    notes = []
+    if fights:
+        notes.append(
+            f"the attachment to {', '.join(sorted(fights))} is declared there too: this exclusive "
+            "attachment detaches it on every apply and the other attaches it again; declare it in one place"
+        )
+    if rivals:
+        notes.append(
+            f"{', '.join(rivals)} is an exclusive attachment of the same policy: each detaches what "
+            "the other attaches; Terraform allows one per policy"
+        )
+    return "; ".join(notes)
 
 
 _POLICY_ARN = arn_id("iam", "policy/.+")
@@ -1198,6 +1211,8 @@ REGISTRY.register(
             attrs.get("policy_arn"), attrs.get("users"), attrs.get("roles"), attrs.get("groups")
         ),
         compare_live=_exclusive_live,
+        # Two exclusive attachments of one policy are each compared (and each says so).
+        shares_live=True,
         leaves_to_others=_exclusive_left_to_owners,
         compared=("policy_arn", "users", "roles", "groups"),
         ignored={"name": "Terraform's own label for the attachment (its id); AWS holds no such name"},
