@@ -136,6 +136,8 @@ def _listed_items(
     if declaration.companion_call and declaration.merge_companion:
         items = [dict(item) for item in items]
         declaration.merge_companion(items, _items(side_pages, declaration.companion_call[1]))
+    if declaration.regroup is not None:
+        items = declaration.regroup(items)
     return items
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -203,6 +203,28 @@ class ResourceType:
     # revision). A revision no state holds is not unmanaged while the state declares any
     # revision of its family; of a family no state declares, only the newest is reported.
     revision_of: Callable[[Resource], tuple[str, int]] | None = None
+    # The items of all the list call's pages, regrouped into this type's items (a managed
+    # policy's attachments, gathered from every user, group and role that names it).
+    regroup: Callable[[list[Attrs]], list[Attrs]] | None = None
+    # A declaration holding part of what AWS has (a non-exclusive membership names some of a
+    # user's groups): (live attributes, declared attributes) -> the live ones compared with it.
+    compare_live: Callable[[Attrs, Attrs], Attrs] | None = None
+    # Several declarations compare against one live resource (two memberships of one user):
+    # each is matched by match_key, none takes the live resource from the others.
+    shares_live: bool = False
+    # What another declaration compares already, left out of this one so that one edit is
+    # reported once: (declared attributes, every declared shape) -> declared attributes.
+    leaves_to_others: Callable[[Attrs, Sequence[Resource]], Attrs] | None = None
+    # Live ones another declared type accounts for, never unmanaged as this type: (that type,
+    # the keys a declared one of it claims, the key of a live one of this type).
+    claimed_by: tuple[tuple[str, Callable[[Attrs], Iterable[str]], Callable[[Attrs], str]], ...] = ()
+    # Why a changed finding is not the whole story when other declarations hold what it
+    # reports (an exclusive attachment and a per-role one fight): (declared, live, every
+    # declared shape) -> a sentence for its title, "" when none.
+    conflicts: Callable[[Resource, Resource, Sequence[Resource]], str] | None = None
+    # restore_calls operations that take something away (a detach): offered as delete
+    # steps, run only with --delete-unmanaged.
+    removing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

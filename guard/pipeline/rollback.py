@@ -26,7 +26,7 @@ from guard.live.types import Registry
 from guard.model import AwsCall, Drift, DriftKind, Report, Resource
 from guard.pipeline.run import read_states
 from guard.pipeline.scan import scan
-from guard.reconcile.match import attribute_changes
+from guard.reconcile.match import attribute_changes, compared_live
 from guard.remedy.plan import aws_cli, with_declarations
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,7 @@ def freshness(drift: Drift, live: Sequence[Resource], registry: Registry) -> Rol
         have = next((r for r in live if r.id == drift.actual.id), None)
         if have is None:
             return RollbackStatus.CHANGED  # deleted since the scan: restoring it in place cannot work
+        have = compared_live(declaration, drift.expected, have)
         changes = attribute_changes(drift.expected, have, declaration.compared)
         if not changes:
             return RollbackStatus.STALE
@@ -161,6 +162,7 @@ def freshness(drift: Drift, live: Sequence[Resource], registry: Registry) -> Rol
         back = next((r for r in live if declaration.match_key(r) == key), None)
         if back is None:
             return None
+        back = compared_live(declaration, drift.expected, back)
         same = not attribute_changes(drift.expected, back, declaration.compared)
         return RollbackStatus.STALE if same else RollbackStatus.CHANGED
     if drift.kind is DriftKind.UNMANAGED and drift.actual is not None:

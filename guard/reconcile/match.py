@@ -7,7 +7,7 @@ type's declaration in guard/live/.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,24 +40,27 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
     declared = list(desired)
     by_id = {resource.id: resource for resource in declared if resource.id}
 
-    # The compared shape of every declared resource, most specific declaration first.
-    compared: dict[tuple[str, str], tuple[int, Resource]] = {}
+    # The compared shape of every declared resource, most specific declaration first; a
+    # type whose declarations share a live resource keeps each (the third part tells them apart).
+    compared: dict[tuple[str, str, str], tuple[int, Resource]] = {}
     for resource in declared:
         result.managed_total += 1
-        shapes = _compared_shapes(resource, by_id, registry)
-        if not shapes:
+        forms = _compared_shapes(resource, by_id, registry)
+        if not forms:
             result.unsupported_types[resource.type] += 1
             continue
         result.managed_checked += 1
-        for precedence, shape in shapes:
+        for precedence, shape in forms:
             declaration = registry.get(shape.type)
             if not _in_scope(shape, declaration, live):
                 result.out_of_scope += 1
                 continue
             shape = replace(shape, attrs=declaration.normalise_desired(shape.attrs))
-            key = (shape.type, declaration.match_key(shape))
+            own = (shape.address or shape.id) if declaration.shares_live else ""
+            key = (shape.type, declaration.match_key(shape), own)
             if key not in compared or compared[key][0] < precedence:
                 compared[key] = (precedence, shape)
+    shapes = _leave_to_others(compared, registry)
 
     live_by_key: dict[tuple[str, str], Resource] = {}
     for resource in live.resources:
@@ -65,17 +68,25 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
         live_by_key[(resource.type, declaration.match_key(resource))] = resource
 
     missing: list[Resource] = []
-    for key, (_, want) in compared.items():
-        have = live_by_key.pop(key, None)
+    shared: set[tuple[str, str]] = set()
+    for (type_name, match, own), (_, want) in compared.items():
+        if own:
+            have = live_by_key.get((type_name, match))
+            shared.add((type_name, match))
+        else:
+            have = live_by_key.pop((type_name, match), None)
         if not _was_read(want, registry.get(want.type), live):
             result.not_compared += 1
         elif have is None:
             missing.append(want)
         else:
-            _add_if_changed(result, registry, want, have)
+            _add_if_changed(result, registry, want, have, shapes)
+    for taken in shared:
+        live_by_key.pop(taken, None)
 
     declared_ids = {resource.id for resource in declared if resource.id}
     siblings = _declared_parents(compared.values(), registry)
+    claims = _claims(shapes, registry)
     unmanaged = [
         have
         for have in live_by_key.values()
@@ -83,6 +94,7 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
         and _parent_declared(have, registry, declared_ids)
         and _sibling_declared(have, registry, siblings)
         and not _held_by_parent(have, registry, by_id)
+        and not _claimed(have, registry, claims)
     ]
     unmanaged = _newest_of_undeclared_families(unmanaged, [want for _, want in compared.values()], registry)
     missing, unmanaged = _pair_edits_in_place(result, registry, missing, unmanaged)
@@ -170,6 +182,49 @@ def _held_by_parent(resource: Resource, registry: Registry, by_id: dict[str, Res
     return parent is not None and declaration.held_by_parent(parent.attrs)
 
 
+def _leave_to_others(
+    compared: dict[tuple[str, str, str], tuple[int, Resource]], registry: Registry
+) -> list[Resource]:
+    """Every compared shape, without what another declaration compares already."""
+    shapes = [shape for _, shape in compared.values()]
+    for key, (precedence, shape) in compared.items():
+        leaves = registry.get(shape.type).leaves_to_others
+        if leaves is not None:
+            compared[key] = (precedence, replace(shape, attrs=leaves(shape.attrs, shapes)))
+    return [shape for _, shape in compared.values()]
+
+
+def _claims(shapes: Sequence[Resource], registry: Registry) -> set[tuple[str, str, str]]:
+    """(claimed type, claiming type, key) for every key a declared shape claims."""
+    claiming = {
+        (claimed, by): keys
+        for claimed, declaration in registry.types.items()
+        for by, keys, _ in declaration.claimed_by
+    }
+    found: set[tuple[str, str, str]] = set()
+    for shape in shapes:
+        for (claimed, by), keys in claiming.items():
+            if shape.type == by:
+                found.update((claimed, by, key) for key in keys(shape.attrs))
+    return found
+
+
+def _claimed(resource: Resource, registry: Registry, claims: set[tuple[str, str, str]]) -> bool:
+    """Accounted for by another declared type (an exclusive attachment of its policy)."""
+    return any(
+        (resource.type, by, key_of(resource.attrs)) in claims
+        for by, _, key_of in registry.get(resource.type).claimed_by
+    )
+
+
+def compared_live(declaration: ResourceType, want: Resource, have: Resource) -> Resource:
+    """The live resource as compared with this declaration (a part of it, for a
+    non-exclusive one)."""
+    if declaration.compare_live is None:
+        return have
+    return replace(have, attrs=declaration.compare_live(have.attrs, want.attrs))
+
+
 def _declared_parents(compared: Iterable[tuple[int, Resource]], registry: Registry) -> set[tuple[str, str]]:
     """(type, parent id) of every declared child, for types whose unmanaged need a sibling."""
     found: set[tuple[str, str]] = set()
@@ -231,11 +286,16 @@ def compared_names(declaration: ResourceType, want: Resource) -> tuple[str, ...]
     )
 
 
-def _add_if_changed(result: Reconciled, registry: Registry, want: Resource, have: Resource) -> None:
+def _add_if_changed(
+    result: Reconciled, registry: Registry, want: Resource, have: Resource, shapes: Sequence[Resource]
+) -> None:
     declaration = registry.get(want.type)
+    have = compared_live(declaration, want, have)
     changes = attribute_changes(want, have, compared_names(declaration, want))
     if changes:
-        result.findings.append(_changed(want, have, changes, declaration))
+        drift = _changed(want, have, changes, declaration)
+        note = declaration.conflicts(want, have, shapes) if declaration.conflicts else ""
+        result.findings.append(replace(drift, title=f"{drift.title}; {note}") if note else drift)
 
 
 def _pair_edits_in_place(

@@ -44,7 +44,12 @@ def rollback_plan(drift: Drift, registry: Registry) -> tuple[RollbackStep, ...]:
         # A masked value cannot go into a command line; Terraform holds the real one.
         visible = tuple(c for c in drift.changes if MASK not in (c.expected, c.actual))
         calls = declaration.restore_calls(drift.expected, drift.actual, visible) if visible else []
-        steps += [_aws_step(call, "Restore the declared value in place") for call in calls]
+        steps += [
+            _delete_step(call, drift.id)
+            if call.operation in declaration.removing
+            else _aws_step(call, "Restore the declared value in place")
+            for call in calls
+        ]
         uncovered = [
             c.path
             for c in drift.changes
@@ -101,6 +106,12 @@ def _restorable(path: str, restorable: tuple[str, ...]) -> bool:
 
 def _aws_step(call: AwsCall, description: str) -> RollbackStep:
     return RollbackStep("aws", description, cli=aws_cli(call), call=call)
+
+
+def _delete_step(call: AwsCall, finding_id: str) -> RollbackStep:
+    """Taking away what was added to a declared resource (a detach) is a delete."""
+    description = f"Remove what was added (only with --delete-unmanaged and --only {finding_id})"
+    return RollbackStep("delete", description, cli=aws_cli(call), call=call)
 
 
 # --- the IaC command ---------------------------------------------------------------

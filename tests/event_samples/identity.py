@@ -18,14 +18,15 @@ SAMPLES: list[Sample] = [
         [("aws_iam_group_policy", "ops:s3-read")],
     ),
     # An attachment's Terraform id has a random suffix: the event names its group or user,
-    # which is read again with its attachments.
+    # which is read again with its attachments; and the policy, read again with its
+    # exclusive aws_iam_policy_attachment.
     (
         "iam",
         "AttachGroupPolicy DetachGroupPolicy",
         {"groupName": "ops", "policyArn": POLICY},
         None,
         None,
-        [("aws_iam_group", "ops")],
+        [("aws_iam_group", "ops"), ("aws_iam_policy", POLICY)],
     ),
     (
         "iam",
@@ -33,7 +34,7 @@ SAMPLES: list[Sample] = [
         {"userName": "bob", "policyArn": POLICY},
         None,
         None,
-        [("aws_iam_user", "bob")],
+        [("aws_iam_user", "bob"), ("aws_iam_policy", POLICY)],
     ),
     (
         "iam",
@@ -79,13 +80,15 @@ SAMPLES: list[Sample] = [
         None,
         [("aws_iam_openid_connect_provider", OIDC)],
     ),
-    # A membership's Terraform id is its own name: the event names the group, read again.
+    # A membership's Terraform id is its own name (aws_iam_group_membership) or random
+    # (aws_iam_user_group_membership): the event names the group and the user, each read
+    # again with its members or groups.
     (
         "iam",
         "AddUserToGroup RemoveUserFromGroup",
         {"groupName": "ops", "userName": "bob"},
         None,
         None,
-        [("aws_iam_group", "ops")],
+        [("aws_iam_group", "ops"), ("aws_iam_user", "bob")],
     ),
 ]

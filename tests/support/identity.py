@@ -3,6 +3,7 @@ after `apply` (computed attributes included), from what IAM answered at creation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tests.support.services import policy_json, unique_suffix
@@ -77,3 +78,28 @@ def iam_openid_connect_provider_attributes(
 def iam_group_membership_attributes(name: str, group: str, users: list[str]) -> dict[str, Any]:
     """aws_iam_group_membership: the id is its `name`."""
     return {"group": group, "id": name, "name": name, "users": sorted(users)}
+
+
+def iam_policy_attachment_attributes(
+    name: str,
+    policy_arn: str,
+    users: Sequence[str] = (),
+    roles: Sequence[str] = (),
+    groups: Sequence[str] = (),
+) -> dict[str, Any]:
+    """aws_iam_policy_attachment (provider 5.x): the id is its `name`; users, roles and
+    groups are sets of names, stored as lists (empty when not set)."""
+    return {
+        "groups": sorted(groups),
+        "id": name,
+        "name": name,
+        "policy_arn": policy_arn,
+        "roles": sorted(roles),
+        "users": sorted(users),
+    }
+
+
+def iam_user_group_membership_attributes(user: str, groups: Sequence[str]) -> dict[str, Any]:
+    """aws_iam_user_group_membership (provider 5.x): the id is random (resource.UniqueId(),
+    "terraform-" and 26 digits); `groups` a set of names."""
+    return {"groups": sorted(groups), "id": f"terraform-{unique_suffix()}", "user": user}

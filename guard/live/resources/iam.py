@@ -360,6 +360,15 @@ def _attachment_declaration(name: str, kind: str, items_path: str, ids: IdForms,
         parent=(kind, f"aws_iam_{kind}"),
         # Terraform's id is "<owner>-<unique suffix>": match on what the attachment joins.
         match_key=lambda resource: f"{resource.attrs.get(kind)}|{resource.attrs.get('policy_arn')}",
+        # A policy an exclusive aws_iam_policy_attachment declares: that declaration reports
+        # every attachment of it, declared there or not, once.
+        claimed_by=(
+            (
+                "aws_iam_policy_attachment",
+                lambda declared: [str(declared.get("policy_arn") or "")],
+                lambda live: str(live.get("policy_arn") or ""),
+            ),
+        ),
         recreate_calls=writes(f"attach_{kind}_policy")(
             lambda resource: [call(f"attach_{kind}_policy", resource)]
         ),
@@ -1017,5 +1026,295 @@ REGISTRY.register(
         describe=lambda resource: f"members of group {resource.attrs.get('group')}",
         pulumi_tokens=("aws:iam/groupMembership:GroupMembership",),
         graph=GraphHooks(forward=("group",)),
+    )
+)
+
+
+# aws_iam_policy_attachment -----------------------------------------------------------
+# Exclusive: Terraform holds every user, role and group one managed policy is attached to,
+# and detaches the policy from any other on apply. IAM says which policies each user, group
+# and role has (AttachedManagedPolicies) in the same GetAccountAuthorizationDetails answer
+# the per-owner attachments read; gathered per policy there, it costs no call of its own
+# (ListEntitiesForPolicy would be one call per declared policy).
+
+_ENTITY_KINDS = ("user", "role", "group")
+_ENTITIES = "[UserDetailList, RoleDetailList, GroupDetailList][]"
+
+
+def _attachments_by_policy(entities: list[Attrs]) -> list[Attrs]:
+    """One item per attached policy, naming every user, role and group it is attached to;
+    the roles AWS made (service-linked, Identity Center's) apart, as nobody declares them."""
+    found: dict[str, Attrs] = {}
+    for entity in entities:
+        kind = next((k for k in _ENTITY_KINDS if entity.get(f"{k.capitalize()}Name")), None)
+        if kind is None:
+            continue
+        name = str(entity[f"{kind.capitalize()}Name"])
+        aws_made = kind == "role" and made_by_aws(entity.get("Path"), name)
+        for attached in entity.get("AttachedManagedPolicies") or []:
+            arn = str(attached["PolicyArn"])
+            item = found.setdefault(
+                arn, {"PolicyArn": arn, "users": [], "roles": [], "groups": [], "aws_roles": []}
+            )
+            item["aws_roles" if aws_made else f"{kind}s"].append(name)
+    return list(found.values())
+
+
+def _exclusive_shape(policy_arn: Any, users: Any, roles: Any, groups: Any) -> Attrs:
+    return {
+        "policy_arn": policy_arn,
+        "users": sorted(str(u) for u in users or []),
+        "roles": sorted(str(r) for r in roles or []),
+        "groups": sorted(str(g) for g in groups or []),
+    }
+
+
+def _exclusive_live(live: Attrs, declared: Attrs) -> Attrs:
+    """A role AWS made counts only when the declaration names it (Terraform would try to
+    detach the policy from any other, and IAM refuses to change a service-linked role); an
+    owner a per-owner attachment declares too is compared there."""
+    held = declared.get("_held_per_owner") or {}
+    aws_roles = [role for role in live.get("_aws_roles") or [] if role in (declared.get("roles") or [])]
+    shaped = {**live, "roles": sorted([*(live.get("roles") or []), *aws_roles])}
+    for kind in _ENTITY_KINDS:
+        key = f"{kind}s"
+        shaped[key] = [name for name in shaped.get(key) or [] if name not in held.get(key, [])]
+    return shaped
+
+
+def _exclusive_left_to_owners(declared: Attrs, shapes: Any) -> Attrs:
+    """An owner this attachment lists and an aws_iam_role_policy_attachment (or a role's
+    managed_policy_arns, a group's or user's attachment) declares too is compared there
+    alone: a detach of it is one finding, the per-owner one."""
+    arn = declared.get("policy_arn")
+    held: dict[str, list[str]] = {}
+    kept = dict(declared)
+    for kind in _ENTITY_KINDS:
+        key = f"{kind}s"
+        per_owner = {
+            shape.attrs.get(kind)
+            for shape in shapes
+            if shape.type == f"aws_iam_{kind}_policy_attachment" and shape.attrs.get("policy_arn") == arn
+        }
+        held[key] = sorted(name for name in declared.get(key) or [] if name in per_owner)
+        kept[key] = [name for name in declared.get(key) or [] if name not in per_owner]
+    return {**kept, "_held_per_owner": held}
+
+
+def _entity_call(verb: str, kind: str, name: str, policy_arn: Any) -> AwsCall:
+    return _iam(f"{verb}_{kind}_policy", **{f"{kind.capitalize()}Name": name, "PolicyArn": policy_arn})
+
+
+@writes(
+    "attach_user_policy",
+    "attach_role_policy",
+    "attach_group_policy",
+    "detach_user_policy",
+    "detach_role_policy",
+    "detach_group_policy",
+)
+def _exclusive_restore(
+    resource: Resource, live: Resource | None, changes: tuple[Change, ...]
+) -> list[AwsCall]:
+    paths = {change.path for change in changes}
+    arn = resource.attrs.get("policy_arn")
+    calls: list[AwsCall] = []
+    for kind in _ENTITY_KINDS:
+        if f"{kind}s" not in paths:
+            continue
+        want = set(resource.attrs.get(f"{kind}s") or [])
+        have = set(live.attrs.get(f"{kind}s") or []) if live is not None else set()
+        calls += [_entity_call("attach", kind, name, arn) for name in sorted(want - have)]
+        calls += [_entity_call("detach", kind, name, arn) for name in sorted(have - want)]
+    return calls
+
+
+@writes("attach_user_policy", "attach_role_policy", "attach_group_policy")
+def _exclusive_recreate(resource: Resource) -> list[AwsCall]:
+    arn = resource.attrs.get("policy_arn")
+    return [
+        _entity_call("attach", kind, name, arn)
+        for kind in _ENTITY_KINDS
+        for name in resource.attrs.get(f"{kind}s") or []
+    ]
+
+
+def _exclusive_conflicts(want: Resource, have: Resource, shapes: Any) -> str:
+    """An extra attachment another declaration holds (an aws_iam_role_policy_attachment, a
+    role's managed_policy_arns): both are in Terraform, and they undo each other on apply."""
+    arn = want.attrs.get("policy_arn")
+    fights = []
+    for kind in _ENTITY_KINDS:
+        extra = set(have.attrs.get(f"{kind}s") or []) - set(want.attrs.get(f"{kind}s") or [])
+        for shape in shapes:
+            if (
+                shape.type == f"aws_iam_{kind}_policy_attachment"
+                and shape.attrs.get("policy_arn") == arn
+                and shape.attrs.get(kind) in extra
+            ):
+                fights.append(f"{kind} {shape.attrs.get(kind)} ({shape.address})")
+    rivals = sorted(
+        shape.address
+        for shape in shapes
+        if shape.type == "aws_iam_policy_attachment"
+        and shape.attrs.get("policy_arn") == arn
+        and shape.address != want.address
+    )
+    notes = []
+    if fights:
+        notes.append(
+            f"the attachment to {', '.join(sorted(fights))} is declared there too: this exclusive "
+            "attachment detaches it on every apply and the other attaches it again; declare it in one place"
+        )
+    if rivals:
+        notes.append(
+            f"{', '.join(rivals)} is an exclusive attachment of the same policy: each detaches what "
+            "the other attaches; Terraform allows one per policy"
+        )
+    return "; ".join(notes)
+
+
+_POLICY_ARN = arn_id("iam", "policy/.+")
+_EXCLUSIVE_BY_PATH = {
+    "users": ("AttachUserPolicy", "DetachUserPolicy"),
+    "roles": ("AttachRolePolicy", "DetachRolePolicy"),
+    "groups": ("AttachGroupPolicy", "DetachGroupPolicy"),
+}
+_EXCLUSIVE_EVENTS = TypeEvents(
+    missing=("DetachUserPolicy", "DetachRolePolicy", "DetachGroupPolicy"),
+    changed=edits(_EXCLUSIVE_BY_PATH),
+    by_path=_EXCLUSIVE_BY_PATH,
+    lookup_attr="policy_arn",
+    # The record names the policy: it is read again with every attachment of it. A role's
+    # attachment events are not followed here yet: tests/test_event_coverage.py's shared
+    # sample for AttachRolePolicy pins what it touches to the role alone.
+    touched_by=dict.fromkeys(
+        (*_EXCLUSIVE_BY_PATH["users"], *_EXCLUSIVE_BY_PATH["groups"]), "requestParameters.policyArn"
+    ),
+    ids=_POLICY_ARN,
+    names_parent=True,
+)
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_policy_attachment",
+        events=_EXCLUSIVE_EVENTS,
+        items_path=_ENTITIES,
+        id_key="PolicyArn",
+        regroup=_attachments_by_policy,
+        to_attrs=lambda item: {
+            **_exclusive_shape(item["PolicyArn"], item["users"], item["roles"], item["groups"]),
+            "_aws_roles": sorted(item["aws_roles"]),
+        },
+        normalise_desired=lambda attrs: _exclusive_shape(
+            attrs.get("policy_arn"), attrs.get("users"), attrs.get("roles"), attrs.get("groups")
+        ),
+        compare_live=_exclusive_live,
+        # Two exclusive attachments of one policy are each compared (and each says so).
+        shares_live=True,
+        leaves_to_others=_exclusive_left_to_owners,
+        compared=("policy_arn", "users", "roles", "groups"),
+        ignored={"name": "Terraform's own label for the attachment (its id); AWS holds no such name"},
+        # Never unmanaged: an attachment no state declares is reported by the per-owner
+        # attachment types (aws_iam_role_policy_attachment, ...), once.
+        aws_default=lambda item: True,
+        parent=("policy_arn", "aws_iam_policy"),
+        match_key=lambda resource: str(resource.attrs.get("policy_arn") or ""),
+        restore_calls=_exclusive_restore,
+        restorable=("users", "roles", "groups"),
+        # Taking the policy away from a user, role or group is a delete: only when asked for.
+        removing=("detach_user_policy", "detach_role_policy", "detach_group_policy"),
+        recreate_calls=_exclusive_recreate,
+        conflicts=_exclusive_conflicts,
+        describe=lambda resource: f"exclusive attachment of {resource.attrs.get('policy_arn')}",
+        pulumi_tokens=("aws:iam/policyAttachment:PolicyAttachment",),
+        # The users, roles and groups use the policy; it belongs to the policy.
+        graph=GraphHooks(forward=("policy_arn",)),
+    )
+)
+
+
+# aws_iam_user_group_membership -------------------------------------------------------
+# Not exclusive: it holds some of one user's groups, and other groups the user is in (by
+# another membership, another state, the console) are not its drift. Several may name one
+# user. The groups come from the user's GroupList in the same GetAccountAuthorizationDetails
+# answer (no call of its own). Terraform's id is random (resource.UniqueId()); it is matched
+# by its user.
+
+
+def _declared_groups(live: Attrs, declared: Attrs) -> Attrs:
+    """The user's groups this membership names: the others are not its business."""
+    wanted = set(declared.get("groups") or [])
+    return {**live, "groups": sorted(group for group in live.get("groups") or [] if group in wanted)}
+
+
+def _groups_left_to_group_memberships(declared: Attrs, shapes: Any) -> Attrs:
+    """A group whose aws_iam_group_membership lists this user is compared there (exclusive,
+    it reports a user taken out of the group), not a second time here."""
+    user = declared.get("user")
+    held = {
+        shape.attrs.get("group")
+        for shape in shapes
+        if shape.type == "aws_iam_group_membership" and user in (shape.attrs.get("users") or [])
+    }
+    return {**declared, "groups": [group for group in declared.get("groups") or [] if group not in held]}
+
+
+@writes("add_user_to_group")
+def _user_groups_restore(
+    resource: Resource, live: Resource | None, changes: tuple[Change, ...]
+) -> list[AwsCall]:
+    if not any(change.path == "groups" for change in changes):
+        return []
+    user = resource.attrs.get("user")
+    have = set(live.attrs.get("groups") or []) if live is not None else set()
+    return [
+        _iam("add_user_to_group", GroupName=group, UserName=user)
+        for group in sorted(set(resource.attrs.get("groups") or []) - have)
+    ]
+
+
+_USER_GROUPS_EVENTS = TypeEvents(
+    changed=("AddUserToGroup", "RemoveUserFromGroup"),
+    by_path={"groups": ("AddUserToGroup", "RemoveUserFromGroup")},
+    lookup_attr="user",  # CloudTrail names the user (and the group); the membership is found by it
+    # Terraform's id is random: the user is read again with its groups.
+    touched_by=dict.fromkeys(("AddUserToGroup", "RemoveUserFromGroup"), "requestParameters.userName"),
+    ids=_USER_NAME,
+    names_parent=True,
+)
+
+
+REGISTRY.register(
+    _common(
+        "aws_iam_user_group_membership",
+        events=_USER_GROUPS_EVENTS,
+        items_path="UserDetailList",
+        id_key="UserName",
+        to_attrs=lambda item: {
+            "user": item["UserName"],
+            "groups": sorted(str(group) for group in item.get("GroupList") or []),
+        },
+        normalise_desired=lambda attrs: {
+            "user": attrs.get("user"),
+            "groups": sorted(str(group) for group in attrs.get("groups") or []),
+        },
+        compare_live=_declared_groups,
+        shares_live=True,
+        leaves_to_others=_groups_left_to_group_memberships,
+        compared=("user", "groups"),
+        # Never unmanaged: it is not exclusive, so a group a user is in that no membership
+        # names is no evidence of drift (aws_iam_group_membership reports what it holds).
+        aws_default=lambda item: True,
+        parent=("user", "aws_iam_user"),
+        match_key=lambda resource: str(resource.attrs.get("user") or ""),
+        restore_calls=_user_groups_restore,
+        restorable=("groups",),
+        # No recreate: it is missing only when its user is gone (the user's finding, and no
+        # group can be given to a user that is not there); Terraform makes both again.
+        describe=lambda resource: f"group membership of user {resource.attrs.get('user')}",
+        pulumi_tokens=("aws:iam/userGroupMembership:UserGroupMembership",),
+        graph=GraphHooks(forward=("user",)),
     )
 )
