@@ -116,6 +116,9 @@ class ResourceType:
     compared: tuple[str, ...]  # attributes compared between state and AWS
     ignored: Mapping[str, str] = field(default_factory=dict)  # attribute -> why it is not compared
     list_params: Mapping[str, Any] = field(default_factory=dict)
+    # Where botocore has no paginator for `list_call` (WAFv2's List* calls): the answer's
+    # key holding the next page's marker, sent back under the same name until absent.
+    marker: str = ""
     # A second list call whose pages fill in what the first leaves out (read once per
     # region and shared with the type that lists it anyway), and how to merge them.
     companion_call: tuple[str, str] | None = None  # (operation, JMESPath to its items)

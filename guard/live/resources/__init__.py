@@ -42,4 +42,5 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     sqs,
     ssm,
     vpc,
+    wafv2,
 )

@@ -1,0 +1,36 @@
+"""Sample CloudTrail records for the WAFv2 types (IP sets)."""
+
+from __future__ import annotations
+
+from tests.event_samples import Sample
+
+ACCOUNT = "123456789012"
+IP_SET_ID = "a195b091-44f5-4e01-8d27-d2df80246612"
+IP_SET_ARN = f"arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/ipset/sweep-wafv2-ipset-office/{IP_SET_ID}"
+
+SAMPLES: list[Sample] = [
+    (
+        "wafv2",
+        "UpdateIPSet DeleteIPSet",
+        {"name": "sweep-wafv2-ipset-office", "scope": "REGIONAL", "id": IP_SET_ID, "lockToken": "f0ce82"},
+        None,
+        None,
+        [("aws_wafv2_ip_set", IP_SET_ID)],
+    ),
+    (
+        "wafv2",
+        "CreateIPSet",
+        {"name": "sweep-wafv2-ipset-office", "scope": "REGIONAL", "iPAddressVersion": "IPV4"},
+        {"summary": {"name": "sweep-wafv2-ipset-office", "id": IP_SET_ID, "aRN": IP_SET_ARN}},
+        None,
+        [("aws_wafv2_ip_set", IP_SET_ID)],
+    ),
+    (
+        "wafv2",
+        "TagResource UntagResource",
+        {"resourceARN": IP_SET_ARN, "tagKeys": ["Name"]},
+        None,
+        None,
+        [("aws_wafv2_ip_set", IP_SET_ID)],
+    ),
+]
