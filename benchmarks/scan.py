@@ -30,7 +30,6 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +103,10 @@ def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[
             )["Subnet"]
         )
 
-    with ThreadPoolExecutor(8) as pool:
-        made_groups = list(pool.map(make_group, range(groups)))
-        made_subnets = list(pool.map(make_subnet, range(subnets)))
+    # One at a time: moto's CreateSecurityGroup and CreateSubnet walk the backend's dicts
+    # unlocked, and concurrent creates broke the 10,000 run ("dictionary changed size").
+    made_groups = [make_group(index) for index in range(groups)]
+    made_subnets = [make_subnet(index) for index in range(subnets)]
     for index, group in enumerate(made_groups):
         ingress = [
             rule_block("tcp", 443, 443, cidr_blocks=("0.0.0.0/0",)),

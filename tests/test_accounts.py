@@ -52,13 +52,13 @@ _CHECK_SIGNATURE = IAMRequest.check_signature
 
 
 def _check_signature_but_bodyless_gets(request: IAMRequest) -> None:
-    """GuardDuty's and EKS's reads are REST GETs with neither query nor body. For such a request moto
-    fills its parsed parameters with the headers (moto/core/responses.py, setup_class) and
+    """GuardDuty's, EKS's and EFS's reads are REST GETs with neither query nor body. For such a
+    request moto fills its parsed parameters with the headers (moto/core/responses.py, setup_class) and
     hashes those as the payload (moto/iam/access_control.py signs `body or data`), so the
     signature never matches, whatever the policy grants. Only that check is skipped: the
     action moto derives from the route (guardduty:ListDetectors, guardduty:GetDetector, the
     names real IAM uses) is still checked against the documented policy."""
-    if request._service in ("guardduty", "eks") and not request._body:
+    if request._service in ("guardduty", "eks", "elasticfilesystem") and not request._body:
         return
     _CHECK_SIGNATURE(request)
 

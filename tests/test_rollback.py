@@ -29,7 +29,7 @@ from tests.cases import TypeCase
 from tests.cases.ec2 import REGION, build_instance, build_vpc, build_vpc_rules
 from tests.support.network import vpc_rule_attributes
 from tests.support.services import s3_bucket_attributes
-from tests.test_type_sweep import CASES
+from tests.test_type_sweep import CASES, service_args
 
 WRITE_KINDS = ("aws", "delete")
 
@@ -83,13 +83,14 @@ def test_every_offered_reversal_has_a_round_trip_case():
     assert unproven == [], "add a case in tests/cases/ for each (type, drift kind)"
 
 
-def _scan(guard: Any, path: Path) -> dict[str, Any]:
-    result = guard("scan", "--state", path, "--region", REGION, "--format", "json")
+def _scan(guard: Any, path: Path, *narrow: str) -> dict[str, Any]:
+    result = guard("scan", "--state", path, "--region", REGION, "--format", "json", *narrow)
     assert result.code in (0, 2), result.err
     return result.json()
 
 
-def _inject(edit: Edit, aws: boto3.Session, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+def _inject(edit: Edit, aws: boto3.Session, tmp_path: Path) -> tuple[Path, dict[str, Any], list[str]]:
+    """The case built and edited; the `--service` arguments that read what it declares."""
     state, ctx = TerraformState(), {}
     edit.case.build(aws, state, ctx)
     path = state.write(tmp_path / "terraform.tfstate")
@@ -98,13 +99,13 @@ def _inject(edit: Edit, aws: boto3.Session, tmp_path: Path) -> tuple[Path, dict[
     else:
         assert edit.case.unmanaged is not None
         ctx["unmanaged_id"] = edit.case.unmanaged(aws, ctx)
-    return path, ctx
+    return path, ctx, service_args(edit.case, state)
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=str)
 def test_rollback_apply_closes_the_finding(edit, aws, guard, tmp_path):
-    path, _ = _inject(edit, aws, tmp_path)
-    before = _scan(guard, path)
+    path, _, narrow = _inject(edit, aws, tmp_path)
+    before = _scan(guard, path, *narrow)
     assert len(before["findings"]) == 1, [f["title"] for f in before["findings"]]
     finding = before["findings"][0]
     # The plan it prints is real before it is run (one edit's share of the check below).
@@ -117,7 +118,7 @@ def test_rollback_apply_closes_the_finding(edit, aws, guard, tmp_path):
         assert edit.kind not in offered_kinds(declaration) or "manual" in kinds, finding["rollback"]
         return
 
-    args = ["rollback", "--state", path, "--region", REGION, "--apply", "--yes", "--format", "json"]
+    args = ["rollback", "--state", path, "--region", REGION, "--apply", "--yes", "--format", "json", *narrow]
     if "aws" not in kinds:  # a resource in no state: only deleted when named
         args += ["--delete-unmanaged", "--only", finding["id"]]
     result = guard(*args)
@@ -127,7 +128,7 @@ def test_rollback_apply_closes_the_finding(edit, aws, guard, tmp_path):
     assert [f["title"] for f in report["closed"]] == [finding["title"]]
     assert report["new"] == [] and report["remaining"] == []
 
-    after = _scan(guard, path)
+    after = _scan(guard, path, *narrow)
     assert after["findings"] == [], [f["title"] for f in after["findings"]]
     assert after["complete"] is True
 

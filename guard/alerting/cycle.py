@@ -201,6 +201,8 @@ def _resolvable(record: FindingRecord, report: Report) -> bool:
         return False
     if record.region and record.region not in report.regions:
         return False
+    if report.checked_types and record.type not in report.checked_types:
+        return False  # a `--service` scan did not read this finding's type
     unread_regions = {n.region for n in report.not_checked}
     return not (record.region in unread_regions or "global" in unread_regions)
 

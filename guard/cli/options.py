@@ -75,6 +75,17 @@ def region_option(text: str = "Default: the regions the state names, else AWS_RE
     )
 
 
+service_option = click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="SERVICE",
+    help="Read and compare only this AWS service's types (as `guard types` names the service: "
+    "ec2, iam, s3, ...). Repeat for several. The state's resources of other services are not "
+    "compared, and the report lists the types that were. Default: every service.",
+)
+
+
 def max_attempts_option(
     text: str = "Attempts per AWS call before a throttled or failing call marks the scan incomplete.",
 ) -> Decorator:

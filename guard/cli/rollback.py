@@ -5,13 +5,21 @@ from __future__ import annotations
 import click
 
 from guard.aws import Clients
-from guard.cli.options import format_option, max_attempts_option, output_option, region_option, state_option
+from guard.cli.options import (
+    format_option,
+    max_attempts_option,
+    output_option,
+    region_option,
+    service_option,
+    state_option,
+)
 from guard.render import write_report
 
 
 @click.command()
 @state_option(required=True)
 @region_option()
+@service_option
 @click.option(
     "--only",
     "only",
@@ -37,6 +45,7 @@ from guard.render import write_report
 def rollback(
     states: tuple[str, ...],
     regions: tuple[str, ...],
+    services: tuple[str, ...],
     only: tuple[str, ...],
     apply_: bool,
     yes: bool,
@@ -76,6 +85,7 @@ def rollback(
         delete_unmanaged=delete_unmanaged,
         confirm=confirm,
         tf_dir=tf_dir,
+        services=services,
     )
     write_report("rollback", output_format, result, output)
     return result.exit_code

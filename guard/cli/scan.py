@@ -21,6 +21,7 @@ from guard.cli.options import (
     notify_options,
     output_option,
     region_option,
+    service_option,
     state_option,
     state_source_options,
     take_alerting,
@@ -39,6 +40,7 @@ from guard.render import write_report
     is_flag=True,
     help="Read every region enabled for the account (DescribeRegions; opted-in regions only).",
 )
+@service_option
 @max_attempts_option()
 @live_rules_option
 @state_source_options
@@ -57,6 +59,7 @@ def scan(
     states: tuple[str, ...],
     regions: tuple[str, ...],
     all_regions: bool,
+    services: tuple[str, ...],
     max_attempts: int,
     output_format: str,
     output: str | None,
@@ -82,6 +85,7 @@ def scan(
         max_attempts=max_attempts,
         rules=load_rule_options(rule_dirs) if rule_dirs else None,
         attribution=attribution,
+        services=services,
         **sources,
     )
     settings = alert_settings(alerting, options.config)

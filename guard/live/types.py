@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from guard.errors import InputError
 from guard.live.events import TypeEvents
 from guard.model import AwsCall, Change, Resource
 
@@ -288,6 +289,39 @@ class Registry:
 
     def get(self, type_name: str) -> ResourceType:
         return self.types[self.canonical(type_name)]
+
+    def services(self) -> list[str]:
+        return sorted({declaration.service for declaration in self.types.values()})
+
+    def of_services(self, services: Iterable[str]) -> Registry:
+        """The types of these services only (`--service`). A type's parent, children and
+        expansions are always of its own service, so the narrowed table is closed."""
+        wanted = set(services)
+        unknown = sorted(wanted - set(self.services()))
+        if unknown:
+            raise InputError(
+                "--service",
+                f"{', '.join(unknown)} is not a service guard reads",
+                f"use one of: {', '.join(self.services())} (`guard types` lists them)",
+            )
+        narrowed = Registry()
+        narrowed.types = {n: d for n, d in self.types.items() if d.service in wanted}
+        # A state type that is only expanded (aws_security_group_rule) stays: its resources
+        # reach the narrowed table only when they stand for a type it reads (compared_here).
+        narrowed.expansions = {
+            t: e for t, e in self.expansions.items() if t in narrowed.types or t not in self.types
+        }
+        narrowed.aliases = {a: c for a, c in self.aliases.items() if c in narrowed.types}
+        narrowed.known = self.known
+        return narrowed
+
+    def compared_here(self, resource: Resource, by_id: Mapping[str, Resource], full: Registry) -> bool:
+        """Whether this (narrowed) table compares the declared resource: its own type, or a
+        type its state expands into (`full` is the table it was narrowed from)."""
+        if self.canonical(resource.type) in self.types:
+            return True
+        expansions = full.expansions.get(resource.type, [])
+        return any(shape.type in self.types for e in expansions for shape in e.expand(resource, by_id))
 
 
 REGISTRY = Registry()

@@ -93,6 +93,7 @@ def scan_target(
     registry: Registry = REGISTRY,
     rules: RuleSet | None = None,
     attribution: AttributionSettings | None = None,
+    services: Sequence[str] = (),
 ) -> Report:
     from guard.pipeline.scan import scan
 
@@ -116,6 +117,7 @@ def scan_target(
         attribution=attribution,
         sources=loaded.read,
         unreadable=loaded.unreadable,
+        services=services,
     )
 
 
@@ -169,6 +171,7 @@ def scan_accounts(
     rules: RuleSet | None = None,
     attribution: AttributionSettings | None = None,
     failed: Sequence[Unreadable] = (),
+    services: Sequence[str] = (),
 ) -> Report:
     """Scan every target, at most `workers` at a time; a failed one is reported, not fatal.
     `failed`: accounts already known to be unreadable (e.g. by the organisation walk)."""
@@ -178,7 +181,7 @@ def scan_accounts(
     with progress, ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         futures: dict[Future[Report], Target] = {
             pool.submit(
-                scan_one, target, base, max_attempts, session_name, registry, rules, attribution
+                scan_one, target, base, max_attempts, session_name, registry, rules, attribution, services
             ): target
             for target in targets
         }

@@ -243,6 +243,7 @@ def rollback(
     tf_dir: str | None = None,
     registry: Registry = REGISTRY,
     pick: Callable[[Drift], bool] | None = None,
+    services: Sequence[str] = (),
 ) -> RollbackRun:
     """Scan, select, and (with apply) run the direct reversals, then re-scan to prove them.
 
@@ -265,6 +266,7 @@ def rollback(
             registry,
             sources=loaded.read,
             unreadable=loaded.unreadable,
+            services=services,
         )
 
     before = scan_now(regions)

@@ -50,6 +50,7 @@ class ScanOptions:
     progress: bool | None = None  # None: a bar on a terminal, plain lines otherwise
     rules: RuleSet | None = None  # `--rules`; else the config's rules folders
     attribution: AttributionSettings | None = None
+    services: tuple[str, ...] = ()  # `--service`: read only these services' types
 
 
 def scope_sources(options: ScanOptions) -> list[str]:
@@ -241,6 +242,8 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
 
     session = session or new_session()
     config = load_config(options.config) if options.config else None
+    if options.services:
+        REGISTRY.of_services(options.services)  # an unknown service: one line, before any account
     if config is None and not options.accounts:
         sources = command_line_sources(options)
         if not sources:
@@ -259,6 +262,7 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
             attribution=options.attribution,
             sources=loaded.read,
             unreadable=loaded.unreadable,
+            services=options.services,
         )
     resolved = resolve_targets(options, config, session)
     targets = resolved.targets
@@ -280,6 +284,7 @@ def run_scan(options: ScanOptions, session: boto3.Session | None = None) -> Repo
         rules=rules,
         attribution=options.attribution,
         failed=resolved.unreadable,
+        services=options.services,
     )
     if resolved.notes:
         report = replace(report, notes=tuple(resolved.notes) + report.notes)

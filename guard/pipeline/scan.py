@@ -112,15 +112,44 @@ def scan(
     attribution: AttributionSettings | None = None,
     sources: Sequence[str] = (),
     unreadable: Sequence[Unreadable] = (),
+    services: Sequence[str] = (),
 ) -> Report:
-    """Every type in every region against `declared` (read by guard.state.sources.load_sources)."""
-    options = PassOptions(
-        sources=tuple(sources), rules=rules, attribution=attribution, unreadable=tuple(unreadable)
-    )
+    """Every type in every region against `declared` (read by guard.state.sources.load_sources).
+
+    `services` (`--service`) narrows the read to those services' types: what the state
+    declares of the others is neither read nor compared (the report's checked types say
+    which were), and stays in the graph as the state has it.
+    """
     scanned_regions = tuple(regions) or regions_to_scan(declared, clients, sources)
+    around: tuple[Resource, ...] = ()
+    types: tuple[str, ...] | None = None
+    if services:
+        selected = registry.of_services(services)
+        by_id = {r.id: r for r in declared if r.id}
+        around = tuple(
+            r for r in declared if registry.handles(r.type) and not selected.compared_here(r, by_id, registry)
+        )
+        skipped = {id(r) for r in around}
+        declared = [r for r in declared if id(r) not in skipped]
+        registry, types = selected, tuple(selected.types)
+    options = PassOptions(
+        sources=tuple(sources),
+        rules=rules,
+        attribution=attribution,
+        unreadable=tuple(unreadable),
+        around=around,
+        types=types,
+    )
     account = clients.account_id(scanned_regions[0])
     live = collect(clients, account, scanned_regions, registry.types.values())
-    return run_pass(declared, live, clients, registry, options)
+    report = run_pass(declared, live, clients, registry, options)
+    if types is None:
+        return report
+    note = (
+        f"only {', '.join(sorted(set(services)))} read (--service): {len(types)} types; "
+        f"{len(around)} declared resources of other services not compared"
+    )
+    return replace(report, notes=(note, *report.notes))
 
 
 def _only_unmanaged(drift: Drift, registry: Registry) -> bool:

@@ -1,4 +1,4 @@
-"""Cases for the network-edge types: a target group's registered targets."""
+"""Cases for the network-edge types: a target group's registered targets, ACL rules, network interfaces."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ from typing import Any
 import boto3
 
 from guard.demo.emulator import machine_image
-from guard.demo.state import TerraformState, instance_attributes, target_group_attributes
+from guard.demo.state import (
+    TerraformState,
+    instance_attributes,
+    security_group_attributes,
+    target_group_attributes,
+)
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.ec2 import build_instance
 from tests.cases.vpc import build_network
-from tests.support.netedge import network_acl_rule_attributes, target_group_attachment_attributes
+from tests.support.netedge import (
+    network_acl_rule_attributes,
+    network_interface_attributes,
+    target_group_attachment_attributes,
+)
 from tests.support.network import network_acl_attributes
 
 REGION = "us-east-1"
@@ -121,6 +130,62 @@ def _deny_rule(session: boto3.Session, ctx: Context) -> str:
     return f"{ctx['acl_id']}:90:-1:false"
 
 
+def _group(session: boto3.Session, state: TerraformState, ctx: Context, name: str) -> str:
+    """A security group as Terraform makes it with no rules (egress = [] revokes AWS's own)."""
+    ec2 = _ec2(session)
+    group_id = str(
+        ec2.create_security_group(GroupName=name, Description=name, VpcId=ctx["vpc_id"])["GroupId"]
+    )
+    ec2.revoke_security_group_egress(
+        GroupId=group_id, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )
+    group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+    state.add(
+        "aws_security_group",
+        name.replace("-", "_"),
+        security_group_attributes(group, _account(session), REGION, [], []),
+    )
+    return group_id
+
+
+def build_network_interface(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """A spare interface with two private addresses and the app group, for a floating service IP;
+    a second (admin) group in the same VPC, declared too."""
+    build_network(session, state, ctx)
+    ec2 = _ec2(session)
+    ctx["app_group"] = _group(session, state, ctx, "sweep-eni-app")
+    ctx["admin_group"] = _group(session, state, ctx, "sweep-eni-admin")
+    eni = ec2.create_network_interface(
+        SubnetId=ctx["subnet_id"],
+        Groups=[ctx["app_group"]],
+        Description="sweep-eni-floating",
+        SecondaryPrivateIpAddressCount=1,
+        TagSpecifications=[
+            {"ResourceType": "network-interface", "Tags": [{"Key": "Name", "Value": "sweep-eni-floating"}]}
+        ],
+    )["NetworkInterface"]
+    eni_id = ctx["eni_id"] = eni["NetworkInterfaceId"]
+    live = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"][0]
+    state.add(
+        "aws_network_interface", "floating", network_interface_attributes(live, _account(session), REGION)
+    )
+
+
+def _admin_group_on_interface(session: boto3.Session, ctx: Context) -> None:
+    """Someone puts the admin group on the interface in the console (in place of the app group)."""
+    _ec2(session).modify_network_interface_attribute(
+        NetworkInterfaceId=ctx["eni_id"], Groups=[ctx["admin_group"]]
+    )
+
+
+def _interface_by_hand(session: boto3.Session, ctx: Context) -> str:
+    return str(
+        _ec2(session).create_network_interface(SubnetId=ctx["subnet_id"], Description="sweep-eni-by-hand")[
+            "NetworkInterface"
+        ]["NetworkInterfaceId"]
+    )
+
+
 CASES = [
     TypeCase(
         "aws_lb_target_group_attachment",
@@ -175,6 +240,46 @@ CASES = [
             "aws_network_acl_rule",
             "rule_id",
             "aws_network_acl_rule.https_in",
+            title_has="was deleted",
+        ),
+    ),
+    TypeCase(
+        "aws_network_interface",
+        build=build_network_interface,
+        drift=_admin_group_on_interface,
+        expected=Expected(
+            "changed",
+            "aws_network_interface",
+            "eni_id",
+            "aws_network_interface.floating",
+            paths=("security_groups",),
+        ),
+        unmanaged=_interface_by_hand,
+        unmanaged_type="aws_network_interface",
+    ),
+    TypeCase(
+        "aws_network_interface",
+        build=build_network_interface,
+        drift=lambda s, c: _ec2(s).modify_network_interface_attribute(
+            NetworkInterfaceId=c["eni_id"], SourceDestCheck={"Value": False}
+        ),
+        expected=Expected(
+            "changed",
+            "aws_network_interface",
+            "eni_id",
+            "aws_network_interface.floating",
+            paths=("source_dest_check",),
+        ),
+    ),
+    TypeCase(
+        "aws_network_interface",
+        build=build_network_interface,
+        drift=lambda s, c: _ec2(s).delete_network_interface(NetworkInterfaceId=c["eni_id"]),
+        expected=Expected(
+            "missing",
+            "aws_network_interface",
+            "eni_id",
+            "aws_network_interface.floating",
             title_has="was deleted",
         ),
     ),

@@ -11,6 +11,7 @@ from guard.demo.state import TerraformState, rule_block, subnet_attributes, vpc_
 from guard.live.resources.vpc import terraform_route_id
 from tests.cases import Context, Expected, TypeCase
 from tests.cases.ec2 import build_instance
+from tests.support.netedge import declare_appliance_interface
 from tests.support.network import (
     acl_rule_block,
     eip_attributes,
@@ -276,13 +277,15 @@ def build_eip_association(session: boto3.Session, state: TerraformState, ctx: Co
     state.add("aws_eip_association", "worker", eip_association_attributes(address))
 
 
+def build_eip_association_and_appliance(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    build_eip_association(session, state, ctx)
+    declare_appliance_interface(session, state, ctx, REGION)
+
+
 def _associate_elsewhere(session: boto3.Session, ctx: Context) -> None:
-    """The address moved to an interface made by hand (an appliance)."""
-    ec2 = _ec2(session)
-    eni = ec2.create_network_interface(SubnetId=ctx["subnet_id"])["NetworkInterface"]["NetworkInterfaceId"]
-    ctx["stray_eni"] = eni
-    ctx["association_id"] = ec2.associate_address(
-        AllocationId=ctx["allocation_id"], NetworkInterfaceId=eni, AllowReassociation=True
+    """The address moved to an appliance's interface (declared: aws_network_interface.appliance)."""
+    ctx["association_id"] = _ec2(session).associate_address(
+        AllocationId=ctx["allocation_id"], NetworkInterfaceId=ctx["appliance_eni"], AllowReassociation=True
     )["AssociationId"]
 
 
@@ -515,7 +518,7 @@ CASES = [
     ),
     TypeCase(
         "aws_eip_association",
-        build=build_eip_association,
+        build=build_eip_association_and_appliance,
         drift=_associate_elsewhere,
         expected=Expected(
             "changed",

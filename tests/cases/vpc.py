@@ -12,6 +12,7 @@ from guard.demo.emulator import machine_image
 from guard.demo.state import TerraformState, subnet_attributes, vpc_attributes
 from guard.live.resources.vpc import terraform_route_id
 from tests.cases import Context, Expected, TypeCase
+from tests.support.netedge import declare_appliance_interface
 from tests.support.network import (
     acl_rule_block,
     ebs_volume_attributes,
@@ -230,12 +231,17 @@ def _import_key(session: boto3.Session, ctx: Context) -> str:
     return "adhoc"
 
 
+def build_route_and_appliance(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    build_route(session, state, ctx)
+    declare_appliance_interface(session, state, ctx, REGION)
+
+
 def _route_to_an_interface(session: boto3.Session, ctx: Context) -> None:
-    """The default route pointed at an appliance's interface instead of the gateway."""
-    ec2 = _ec2(session)
-    eni = ec2.create_network_interface(SubnetId=ctx["subnet_id"])["NetworkInterface"]["NetworkInterfaceId"]
-    ec2.replace_route(
-        RouteTableId=ctx["route_table_id"], DestinationCidrBlock="0.0.0.0/0", NetworkInterfaceId=eni
+    """The default route pointed at an appliance's interface (declared) instead of the gateway."""
+    _ec2(session).replace_route(
+        RouteTableId=ctx["route_table_id"],
+        DestinationCidrBlock="0.0.0.0/0",
+        NetworkInterfaceId=ctx["appliance_eni"],
     )
 
 
@@ -373,7 +379,7 @@ CASES = [
     # The same resources again, for the other ways back a declaration offers.
     TypeCase(
         "aws_route",
-        build=build_route,
+        build=build_route_and_appliance,
         drift=_route_to_an_interface,
         expected=Expected(
             "changed",
