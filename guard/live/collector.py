@@ -58,6 +58,10 @@ def collect(
         for region in _regions(declaration, regions):
             key = _list_call(declaration, declaration.list_params, region)
             calls.setdefault(key, []).append(declaration)
+            for also in declaration.also_list:
+                if also.region in ("", region):
+                    params = {**declaration.list_params, **also.params}
+                    calls.setdefault(_list_call(declaration, params, region), []).append(declaration)
             if declaration.companion_call:
                 side = _companion(declaration, region)
                 companions[(declaration.name, region)] = side
@@ -80,6 +84,9 @@ def collect(
                     declaration, future.result(), side_pages, enriched=call.per_item is not None
                 )
                 _add(inventory, clients, declaration, items, call.region, workers)
+    # A (type, region) with several list calls (AlsoList) is read in full only if all were.
+    for unread in inventory.not_checked:
+        inventory.checked.discard((unread.type, unread.region))
     _collect_children(clients, inventory, children, workers)
     return inventory
 

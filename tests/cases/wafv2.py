@@ -1,4 +1,4 @@
-"""Case for a regional WAFv2 IP set, in the AWS provider 5.x state shape."""
+"""Cases for WAFv2 (IP sets of both scopes), in the AWS provider 5.x state shape."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from tests.cases import Context, Expected, TypeCase
 from tests.cases.services import client
 
 NAME = "sweep-wafv2-ipset-office"
+EDGE_NAME = "sweep-wafv2-ipset-edge"
 
 
-def ip_set_attributes(summary: dict[str, Any], addresses: list[str], tags: dict[str, str]) -> dict[str, Any]:
+def ip_set_attributes(
+    summary: dict[str, Any], addresses: list[str], tags: dict[str, str], scope: str = "REGIONAL"
+) -> dict[str, Any]:
     return {
         "addresses": list(addresses),
         "arn": summary["ARN"],
@@ -23,35 +26,40 @@ def ip_set_attributes(summary: dict[str, Any], addresses: list[str], tags: dict[
         "lock_token": summary["LockToken"],
         "name": summary["Name"],
         "name_prefix": "",
-        "scope": "REGIONAL",
+        "scope": scope,
         "tags": dict(tags),
         "tags_all": dict(tags),
     }
 
 
 def build_ip_set(session: boto3.Session, state: TerraformState, ctx: Context) -> None:
+    """A regional set (for an ALB) and a CLOUDFRONT one (global, made through us-east-1):
+    each is read by its own scope's list call, neither is missing."""
     addresses = ["203.0.113.0/24", "198.51.100.7/32"]
-    summary = client(session, "wafv2").create_ip_set(
-        Name=NAME,
-        Scope="REGIONAL",
-        IPAddressVersion="IPV4",
-        Addresses=addresses,
-        Description="office egress",
-        Tags=[{"Key": "Name", "Value": "office"}],
-    )["Summary"]
-    ctx["ip_set_id"] = summary["Id"]
-    ctx["ip_set_name"] = summary["Name"]
-    state.add("aws_wafv2_ip_set", "office", ip_set_attributes(summary, addresses, {"Name": "office"}))
+    for label, name, scope in (("office", NAME, "REGIONAL"), ("edge", EDGE_NAME, "CLOUDFRONT")):
+        summary = client(session, "wafv2").create_ip_set(
+            Name=name,
+            Scope=scope,
+            IPAddressVersion="IPV4",
+            Addresses=addresses,
+            Description="office egress",
+            Tags=[{"Key": "Name", "Value": label}],
+        )["Summary"]
+        ctx[f"{label}_ip_set_id"] = summary["Id"]
+        ctx[f"{label}_ip_set_name"] = summary["Name"]
+        state.add("aws_wafv2_ip_set", label, ip_set_attributes(summary, addresses, {"Name": label}, scope))
 
 
 def open_ip_set(session: boto3.Session, ctx: Context) -> None:
-    """An address added in the console: the allow list now lets in the whole internet."""
+    """An address added in the console to the CloudFront allow list: it now lets in half
+    the internet. The edit is found and put back with Scope=CLOUDFRONT."""
     wafv2 = client(session, "wafv2")
-    current = wafv2.get_ip_set(Name=ctx["ip_set_name"], Id=ctx["ip_set_id"], Scope="REGIONAL")
+    name, set_id = ctx["edge_ip_set_name"], ctx["edge_ip_set_id"]
+    current = wafv2.get_ip_set(Name=name, Id=set_id, Scope="CLOUDFRONT")
     wafv2.update_ip_set(
-        Name=ctx["ip_set_name"],
-        Scope="REGIONAL",
-        Id=ctx["ip_set_id"],
+        Name=name,
+        Scope="CLOUDFRONT",
+        Id=set_id,
         Addresses=[*current["IPSet"]["Addresses"], "0.0.0.0/1"],
         Description="office egress",
         LockToken=current["LockToken"],
@@ -64,7 +72,7 @@ CASES = [
         build=build_ip_set,
         drift=open_ip_set,
         expected=Expected(
-            "changed", "aws_wafv2_ip_set", "ip_set_id", "aws_wafv2_ip_set.office", paths=("addresses",)
+            "changed", "aws_wafv2_ip_set", "edge_ip_set_id", "aws_wafv2_ip_set.edge", paths=("addresses",)
         ),
         unmanaged=lambda s, c: str(
             client(s, "wafv2").create_ip_set(

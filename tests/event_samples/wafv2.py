@@ -7,6 +7,8 @@ from tests.event_samples import Sample
 ACCOUNT = "123456789012"
 IP_SET_ID = "a195b091-44f5-4e01-8d27-d2df80246612"
 IP_SET_ARN = f"arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/ipset/sweep-wafv2-ipset-office/{IP_SET_ID}"
+EDGE_SET_ID = "0f2c9d1e-7b3a-4c55-9e61-2a8b7c6d5e4f"
+EDGE_SET_ARN = f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/ipset/sweep-wafv2-ipset-edge/{EDGE_SET_ID}"
 
 SAMPLES: list[Sample] = [
     (
@@ -32,5 +34,13 @@ SAMPLES: list[Sample] = [
         None,
         None,
         [("aws_wafv2_ip_set", IP_SET_ID)],
+    ),
+    (
+        "wafv2",
+        "TagResource",
+        {"resourceARN": EDGE_SET_ARN, "tagList": [{"key": "Name", "value": "edge"}]},
+        None,
+        None,
+        [("aws_wafv2_ip_set", EDGE_SET_ID)],
     ),
 ]

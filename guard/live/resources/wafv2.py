@@ -1,13 +1,15 @@
-"""WAFv2 IP sets (regional scope, read per region).
+"""WAFv2 IP sets, of both scopes.
+
+REGIONAL sets (for ALBs, API Gateway, AppSync, Cognito) are listed in each scanned region
+with Scope=REGIONAL; CLOUDFRONT sets are global and listed once, in us-east-1 only (where
+AWS serves them, arn `...:us-east-1:ACCOUNT:global/ipset/...`) and only when us-east-1 is
+scanned (`AlsoList`). Every later call for a set sends the scope its ARN says.
 
 ListIPSets has no botocore paginator: it pages by NextMarker (`ResourceType.marker`). Its
 summaries leave out the addresses, and WAFv2 has no batch read: GetIPSet and
 ListTagsForResource run once per set, concurrently. UpdateIPSet replaces the whole set and
 needs the LockToken of a fresh GetIPSet: rollback reads the set again just before it, and
 the put-back sends that token.
-
-Not read yet: IP sets of scope CLOUDFRONT (listed only in us-east-1 with Scope=CLOUDFRONT);
-a declared one is not matched by this list call.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from botocore.exceptions import ClientError
 
 from guard.live.events import IdForms, TypeEvents
 from guard.live.shape import declared_tags, tag_changes, tags
-from guard.live.types import REGISTRY, Attrs, GraphHooks, ResourceType, reads, writes
+from guard.live.types import REGISTRY, AlsoList, Attrs, GraphHooks, ResourceType, reads, writes
 from guard.model import AwsCall, Change, Resource
 
-_SCOPE = "REGIONAL"
+_REGIONAL = {"Scope": "REGIONAL"}
+# CloudFront's web ACLs and the sets they use: global, served by us-east-1 alone.
+_CLOUDFRONT = (AlsoList({"Scope": "CLOUDFRONT"}, region="us-east-1"),)
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
@@ -29,12 +33,23 @@ def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
+def scope_of(arn: Any) -> str:
+    """CLOUDFRONT for a global ARN (`...:global/ipset/...`), REGIONAL otherwise."""
+    return "CLOUDFRONT" if ":global/" in str(arn or "") else "REGIONAL"
+
+
+def _scope(attrs: Attrs) -> str:
+    """A resource's scope: the state's `scope`, else what its ARN says."""
+    declared = str(attrs.get("scope") or "").upper()
+    return declared if declared in ("REGIONAL", "CLOUDFRONT") else scope_of(attrs.get("arn"))
+
+
 @reads("get_ip_set", "list_tags_for_resource")
 def _read_ip_set(clients: Any, region: str, item: Attrs) -> Attrs:
     """GetIPSet and its tags for one listed summary; a set deleted since the list is dropped."""
     client = clients.client("wafv2", region)
     try:
-        answer = client.get_ip_set(Name=item["Name"], Id=item["Id"], Scope=_SCOPE)
+        answer = client.get_ip_set(Name=item["Name"], Id=item["Id"], Scope=scope_of(item["ARN"]))
         tagged = client.list_tags_for_resource(ResourceARN=item["ARN"])
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "WAFNonexistentItemException":
@@ -68,7 +83,13 @@ def _ip_set_attrs(item: Attrs) -> Attrs:
         }
     )
     # The lock token is what an UpdateIPSet must send back; never compared.
-    return {**shaped, "arn": item.get("ARN"), "lock_token": item.get("LockToken"), "tags": tags(item)}
+    return {
+        **shaped,
+        "arn": item.get("ARN"),
+        "scope": scope_of(item.get("ARN")),
+        "lock_token": item.get("LockToken"),
+        "tags": tags(item),
+    }
 
 
 def _ip_set_desired(attrs: Attrs) -> Attrs:
@@ -85,7 +106,7 @@ def _ip_set_restore(resource: Resource, live: Resource | None, changes: tuple[Ch
     if paths & {"addresses", "description"} and token:
         request: dict[str, Any] = {
             "Name": declared["name"],
-            "Scope": _SCOPE,
+            "Scope": _scope(resource.attrs),
             "Id": resource.id,
             "Addresses": declared["addresses"],
             "LockToken": token,  # from the fresh read rollback makes before it writes
@@ -106,14 +127,14 @@ def _ip_set_restore(resource: Resource, live: Resource | None, changes: tuple[Ch
 def _ip_set_delete(live: Resource) -> list[AwsCall]:
     request = {
         "Name": live.attrs.get("name"),
-        "Scope": _SCOPE,
+        "Scope": _scope(live.attrs),
         "Id": live.id,
         "LockToken": live.attrs.get("lock_token"),
     }
     return [AwsCall("wafv2", "delete_ip_set", request)]
 
 
-_IP_SET_ARN = r"arn:(?:aws|aws-cn|aws-us-gov):wafv2:[a-z0-9-]+:\d+:regional/ipset/[\w-]+/"
+_IP_SET_ARN = r"arn:(?:aws|aws-cn|aws-us-gov):wafv2:[a-z0-9-]+:\d+:(?:regional|global)/ipset/[\w-]+/"
 
 # Records name a set by its id (requestParameters.id) or, for tags, by its ARN.
 _IP_SET_IDS = IdForms(
@@ -121,7 +142,7 @@ _IP_SET_IDS = IdForms(
         (_IP_SET_ARN + "(?P<id>" + _UUID + ")", "{id}"),
         (_UUID, "{value}"),
     ),
-    "a WAFv2 IP set id, or the id in its regional ipset ARN",
+    "a WAFv2 IP set id, or the id in its ipset ARN (regional or global)",
 )
 
 _IP_SET_EVENTS = TypeEvents(
@@ -147,15 +168,18 @@ REGISTRY.register(
         list_call="list_ip_sets",
         items_path="IPSets",
         id_key="Id",
-        list_params={"Scope": _SCOPE},
+        list_params=_REGIONAL,
+        also_list=_CLOUDFRONT,
         marker="NextMarker",
         per_item=_read_ip_set,
         keep_item=lambda item: not item.get("_gone"),
+        # The narrow read (rollback, on-event) lists the scope the set is in.
+        read_params=lambda resource: {"Scope": _scope(resource.attrs)},
         to_attrs=_ip_set_attrs,
         normalise_desired=_ip_set_desired,
         compared=("name", "description", "ip_address_version", "addresses", "tags"),
         ignored={
-            "scope": "only REGIONAL sets are read (the list call's Scope); fixed at creation",
+            "scope": "fixed at creation (a new set); it picks the list call that reads the set",
             "lock_token": "changes on every update; sent back by the put-back, never compared",
             "name_prefix": "Terraform-only: the name it made is compared",
             "arn": "computed from the name and id",
