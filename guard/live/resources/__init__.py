@@ -45,4 +45,5 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     ssm,
     vpc,
     wafv2,
+    wafv2_acl,
 )
