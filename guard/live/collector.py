@@ -37,6 +37,7 @@ class _ListCall:
     region: str
     items_path: str = ""  # set with per_item: the call's result is then the enriched items
     per_item: PerItemReader | None = None
+    marker: str = ""  # pages by this answer key, sent back under the same name (no paginator)
 
 
 def collect(
@@ -61,6 +62,10 @@ def collect(
         for region in _regions(declaration, regions):
             key = _list_call(declaration, declaration.list_params, region)
             calls.setdefault(key, []).append(declaration)
+            for also in declaration.also_list:
+                if also.region in ("", region):
+                    params = {**declaration.list_params, **also.params}
+                    calls.setdefault(_list_call(declaration, params, region), []).append(declaration)
             if declaration.companion_call:
                 side = _companion(declaration, region)
                 companions[(declaration.name, region)] = side
@@ -83,6 +88,9 @@ def collect(
                     declaration, future.result(), side_pages, enriched=call.per_item is not None
                 )
                 _add(inventory, clients, declaration, items, call.region, workers)
+    # A (type, region) with several list calls (AlsoList) is read in full only if all were.
+    for unread in inventory.not_checked:
+        inventory.checked.discard((unread.type, unread.region))
     _collect_children(clients, inventory, children, workers, declared)
     return inventory
 
@@ -104,6 +112,7 @@ def _list_call(declaration: ResourceType, params: Mapping[str, Any], region: str
         region,
         items_path=declaration.items_path if declaration.per_item else "",
         per_item=declaration.per_item,
+        marker=declaration.marker,
     )
 
 
@@ -255,6 +264,8 @@ def _read_pages(clients: Clients, call: _ListCall) -> list[Any]:
     client = clients.client(call.service, call.region)
     if client.can_paginate(call.operation):
         pages = list(client.get_paginator(call.operation).paginate(**dict(call.params)))
+    elif call.marker:
+        pages = _marker_pages(getattr(client, call.operation), dict(call.params), call.marker)
     else:  # DescribeAddresses, DescribeKeyPairs, DescribeTrails: everything in one answer
         pages = [getattr(client, call.operation)(**dict(call.params))]
     if call.per_item is None:
@@ -263,6 +274,16 @@ def _read_pages(clients: Clients, call: _ListCall) -> list[Any]:
     listed = _items(pages, call.items_path)
     with ThreadPoolExecutor(max_workers=max(1, min(PER_ITEM_WORKERS, len(listed)))) as pool:
         return list(pool.map(lambda item: reader(clients, call.region, item), listed))
+
+
+def _marker_pages(operation: Any, params: dict[str, Any], marker: str) -> list[Any]:
+    """Every page of a call botocore has no paginator for: the marker an answer holds is
+    sent back under the same name until an answer holds none (or an empty page repeats it)."""
+    pages = [operation(**params)]
+    while pages[-1].get(marker) and pages[-1][marker] != params.get(marker):
+        params = {**params, marker: pages[-1][marker]}
+        pages.append(operation(**params))
+    return pages
 
 
 def _items(pages: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:

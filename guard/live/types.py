@@ -43,6 +43,17 @@ class PerParent:
 
 
 @dataclass(frozen=True)
+class AlsoList:
+    """The type's list call made once more with other parameters, for what the first one
+    does not list: WAFv2's CLOUDFRONT-scoped sets and ACLs (Scope=CLOUDFRONT, us-east-1 only).
+    Its items are the type's like the first call's; a (type, region) is read in full only
+    when every one of its list calls was."""
+
+    params: Mapping[str, Any]  # merged over the type's list_params
+    region: str = ""  # "" in every scanned region; else only there, and only when it is scanned
+
+
+@dataclass(frozen=True)
 class DetailCall:
     """A call that adds what the list leaves out (ELBv2 tags, attributes), merged per item.
 
@@ -127,6 +138,10 @@ class ResourceType:
     compared: tuple[str, ...]  # attributes compared between state and AWS
     ignored: Mapping[str, str] = field(default_factory=dict)  # attribute -> why it is not compared
     list_params: Mapping[str, Any] = field(default_factory=dict)
+    # Where botocore has no paginator for `list_call` (WAFv2's List* calls): the answer's
+    # key holding the next page's marker, sent back under the same name until absent.
+    marker: str = ""
+    also_list: tuple[AlsoList, ...] = ()  # the list call again, with other parameters
     # A second list call whose pages fill in what the first leaves out (read once per
     # region and shared with the type that lists it anyway), and how to merge them.
     companion_call: tuple[str, str] | None = None  # (operation, JMESPath to its items)

@@ -35,7 +35,14 @@ def api_calls(declaration: ResourceType) -> list[str]:
         which = f"declared {parent.type}" if parent.declared_only else parent.type
         calls = [f"{declaration.list_call} ({paged}, once per {which}, concurrent)"]
     else:
-        calls = [f"{declaration.list_call} ({_paged(declaration.service, declaration.list_call)}, {scope})"]
+        paged = _paged(declaration.service, declaration.list_call)
+        if declaration.marker:
+            paged = f"paged by {declaration.marker}"
+        calls = [f"{declaration.list_call} ({paged}, {scope})"]
+        for also in declaration.also_list:
+            where = f"once, in {also.region} when it is scanned" if also.region else scope
+            with_params = ", ".join(f"{k}={v}" for k, v in also.params.items())
+            calls.append(f"{declaration.list_call} with {with_params} ({where})")
     if declaration.companion_call:
         side = declaration.companion_call[0]
         calls.append(f"{side} ({_paged(declaration.service, side)}, {scope}, shared)")

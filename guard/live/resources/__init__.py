@@ -45,4 +45,6 @@ from guard.live.resources import (  # noqa: F401  (each module registers its dec
     sqs,
     ssm,
     vpc,
+    wafv2,
+    wafv2_acl,
 )
