@@ -52,6 +52,7 @@ from guard.live import REGISTRY
 from guard.live.collector import collect
 from guard.reconcile.match import reconcile
 from guard.state import read_state_file
+from tests.support.full_estate import build_full_estate
 
 REGION = "us-east-1"
 
@@ -156,42 +157,6 @@ def provision(session: boto3.Session, size: int, state: TerraformState) -> dict[
     }
 
 
-def provision_every_type(session: boto3.Session, state: TerraformState) -> dict[str, list[str]]:
-    """One of each supported type, built by its sweep case (tests/cases), into the same estate.
-
-    A case whose type the estate already holds (another case built it along the way) is not
-    built again: the cases share names (one `app-server` role, one `prod-db` subnet group).
-    A case that cannot be built beside the others is skipped and named in the output.
-    """
-    import importlib
-    import pkgutil
-
-    import tests.cases
-
-    built: list[str] = []
-    skipped: list[str] = []
-    tried: set[str] = set()
-    for module in pkgutil.iter_modules(tests.cases.__path__):
-        for case in importlib.import_module(f"tests.cases.{module.name}").CASES:
-            held = {key[2] for key in state._resources}
-            if case.type in held or case.type in built or case.type in tried:
-                continue
-            tried.add(case.type)
-            trial = TerraformState()
-            try:
-                case.build(session, trial, {})
-            except Exception as exc:  # a name another case took: say so, go on
-                skipped.append(f"{case.type} ({type(exc).__name__})")
-                continue
-            for (module_name, mode, type_, name), block in trial._resources.items():
-                key = (module_name, mode, type_, name)
-                while key in state._resources:
-                    key = (module_name, mode, type_, key[3] + "_again")
-                state._resources[key] = {**block, "name": key[3]}
-            built.append(case.type)
-    return {"built": built, "skipped": skipped}
-
-
 def peak_rss_mb() -> float:
     """This process's own peak resident memory (VmHWM; ru_maxrss would include the parent's)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -207,7 +172,7 @@ def _child(code: str, env: dict[str, str]) -> tuple[float, dict[str, Any]]:
     return time.perf_counter() - started, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure_guard(state_path: Path, env: dict[str, str]) -> dict[str, Any]:
+def measure_guard(state_paths: list[Path], env: dict[str, str]) -> dict[str, Any]:
     code = textwrap.dedent(f"""
         import json, sys, time
         sys.path.insert(0, {str(ROOT)!r})
@@ -215,7 +180,7 @@ def measure_guard(state_path: Path, env: dict[str, str]) -> dict[str, Any]:
         from guard.aws import Clients
         from guard.pipeline.run import scan_states
         started = time.perf_counter()
-        report = scan_states([{str(state_path)!r}], [{REGION!r}], Clients())
+        report = scan_states({[str(p) for p in state_paths]!r}, [{REGION!r}], Clients())
         print(json.dumps({{"seconds": time.perf_counter() - started, "calls": report.api_calls,
                           "findings": len(report.findings), "complete": report.complete,
                           "titles": [f.title for f in report.findings][:10],
@@ -302,8 +267,8 @@ def measure_refresh(ids: dict[str, list[str]], env: dict[str, str]) -> dict[str,
     return result
 
 
-def measure_reconcile(state_path: Path) -> dict[str, Any]:
-    declared = read_state_file(state_path)
+def measure_reconcile(state_paths: list[Path]) -> dict[str, Any]:
+    declared = [resource for path in state_paths for resource in read_state_file(path)]
     clients = Clients()
     account = clients.account_id(REGION)
     live = collect(clients, account, (REGION,), REGISTRY.types.values(), declared=declared)
@@ -400,19 +365,18 @@ def run_size(size: int, folder: Path, latency_ms: float) -> dict[str, Any]:
         state = TerraformState()
         started = time.perf_counter()
         ids = provision(session, size, state)
-        every = provision_every_type(session, state)
-        state_path = state.write(folder / f"estate-{size}.tfstate")
+        every = build_full_estate(session, folder / f"every-type-{size}")
+        paths = [state.write(folder / f"estate-{size}.tfstate"), *every.paths]
         provisioned = time.perf_counter() - started
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
         with network_latency(latency_ms):
-            guard = measure_guard(state_path, env)
+            guard = measure_guard(paths, env)
             floor = measure_floor(env)
             refresh = measure_refresh(ids, env)
-        reconciled = measure_reconcile(state_path)
+        reconciled = measure_reconcile(paths)
     return {
         "size": size,
-        "types_in_estate": len({key[2] for key in state._resources}),
-        "every_type": every,
+        "types_in_estate": len(every.types),
         "latency_ms": latency_ms,
         "declared": reconciled["declared"],
         "provision_seconds": provisioned,
@@ -464,8 +428,6 @@ def main() -> None:
             )
             for title in outcome["guard"]["titles"]:
                 print(f"  finding: {title}")
-            if outcome["every_type"]["skipped"]:
-                print(f"  not built beside the others: {', '.join(outcome['every_type']['skipped'])}")
         parsed = measure_parse(parse_size, folder)
         results["parse"] = parsed
         print(

@@ -10,21 +10,14 @@ are outside this promise (docs/reliability.md).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
 
-import tests.cases
 from guard.alerting.watch import AlertSettings, alert_once
 from guard.aws import Clients
-from guard.demo import build_web_estate, delete_https_rule
-from guard.demo.state import TerraformState
+from guard.demo import delete_https_rule
 from guard.live import REGISTRY
 from guard.pipeline.rollback import executable_calls, rollback
 from guard.remedy.iam_policy import (
@@ -37,19 +30,12 @@ from guard.remedy.iam_policy import (
     rollback_policy,
     scan_operations,
 )
-from tests import test_estate as estate
-from tests.cases import TypeCase
-from tests.cases.services import REGION, account
+from tests.cases.services import REGION
+from tests.support.full_estate import build_full_estate
 
 READ = re.compile(r"^(Describe|List|Get|Lookup|BatchGet)[A-Z]")
 DOCS = Path(__file__).parent.parent / "docs"
 PLAN = Path(__file__).parent / "plans" / "deleted-443.json"
-
-CASES: list[TypeCase] = [
-    case
-    for module in pkgutil.iter_modules(tests.cases.__path__)
-    for case in importlib.import_module(f"tests.cases.{module.name}").CASES
-]
 
 
 @pytest.fixture
@@ -69,46 +55,6 @@ def operations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(Clients, "client", recording)
     return sent
-
-
-def _types(state: TerraformState) -> set[str]:
-    return {block["type"] for block in state.document()["resources"]}
-
-
-@dataclass
-class FullEstate:
-    paths: list[Path]
-    lb_group_id: str
-    key_ids: list[str]
-    built: list[tuple[TypeCase, dict[str, Any]]]  # the type cases added, with their context
-
-
-def build_full_estate(session: boto3.Session, folder: Path) -> FullEstate:
-    """Every registered type live at least once, and the state files declaring them."""
-    web = build_web_estate(session, REGION)
-    platform = TerraformState()
-    acct = account(session)
-    keys = estate._keys(session, platform, acct)
-    estate._buckets(session, platform, acct, keys[0])
-    roles = estate._iam(session, platform)
-    estate._database(session, platform, web.subnet_ids)
-    estate._dns(session, platform)
-    estate._compute(session, platform, roles["lambda_role"], web.subnet_ids)
-    estate._data(session, platform)
-    states = [web.state, platform]
-    have = _types(web.state) | _types(platform)
-    built = []
-    for case in CASES:
-        if case.type in have:
-            continue
-        state, ctx = TerraformState(), {}
-        case.build(session, state, ctx)
-        states.append(state)
-        built.append((case, ctx))
-        have |= _types(state) | {case.type}
-    assert set(REGISTRY.types) <= have | {REGISTRY.canonical(t) for t in have}
-    paths = [state.write(folder / f"state-{n}.tfstate") for n, state in enumerate(states)]
-    return FullEstate(paths, web.lb_group_id, [k["KeyId"] for k in keys], built)
 
 
 def test_scan_watch_and_live_plan_check_only_read_and_the_policy_fits(
