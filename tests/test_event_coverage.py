@@ -814,7 +814,7 @@ SAMPLES: list[tuple[str, str, Any, Any, Any, list[tuple[str, str]]]] = [
         {"roleName": "app", "policyArn": POLICY},
         None,
         None,
-        [("aws_iam_role", "app")],
+        [("aws_iam_role", "app"), ("aws_iam_policy", POLICY)],
     ),
     (
         "iam",

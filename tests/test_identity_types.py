@@ -145,6 +145,20 @@ def test_on_event_reads_the_policy_again_with_its_exclusive_attachment(aws, guar
     assert found == [("changed", "aws_iam_policy_attachment.read_logs")]
 
 
+def test_on_event_reads_the_policy_again_when_a_role_of_its_exclusive_attachment_is_detached(
+    aws, guard, tmp_path
+):
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import PA_ROLE, build_exclusive_attachment
+
+    state, ctx = TerraformState(), {}
+    build_exclusive_attachment(aws, state, ctx)
+    aws.client("iam").detach_role_policy(RoleName=PA_ROLE, PolicyArn=ctx["policy_arn"])
+    request = {"roleName": PA_ROLE, "policyArn": ctx["policy_arn"]}
+    found = _on_event(guard, state, tmp_path, "DetachRolePolicy", request)
+    assert found == [("changed", "aws_iam_policy_attachment.read_logs")]
+
+
 def test_on_event_reads_the_user_again_with_its_group_memberships(aws, guard, tmp_path):
     from guard.demo.state import TerraformState
     from tests.cases.identity_attachments import UGM_GROUPS, UGM_USER, build_user_group_membership

@@ -1185,11 +1185,9 @@ _EXCLUSIVE_EVENTS = TypeEvents(
     changed=edits(_EXCLUSIVE_BY_PATH),
     by_path=_EXCLUSIVE_BY_PATH,
     lookup_attr="policy_arn",
-    # The record names the policy: it is read again with every attachment of it. A role's
-    # attachment events are not followed here yet: tests/test_event_coverage.py's shared
-    # sample for AttachRolePolicy pins what it touches to the role alone.
+    # The record names the policy: it is read again with every attachment of it.
     touched_by=dict.fromkeys(
-        (*_EXCLUSIVE_BY_PATH["users"], *_EXCLUSIVE_BY_PATH["groups"]), "requestParameters.policyArn"
+        (name for names in _EXCLUSIVE_BY_PATH.values() for name in names), "requestParameters.policyArn"
     ),
     ids=_POLICY_ARN,
     names_parent=True,
