@@ -118,6 +118,35 @@ def test_an_owner_declared_by_the_exclusive_and_a_per_user_attachment_is_one_fin
     ]
 
 
+def test_an_exclusive_attachment_whose_every_owner_has_its_own_is_not_also_missing(aws, guard, tmp_path):
+    """Each owner the exclusive attachment lists has its own per-owner attachment too: the
+    policy detached from all of them is their findings, not one more for the exclusive one."""
+    from guard.demo.state import TerraformState
+    from tests.cases.identity_attachments import (
+        PA_GROUP,
+        PA_ROLE,
+        PA_USERS,
+        _detach_everywhere,
+        build_exclusive_attachment,
+    )
+    from tests.support.identity import iam_owner_policy_attachment_attributes
+
+    state, ctx = TerraformState(), {}
+    build_exclusive_attachment(aws, state, ctx)
+    for kind, name in (("user", PA_USERS[0]), ("role", PA_ROLE), ("group", PA_GROUP)):
+        attrs = iam_owner_policy_attachment_attributes(kind, name, ctx["policy_arn"])
+        state.add(f"aws_iam_{kind}_policy_attachment", kind, attrs)
+    assert _scan(guard, state, tmp_path).json()["findings"] == []
+
+    _detach_everywhere(aws, ctx)
+    findings = _scan(guard, state, tmp_path).json()["findings"]
+    assert sorted((f["kind"], f["address"]) for f in findings) == [
+        ("missing", "aws_iam_group_policy_attachment.group"),
+        ("missing", "aws_iam_role_policy_attachment.role"),
+        ("missing", "aws_iam_user_policy_attachment.user"),
+    ]
+
+
 def _on_event(guard, state, tmp_path, name, request):
     import json
 

@@ -14,6 +14,8 @@ from guard.model import AwsCall, Change, Resource
 Attrs = dict[str, Any]
 PerItemReader = Callable[[Any, str, Any], Any]  # (guard.aws.Clients, region, listed item) -> item
 
+LEFT_TO_OTHERS = "_left_to_others"  # see ResourceType.leaves_to_others
+
 PER_ITEM_WORKERS = 8  # per-item reads in flight for one list call (AWS throttles per account)
 
 
@@ -228,7 +230,9 @@ class ResourceType:
     # each is matched by match_key, none takes the live resource from the others.
     shares_live: bool = False
     # What another declaration compares already, left out of this one so that one edit is
-    # reported once: (declared attributes, every declared shape) -> declared attributes.
+    # reported once: (declared attributes, every declared shape) -> declared attributes. When
+    # it leaves everything (each owner an exclusive attachment lists has its own), the result
+    # carries LEFT_TO_OTHERS: gone from AWS, it is their findings, not one more missing.
     leaves_to_others: Callable[[Attrs, Sequence[Resource]], Attrs] | None = None
     # Live ones another declared type accounts for, never unmanaged as this type: (that type,
     # the keys a declared one of it claims, the key of a live one of this type).

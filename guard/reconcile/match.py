@@ -14,7 +14,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from guard.live.collector import LiveInventory
-from guard.live.types import Registry, ResourceType
+from guard.live.types import LEFT_TO_OTHERS, Registry, ResourceType
 from guard.model import Change, Drift, DriftKind, Resource, Severity
 
 MASK = "(sensitive)"
@@ -78,7 +78,8 @@ def reconcile(desired: Iterable[Resource], live: LiveInventory, registry: Regist
         if not _was_read(want, registry.get(want.type), live):
             result.not_compared += 1
         elif have is None:
-            missing.append(want)
+            if not want.attrs.get(LEFT_TO_OTHERS):
+                missing.append(want)
         else:
             _add_if_changed(result, registry, want, have, shapes)
     for taken in shared:

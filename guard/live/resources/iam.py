@@ -19,6 +19,7 @@ from guard.live.events import IdForms, TypeEvents, arn_id, edits, named
 from guard.live.policy import normalise_policy
 from guard.live.shape import declared_tags, tag_changes, tags
 from guard.live.types import (
+    LEFT_TO_OTHERS,
     REGISTRY,
     Attrs,
     DetailCall,
@@ -1098,7 +1099,8 @@ def _exclusive_left_to_owners(declared: Attrs, shapes: Any) -> Attrs:
         }
         held[key] = sorted(name for name in declared.get(key) or [] if name in per_owner)
         kept[key] = [name for name in declared.get(key) or [] if name not in per_owner]
-    return {**kept, "_held_per_owner": held}
+    everything = any(held.values()) and not any(kept[f"{kind}s"] for kind in _ENTITY_KINDS)
+    return {**kept, "_held_per_owner": held, **({LEFT_TO_OTHERS: True} if everything else {})}
 
 
 def _entity_call(verb: str, kind: str, name: str, policy_arn: Any) -> AwsCall:
