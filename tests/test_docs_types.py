@@ -49,3 +49,8 @@ def test_guard_types_table_names_every_type(guard):
     for name in REGISTRY.types:
         assert name in result.out
     assert f"{len(REGISTRY.types)} types" in result.out
+
+
+def test_the_readme_states_the_number_of_supported_types():
+    readme = (DOC.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"Supported resource types: {len(REGISTRY.types)} today" in readme
