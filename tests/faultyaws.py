@@ -29,6 +29,8 @@ class Fault:
     code: str = ""
     message: str = ""
     after: int = 0  # let this many requests through first (a failure mid-scan)
+    operation: str = ""  # only this API operation (e.g. EnableEnhancedMonitoring); "" every one
+    times: int = 0  # answer with the fault this many times, then forward again; 0: always
 
 
 ACCESS_DENIED = Fault(403, "AccessDenied", "User is not authorized to perform this action")
@@ -73,6 +75,16 @@ def error_body(service: str, fault: Fault) -> tuple[dict[str, str], bytes]:
     else:  # rest-xml
         text = f"<Error><Code>{fault.code}</Code><Message>{fault.message}</Message></Error>"
     return {"Content-Type": "text/xml"}, text.encode()
+
+
+def _operation(handler: BaseHTTPRequestHandler, body: bytes) -> str:
+    """The API operation a request calls: the JSON protocols' X-Amz-Target, the query
+    protocols' Action (REST protocols name it by path and are not told apart here)."""
+    target = handler.headers.get("X-Amz-Target") or ""
+    if target:
+        return target.rsplit(".", 1)[-1]
+    action = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
+    return action.group(1).decode() if action else ""
 
 
 @dataclass
@@ -130,6 +142,10 @@ class FaultyAws:
         service, region = (match.group(2), match.group(1)) if match else ("", "")
         self.seen[(service, region)] += 1
         fault = self._fault_for(service, region)
+        if fault is not None and fault.operation and _operation(handler, body) != fault.operation:
+            fault = None
+        if fault is not None and fault.times and self.faulted[(service, region)] >= fault.times:
+            fault = None
         if fault is not None and self.seen[(service, region)] > fault.after:
             self.faulted[(service, region)] += 1
             if fault.status == 0:

@@ -412,3 +412,70 @@ def test_apply_rescans_a_state_read_from_s3(aws, tmp_path):
     assert run.after is not None and run.after.sources == ("s3://acme-tf-state/vpc.tfstate",)
     assert run.closed == run.selected and run.after.findings == ()
     assert run.exit_code == 0
+
+
+# --- a resource still applying the previous call ------------------------------------
+
+
+def _stream_with_two_edits(aws: boto3.Session, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """Retention and shard-level metrics both edited: two calls, and after the first AWS
+    holds the stream UPDATING for a while."""
+    from tests.cases.kinesis import build_stream
+
+    state, ctx = TerraformState(), {}
+    build_stream(aws, state, ctx)
+    kinesis = aws.client("kinesis", region_name=REGION)
+    kinesis.decrease_stream_retention_period(StreamName=ctx["stream_name"], RetentionPeriodHours=24)
+    kinesis.disable_enhanced_monitoring(StreamName=ctx["stream_name"], ShardLevelMetrics=["IncomingBytes"])
+    return state.write(tmp_path / "terraform.tfstate"), ctx
+
+
+def _behind_front(monkeypatch: pytest.MonkeyPatch, fault: Any) -> Any:
+    import os
+
+    from tests.faultyaws import FaultyAws
+
+    front = FaultyAws(os.environ["AWS_ENDPOINT_URL"], {("kinesis", REGION): fault}).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", front.url)
+    return front
+
+
+UPDATING = "Stream sweep-kinesis-orders under account 123456789012 not ACTIVE, instead in state UPDATING"
+
+
+def test_a_call_aws_refuses_while_the_last_one_applies_is_sent_again(aws, tmp_path, monkeypatch):
+    from guard.pipeline import rollback as module
+    from tests.faultyaws import Fault
+
+    path, _ = _stream_with_two_edits(aws, tmp_path)
+    monkeypatch.setattr(module, "BUSY_WAITS", (0.0, 0.0))
+    busy = Fault(400, "ResourceInUseException", UPDATING, operation="EnableEnhancedMonitoring", times=1)
+    front = _behind_front(monkeypatch, busy)
+    try:
+        run = rollback([str(path)], [REGION], Clients(), apply=True)
+    finally:
+        front.stop()
+    assert [item.outcome for item in run.runs] == [RollbackStatus.DONE]
+    assert front.faulted[("kinesis", REGION)] == 1
+    # rollback's own scan after its calls: the finding is closed, nothing new
+    assert len(run.closed) == 1 and run.remaining == () and run.new == ()
+
+
+def test_a_resource_busy_for_longer_than_the_waits_fails_the_step_with_what_aws_said(
+    aws, tmp_path, monkeypatch
+):
+    from guard.pipeline import rollback as module
+    from tests.faultyaws import Fault
+
+    path, _ = _stream_with_two_edits(aws, tmp_path)
+    monkeypatch.setattr(module, "BUSY_WAITS", (0.0, 0.0))
+    busy = Fault(400, "ResourceInUseException", UPDATING, operation="EnableEnhancedMonitoring")
+    front = _behind_front(monkeypatch, busy)
+    try:
+        run = rollback([str(path)], [REGION], Clients(), apply=True)
+    finally:
+        front.stop()
+    [failed] = run.runs
+    assert failed.outcome is RollbackStatus.FAILED and run.exit_code == EXIT_STEP_FAILED
+    assert front.faulted[("kinesis", REGION)] == 3  # the call, then once after each wait
+    assert "ResourceInUseException" in failed.detail and "enable-enhanced-monitoring" in failed.detail

@@ -12,6 +12,7 @@ with --delete-unmanaged, and only those named with --only.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -222,15 +223,37 @@ def run_calls(
     return tuple(out)
 
 
+# What AWS answers while the resource is still applying the previous call: a Kinesis stream
+# UPDATING after its retention or shard count changed, an EKS node group being updated. The
+# next call of the same rollback is sent again after each of these waits (about 10 minutes,
+# about what a shard-count change of a large stream takes); a create is never retried, as
+# the same codes there mean the name is taken.
+BUSY_CODES = frozenset({"ResourceInUseException", "ConcurrentModificationException"})
+BUSY_WAITS: tuple[float, ...] = (5, 10, 20, 30, 30, 30, 30, 30, 30, 60, 60, 60, 60, 60, 60, 60)
+
+
+def _busy(call: AwsCall, exc: BaseException) -> bool:
+    if not isinstance(exc, ClientError) or call.operation.startswith("create_"):
+        return False
+    return exc.response.get("Error", {}).get("Code") in BUSY_CODES
+
+
 def _run_in_order(calls: Sequence[AwsCall], clients: Clients, region: str) -> tuple[int, str] | None:
     """None when every call ran; else how many ran and what AWS said about the next."""
     for done, call in enumerate(calls):
         client = clients.client(call.service, call.region or region)
         log.info("running %s", aws_cli(call))
-        try:
-            getattr(client, call.operation)(**call.params)
-        except (ClientError, BotoCoreError) as exc:
-            return done, f"{aws_cli(call)}: {short_error(exc)}"
+        waits = iter(BUSY_WAITS)
+        while True:
+            try:
+                getattr(client, call.operation)(**call.params)
+                break
+            except (ClientError, BotoCoreError) as exc:
+                wait = next(waits, None) if _busy(call, exc) else None
+                if wait is None:
+                    return done, f"{aws_cli(call)}: {short_error(exc)}"
+                log.info("%s: still applying the previous change; again in %.0f s", short_error(exc), wait)
+                time.sleep(wait)
     return None
 
 
