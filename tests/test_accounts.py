@@ -47,6 +47,10 @@ READ_ONLY["Statement"].append(
     }
 )
 
+# moto 5.2.6 checks S3's ListBuckets as s3:ListBuckets (the API's name); real IAM, and the
+# documented policy, say s3:ListAllMyBuckets. moto 5.2.5 and earlier used IAM's name.
+READ_ONLY["Statement"].append({"Effect": "Allow", "Action": ["s3:ListBuckets"], "Resource": "*"})
+
 
 _CHECK_SIGNATURE = IAMRequest.check_signature
 
