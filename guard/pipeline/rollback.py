@@ -225,9 +225,9 @@ def run_calls(
 
 # What AWS answers while the resource is still applying the previous call: a Kinesis stream
 # UPDATING after its retention or shard count changed, an EKS node group being updated. The
-# next call of the same rollback is sent again after each of these waits (about 10 minutes,
-# about what a shard-count change of a large stream takes); a create is never retried, as
-# the same codes there mean the name is taken.
+# call is sent again after each of these waits, about 10 minutes in all (what a shard-count
+# change of a large stream can take); a create is never retried, as the same codes there
+# mean the name is taken.
 BUSY_CODES = frozenset({"ResourceInUseException", "ConcurrentModificationException"})
 BUSY_WAITS: tuple[float, ...] = (5, 10, 20, 30, 30, 30, 30, 30, 30, 60, 60, 60, 60, 60, 60, 60)
 
